@@ -1,0 +1,72 @@
+"""Reading YAML with line numbers (tệp YAML). The only module that parses YAML.
+
+Records, template schemas and mail-merge rows all come through :func:`load`,
+so every message can point at ``file:line``.
+"""
+import os
+
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .errors import Problem, VanthuError
+
+MAX_BYTES = 4 * 1024 * 1024  # a record is a page of text; bigger is a mistake, not a document
+
+
+class _Constructor(RoundTripConstructor):
+    """Dates stay text: the validator reads them, so that 2020-02-30 gets a clear message."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
+def _parser():
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _read_text(path):
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_BYTES:
+            raise VanthuError(Problem(f"tệp {size / 1e6:.1f} MB, quá giới hạn {MAX_BYTES // 2**20} MB của một bản ghi", str(path), 1))
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except FileNotFoundError:
+        raise VanthuError(Problem("không tìm thấy tệp", str(path))) from None
+    except IsADirectoryError:
+        raise VanthuError(Problem("đây là thư mục, không phải tệp YAML", str(path))) from None
+    except UnicodeDecodeError as e:
+        raise VanthuError(Problem(f"tệp không phải UTF-8 (byte {e.start})", str(path))) from None
+
+
+def load(path):
+    """Parse a YAML file; its maps and lists remember their line numbers."""
+    return loads(_read_text(path), str(path))
+
+
+def loads(text, name="<văn bản>"):
+    try:
+        return _parser().load(text)
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 0
+        raise VanthuError(Problem(f"YAML sai cú pháp: {e.problem or e.context}", name, line)) from None
+    except YAMLError as e:
+        raise VanthuError(Problem(f"YAML sai cú pháp: {e}", name)) from None
+
+
+def line_of(node, key=None, default=1):
+    """1-based line of ``node[key]`` (or of ``node`` itself); ``default`` if unknown."""
+    lc = getattr(node, "lc", None)
+    if lc is None:
+        return default
+    try:
+        if key is None:
+            return lc.line + 1
+        return (lc.key(key) if isinstance(key, str) else lc.item(key))[0] + 1
+    except (KeyError, TypeError, IndexError, AttributeError):
+        return lc.line + 1 if lc.line is not None else default
