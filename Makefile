@@ -1,0 +1,28 @@
+# Quick start (fresh Debian, as root):  make demo   |   make test
+PYTHON ?= python3
+PIP ?= $(PYTHON) -m pip
+OUT ?= out
+SYSTEM_PACKAGES = libreoffice-writer-nogui fonts-liberation2 poppler-utils
+
+.PHONY: system install demo test bench
+
+# LibreOffice makes the PDFs; Liberation Serif is metric-compatible with Times New Roman.
+system:
+	@if ! dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES); \
+	fi
+
+install: system
+	$(PIP) install -q -e '.[test]'
+
+demo: install
+	mkdir -p $(OUT)
+	vanthu render examples/4482-SYT-VP.yaml -o $(OUT)/4482-SYT-VP.docx
+	vanthu render examples/dang-ky-tai-khoan-bluezone.yaml -o $(OUT)/dang-ky-tai-khoan-bluezone.docx
+	@echo "Kết quả trong thư mục $(OUT)/"
+
+test: install
+	$(PYTHON) -m pytest -q
+
+bench: install
+	$(PYTHON) bench/render.py

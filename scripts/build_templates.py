@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""Build the built-in DOCX templates (mẫu) of vanthu with python-docx.
+
+The .docx files in vanthu/templates/ are the templates clerks open and edit in
+Word; this script is how we made them, so that every built-in template shares
+one set of styles and the geometry of vanthu/templates/layout.py.
+
+    python scripts/build_templates.py        # rewrites vanthu/templates/*.docx
+"""
+import sys
+from pathlib import Path
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, Twips
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from vanthu.generator.measure import text_width  # noqa: E402
+from vanthu.templates import layout as L  # noqa: E402
+
+OUT = ROOT / "vanthu" / "templates"
+ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
+         "both": WD_ALIGN_PARAGRAPH.JUSTIFY, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+FONT = "Times New Roman"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+
+
+# --- document, page and styles ---------------------------------------------
+
+def _set_fonts(rpr):
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]  # drop theme fonts: they would override Times New Roman
+    for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
+        fonts.set(qn(f"w:{attr}"), FONT)
+
+
+def _defaults(document):
+    rpr = document.styles.element.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
+    _set_fonts(rpr)
+    for tag, value in (("w:sz", "28"), ("w:szCs", "28"), ("w:lang", None)):
+        el = rpr.find(qn(tag))
+        if el is None:
+            el = OxmlElement(tag)
+            rpr.append(el)
+        if tag == "w:lang":
+            el.set(qn("w:val"), "vi-VN")
+        else:
+            el.set(qn("w:val"), value)
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(14)
+    _set_fonts(normal.element.get_or_add_rPr())
+    pf = normal.paragraph_format
+    pf.space_before, pf.space_after, pf.line_spacing = Pt(0), Pt(0), 1.0
+
+
+def _style(document, name, spec):
+    size, bold, italic, align, extra = spec
+    style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Normal"]
+    style.quick_style = True
+    font = style.font
+    font.name, font.size, font.bold, font.italic = FONT, Pt(size), bold, italic
+    pf = style.paragraph_format
+    pf.alignment = ALIGN[align]
+    pf.space_before, pf.space_after = Pt(extra.get("before", 0)), Pt(extra.get("after", 0))
+    pf.line_spacing = 1.0
+    if "first" in extra:
+        pf.first_line_indent = Twips(extra["first"])
+    if "left" in extra:
+        pf.left_indent = Twips(extra["left"])
+    return style
+
+
+def _border(ppr, sides, size=6):
+    borders = OxmlElement("w:pBdr")
+    for side in sides:
+        el = OxmlElement(f"w:{side}")
+        for k, v in (("val", "single"), ("sz", str(size)), ("space", "1"), ("color", "000000")):
+            el.set(qn(f"w:{k}"), v)
+        borders.append(el)
+    ppr.append(borders)
+
+
+def _styles(document):
+    _defaults(document)
+    for name, spec in L.STYLES.items():
+        style = _style(document, name, spec)
+        if name == "VBRule":  # an empty paragraph whose bottom border is the rule
+            _border(style.element.get_or_add_pPr(), ["bottom"])
+        if name == "VBMark":  # urgency and circulation marks sit in a single-line box
+            _border(style.element.get_or_add_pPr(), ["top", "left", "bottom", "right"], 8)
+
+
+def _page(document):
+    section = document.sections[0]
+    section.page_width, section.page_height = Twips(L.PAGE_WIDTH), Twips(L.PAGE_HEIGHT)
+    section.top_margin, section.bottom_margin = Twips(L.MARGIN_TOP), Twips(L.MARGIN_BOTTOM)
+    section.left_margin, section.right_margin = Twips(L.MARGIN_LEFT), Twips(L.MARGIN_RIGHT)
+    section.header_distance = section.footer_distance = Twips(L.HEADER_DISTANCE)
+    section.different_first_page_header_footer = True  # no page number on page 1
+    header = section.header.paragraphs[0]
+    header.style = document.styles["VBPageNumber"]
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "2"
+    run.append(text)
+    field.append(run)
+    header._p.append(field)
+
+
+def new_document():
+    document = docx.Document()
+    document.element.body.remove(document.paragraphs[0]._p) if document.paragraphs else None
+    _styles(document)
+    _page(document)
+    props = document.core_properties
+    props.author, props.title, props.comments = "vanthu", "", "Mẫu của vanthu (Nghị định 30/2020/NĐ-CP)"
+    return document
+
+
+# --- building blocks --------------------------------------------------------
+
+def para(container, text, style):
+    p = container.add_paragraph(text)
+    p.style = container.part.document.styles[style] if hasattr(container, "part") else style
+    return p
+
+
+def tags(container, text):
+    """A paragraph holding only a docxtpl block tag ({%p ... %}), removed at render time."""
+    return para(container, text, "Normal")
+
+
+def rule(container, width_text, size, bold, cell_width, share=1.0):
+    """A real horizontal rule: a bordered empty paragraph narrowed by indents."""
+    length = min(text_width(width_text, size, bold), cell_width) * share
+    side = int((cell_width - length) / 2)
+    p = para(container, "", "VBRule")
+    p.paragraph_format.left_indent = p.paragraph_format.right_indent = Twips(side)
+    return p
+
+
+def borderless_table(document, widths, rows=1, indent=0):
+    table = document.add_table(rows=rows, cols=len(widths))
+    table.autofit = False
+    tblpr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tblpr.append(borders)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblpr.append(layout)
+    if indent:
+        ind = OxmlElement("w:tblInd")
+        ind.set(qn("w:w"), str(indent))
+        ind.set(qn("w:type"), "dxa")
+        tblpr.append(ind)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = Twips(width)
+    for col, width in zip(table.columns, widths):
+        col.width = Twips(width)
+    return table
+
+
+def cell(table, row, col):
+    c = table.cell(row, col)
+    c._tc.remove(c.paragraphs[0]._p)  # python-docx adds an empty paragraph; we add our own
+    return c
+
+
+# --- the shared parts of every administrative document ---------------------
+
+def header_table(document, with_cv_subject):
+    """Ô 1-4 (and 5b for công văn): issuing body | national name; number | place and date."""
+    table = borderless_table(document, [L.HEADER_LEFT, L.HEADER_RIGHT], rows=2, indent=L.HEADER_INDENT)
+    left = cell(table, 0, 0)
+    tags(left, "{%p if parent %}")
+    para(left, "{{ parent }}", "VBParent")
+    tags(left, "{%p endif %}")
+    para(left, "{{ issuer }}", "VBIssuer")
+    para(left, "{{p issuer_rule }}", "VBRule")
+    right = cell(table, 0, 1)
+    para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "VBNational")
+    para(right, MOTTO, "VBMotto")
+    rule(right, MOTTO, 13, True, L.HEADER_RIGHT - 2 * L.CELL_MARGIN)
+    left = cell(table, 1, 0)
+    para(left, "{{ number_line }}", "VBNumber")
+    if with_cv_subject:
+        para(left, "{{ subject_line }}", "VBSubjectCV")
+    para(left, "{{p marks }}", "VBMark")
+    right = cell(table, 1, 1)
+    tags(right, "{%p if place_date %}")
+    para(right, "{{ place_date }}", "VBPlaceDate")
+    tags(right, "{%p endif %}")
+    para(right, "", "Normal")  # a cell must keep one paragraph when the date is left out
+    return table
+
+
+def kinh_gui(document):
+    """Ô 9a: one recipient inline, several as a dash list under the colon."""
+    tags(document, "{%p if to_inline %}")
+    para(document, "Kính gửi: {{ to_inline }}", "VBKinhGui")
+    tags(document, "{%p endif %}")
+    tags(document, "{%p if to_list %}")
+    para(document, "Kính gửi:", "VBKinhGui")
+    tags(document, "{%p for item in to_list %}")
+    para(document, "{{ item }}", "VBKinhGuiItem")
+    tags(document, "{%p endfor %}")
+    tags(document, "{%p endif %}")
+
+
+def signature_table(document):
+    """Ô 9b | ô 7: Nơi nhận beside the signature block, level at the top."""
+    table = borderless_table(document, [L.FOOTER_LEFT, L.FOOTER_RIGHT])
+    left = cell(table, 0, 0)
+    para(left, "Nơi nhận:", "VBNoiNhan")
+    tags(left, "{%p for item in cc %}")
+    para(left, "{{ item }}", "VBNoiNhanItem")
+    tags(left, "{%p endfor %}")
+    right = cell(table, 0, 1)
+    p = para(right, "", "VBSignTitle")
+    p.paragraph_format.space_before = document.styles["VBNoiNhan"].paragraph_format.space_before
+    tags(right, "{%p for line in authority %}")
+    para(right, "{{ line }}", "VBSignTitle")
+    tags(right, "{%p endfor %}")
+    para(right, "{{ signer_title }}", "VBSignTitle")
+    para(right, "{{ signer_name }}", "VBSignName")
+    return table
+
+
+# --- the templates ---------------------------------------------------------
+
+def cong_van():
+    """Mẫu 1.5: công văn."""
+    document = new_document()
+    header_table(document, with_cv_subject=True)
+    kinh_gui(document)
+    para(document, "{{p body }}", "VBBody")
+    signature_table(document)
+    return document
+
+
+def form_line(document, text, style="VBFormLine"):
+    return para(document, text, style)
+
+
+def bluezone_form():
+    """Bảng đăng ký tài khoản hệ thống quản lý dữ liệu BlueZone (Bộ Y tế, 2020)."""
+    document = new_document()
+    para(document, "BẢNG ĐĂNG KÝ TÀI KHOẢN HỆ THỐNG QUẢN LÝ DỮ LIỆU BLUEZONE", "VBFormTitle")
+    form_line(document, "1. Tên CDC/Trung tâm Y tế dự phòng tỉnh, thành phố: {{ f.organization }}")
+    form_line(document, "2. Họ tên người quản lý tài khoản: {{ f.manager_name }}")
+    form_line(document, "3. Chức vụ: {{ f.position }}")
+    form_line(document, "4. Số điện thoại: {{ f.phone }}")
+    form_line(document, "Lưu ý: Số điện thoại có thể nhận tin nhắn để xác thực OTP;", "VBFormNote")
+    form_line(document, "5. Email (email công vụ): {{ f.email }}")
+    form_line(document, "6. Nội dung cam kết, đóng dấu, ký tên:")
+    body = para(document, "- CDC/Trung tâm Y tế dự phòng tỉnh, thành phố cam kết sử dụng hệ thống quản lý dữ liệu "
+                "BlueZone theo đúng tài khoản được bàn giao cho các cá nhân nói trên và chịu trách nhiệm bảo mật "
+                "các dữ liệu được khai thác trên hệ thống.", "VBBody")
+    body.paragraph_format.keep_with_next = True
+    table = borderless_table(document, [L.FOOTER_LEFT, L.FOOTER_RIGHT])
+    cell(table, 0, 0).add_paragraph("")
+    right = cell(table, 0, 1)
+    para(right, "{{ place_date }}", "VBPlaceDate")
+    para(right, "THỦ TRƯỞNG ĐƠN VỊ", "VBSignTitle")
+    para(right, "(Ghi rõ họ tên, ký và đóng dấu)", "VBSignNote")
+    tags(right, "{%p if f.head_name %}")
+    para(right, "{{ f.head_name }}", "VBSignName")
+    tags(right, "{%p endif %}")
+    return document
+
+
+BUILDERS = {"cong-van": cong_van, "dang-ky-tai-khoan-bluezone": bluezone_form}
+
+
+def main(names=None):
+    for name in names or BUILDERS:
+        path = OUT / f"{name}.docx"
+        BUILDERS[name]().save(path)
+        print(path.relative_to(ROOT))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,1 @@
+"""The register and archive (sổ đăng ký và kho lưu trữ)."""

@@ -1,0 +1,93 @@
+"""A DOCX template parsed once and filled many times (mẫu đã biên dịch).
+
+docxtpl does the hard part, turning a Word file with ``{{ }}`` and ``{%p %}``
+tags into a Jinja template (:meth:`DocxTemplate.patch_xml`). It does that on
+every render; here it is done once per template, and each render only runs the
+compiled Jinja template and zips the parts. That is what makes a batch fast.
+
+Jinja runs with autoescape and StrictUndefined: a record's values are data,
+printed as typed, never evaluated.
+"""
+import re
+import zipfile
+from io import BytesIO
+
+import jinja2
+from docxtpl import DocxTemplate
+
+from ..errors import VanthuError
+
+DOCUMENT = "word/document.xml"
+CORE = "docProps/core.xml"
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # same input, same bytes: golden files and checksums stay stable
+_SECTION = re.compile(r"<w:sectPr[ >].*?</w:sectPr>", re.S)
+_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+class CompiledTemplate:
+    """One ``.docx`` template: its parts kept as bytes, its templated parts compiled."""
+
+    def __init__(self, path):
+        self.path = str(path)
+        self._docx = DocxTemplate(self.path)  # kept for resolve_listing
+        with zipfile.ZipFile(self.path) as z:
+            self.parts = {info.filename: z.read(info) for info in z.infolist()}
+        self.compiled = {name: self._compile(name) for name in self.parts if _is_templated(name)}
+
+    def _compile(self, name):
+        xml = self._docx.patch_xml(self.parts[name].decode("utf-8"))
+        xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+        try:
+            return _ENV.from_string(xml)
+        except jinja2.TemplateSyntaxError as e:
+            raise VanthuError(f"mẫu {self.path}: lỗi cú pháp Jinja ({e.message}) ở phần {name}") from None
+
+    def render_parts(self, context):
+        """The filled XML of every templated part, by part name."""
+        return {name: self._render(name, template, context) for name, template in self.compiled.items()}
+
+    def _render(self, name, template, context):
+        try:
+            xml = template.render(context)
+        except jinja2.UndefinedError as e:
+            raise VanthuError(f"mẫu {self.path}: {e.message} (trường chưa khai báo trong lược đồ?)") from None
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        return self._docx.resolve_listing(xml) if "\n" in xml else xml
+
+    def write(self, rendered, core_xml=None):
+        """A DOCX file's bytes: the rendered parts, the core properties, the rest as it was."""
+        out = BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in self.parts.items():
+                if name in rendered:
+                    data = rendered[name].encode("utf-8")
+                elif name == CORE and core_xml:
+                    data = core_xml.encode("utf-8")
+                z.writestr(zipfile.ZipInfo(name, _FIXED_TIME), data, zipfile.ZIP_DEFLATED)
+        return out.getvalue()
+
+
+def _is_templated(name):
+    return name == DOCUMENT or re.fullmatch(r"word/(header|footer)\d*\.xml", name) is not None
+
+
+def body_of(document_xml):
+    """The content of ``<w:body>`` without its final section properties (to append elsewhere)."""
+    start = document_xml.index(">", document_xml.index("<w:body")) + 1
+    end = document_xml.rindex("<w:sectPr")
+    return document_xml[start:end]
+
+
+def final_section(document_xml):
+    """The document's last ``<w:sectPr>``: page size, margins, header references."""
+    return _SECTION.findall(document_xml)[-1]
+
+
+def append_sections(document_xml, bodies, section_break):
+    """Append each body as a new section (on a new page) before the final ``<w:sectPr>``."""
+    section = final_section(document_xml)
+    end = document_xml.rindex("<w:sectPr")
+    breaks = [section_break(section, restart=i > 0) for i in range(len(bodies))]
+    inserted = "".join(b + body for b, body in zip(breaks, bodies))
+    last = section_break(section, restart=True)[len("<w:p><w:pPr>"):-len("</w:pPr></w:p>")]
+    return document_xml[:end] + inserted + last + document_xml[end + len(section):]

@@ -1,0 +1,80 @@
+"""Rendering records to DOCX (kết xuất văn bản).
+
+A :class:`Renderer` keeps each template compiled, so a batch parses every
+template once. Attachments (văn bản gửi kèm) follow the main document, each in
+its own section: a new page, page numbers from 1 again.
+"""
+import os
+import tempfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from ..errors import VanthuError
+from . import docx_template, ooxml
+from .context import context_of
+
+_CORE = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    "<dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject><dc:creator>{creator}</dc:creator>"
+    "<cp:keywords>{keywords}</cp:keywords><dc:language>vi-VN</dc:language>{created}"
+    "</cp:coreProperties>"
+)
+
+
+def core_properties(record):
+    """docProps/core.xml: title (type + subject), author (issuer), subject (number), created (date)."""
+    number = "" if record.template.is_form or record.number.is_draft else str(record.number)
+    created = (f'<dcterms:created xsi:type="dcterms:W3CDTF">{record.date.isoformat()}T00:00:00Z</dcterms:created>'
+               if record.date else "")
+    values = {"title": record.title, "subject": number, "creator": record.issuer.get("name", ""),
+              "keywords": ", ".join(filter(None, [record.template.title, number, record.issuer.get("code")]))}
+    return _CORE.format(created=created, **{k: escape(v) for k, v in values.items()})
+
+
+class Renderer:
+    """Renders checked records to DOCX bytes, each template compiled once."""
+
+    def __init__(self):
+        self._compiled = {}
+
+    def compiled(self, template):
+        path = str(template.docx_path)
+        if path not in self._compiled:
+            if not os.path.isfile(path):
+                raise VanthuError(f"mẫu '{template.name}' thiếu tệp {path}")
+            self._compiled[path] = docx_template.CompiledTemplate(path)
+        return self._compiled[path]
+
+    def _document_xml(self, record):
+        return self.compiled(record.template).render_parts(context_of(record))
+
+    def render(self, record):
+        """The DOCX of a record with its attachments, as bytes."""
+        compiled = self.compiled(record.template)
+        parts = compiled.render_parts(context_of(record))
+        if record.attachments:
+            bodies = [docx_template.body_of(self._document_xml(a)[docx_template.DOCUMENT]) for a in record.attachments]
+            main = parts[docx_template.DOCUMENT]
+            parts[docx_template.DOCUMENT] = docx_template.append_sections(main, bodies, ooxml.section_break)
+        return compiled.write(parts, core_properties(record))
+
+    def render_to(self, record, path):
+        """Write the DOCX atomically: a failed render leaves no half-written file."""
+        write_atomic(path, self.render(record))
+
+
+def write_atomic(path, data):
+    """Write bytes to ``path`` through a temporary file in the same folder."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -1,0 +1,56 @@
+"""The rules of the text (quy tắc trình bày chữ), as small functions.
+
+Everything here is plain text in, plain text out; where it lands on the page
+is the template's business.
+"""
+import re
+
+from ..vndate import long_date
+
+_TRAILING = re.compile(r"[\s;.,:]+$")
+_LEADING_DASH = re.compile(r"^[-–—+•]\s*")
+FILL = "."
+
+
+def punctuated(items):
+    """List items (danh sách nơi nhận): ``- `` before each, ``;`` after all but the last, ``.`` after it.
+
+    Whatever punctuation the clerk typed is replaced, so the list always reads right.
+    """
+    cores = [_LEADING_DASH.sub("", _TRAILING.sub("", item)) for item in items]
+    return [f"- {core}{';' if i < len(cores) - 1 else '.'}" for i, core in enumerate(cores)]
+
+
+def addressed_inline(recipients):
+    """One recipient goes on the ``Kính gửi:`` line itself (``Kính gửi: Bộ Nội vụ.``)."""
+    return _TRAILING.sub("", recipients[0]) + "." if len(recipients) == 1 else ""
+
+
+def addressed_list(recipients):
+    """Several recipients are a dash list under ``Kính gửi:``."""
+    return punctuated(recipients) if len(recipients) > 1 else []
+
+
+def cong_van_subject(subject):
+    """Trích yếu công văn: ``V/v triển khai ...`` (the prefix is added here, not typed)."""
+    subject = re.sub(r"^(V/v|v/v|V/V)\s*", "", subject.strip())
+    return f"V/v {subject}"
+
+
+def place_and_date(place, date):
+    """Ô 4: ``Đồng Nai, ngày 06 tháng 8 năm 2020``; a draft leaves the date to be filled."""
+    when = long_date(date) if date else "ngày      tháng      năm"
+    return f"{place}, {when}"
+
+
+def fill(value, length):
+    """A form field's value, or its dotted fill line when left out (dòng chấm)."""
+    return value if value not in (None, "") else FILL * max(length, 5)
+
+
+def form_date(place, date):
+    """A form's place-and-date line; blank parts become dotted fill lines."""
+    place = fill(place, 20)
+    if not date:
+        return f"{place}, ngày {FILL * 5} tháng {FILL * 5} năm {FILL * 8}"
+    return f"{place}, {long_date(date)}"

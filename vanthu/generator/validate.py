@@ -1,0 +1,132 @@
+"""Checking one value against its declared field type (kiểm tra giá trị).
+
+Each checker takes the raw YAML value and returns the clean value, or raises
+:class:`Invalid` with a Vietnamese message. Records are data: every string is
+NFC-normalised and control characters are refused, never passed to a template.
+"""
+import datetime as _dt
+import re
+import unicodedata
+
+MAX_TEXT = 2_000
+MAX_BLOCK = 200_000
+AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
+_PARTY_FORMS = re.compile(r"^(T/M|K/T|T/L)\b")
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+_PHONE_DIGITS = re.compile(r"^0[35789]\d{8}$")
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+class Invalid(ValueError):
+    """A value that does not fit its field; ``key`` narrows it (``signer.name``)."""
+
+    def __init__(self, message, key=""):
+        super().__init__(message)
+        self.key = key
+
+
+def _kind(value):
+    if isinstance(value, dict):
+        return "một bảng khóa: giá trị"
+    if isinstance(value, list):
+        return "một danh sách"
+    return f"'{value}'"
+
+
+def text(value, max_length=MAX_TEXT, multiline=False):
+    """A string (chuỗi): numbers are accepted as text, lists and maps are not."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise Invalid(f"cần một chuỗi chữ, không phải {_kind(value)}")
+    value = unicodedata.normalize("NFC", str(value)).strip()
+    if bad := _CONTROL.search(value if multiline else value.replace("\n", " ")):
+        raise Invalid(f"có ký tự điều khiển U+{ord(bad.group()):04X} không in được; hãy xóa nó")
+    if len(value) > max_length:
+        raise Invalid(f"dài {len(value):,} ký tự, quá giới hạn {max_length:,}".replace(",", "."))
+    return value
+
+
+def block(value):
+    """A block of text (nội dung nhiều dòng)."""
+    return text(value, MAX_BLOCK, multiline=True)
+
+
+def code(value):
+    """An abbreviation (viết tắt): SYT, VP, PGD&ĐT; kept exactly as written."""
+    value = text(value, 40)
+    if not value or "/" in value:
+        raise Invalid(f"viết tắt '{value}' không hợp lệ (không để trống, không có dấu /)")
+    return value
+
+
+def number(value):
+    """A positive whole number (số nguyên dương)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise Invalid(f"số phải là số nguyên dương, không phải {_kind(value)}")
+    return value
+
+
+def date(value):
+    """An ISO date (ngày dạng 2020-08-06) that exists in the calendar."""
+    if isinstance(value, _dt.date):
+        return value
+    m = _ISO_DATE.match(str(value).strip()) if isinstance(value, (str, int)) else None
+    if not m:
+        raise Invalid(f"ngày phải viết dạng 2020-08-06, không phải {_kind(value)}")
+    try:
+        return _dt.date(*map(int, m.groups()))
+    except ValueError:
+        raise Invalid(f"ngày {value} không tồn tại") from None
+
+
+def choice(value, choices):
+    """One of the listed values (giá trị cho phép), matched without regard to case."""
+    clean = text(value).lower().replace("hoả", "hỏa")
+    if clean not in choices:
+        raise Invalid(f"'{value}' không hợp lệ; dùng một trong: {', '.join(choices)}")
+    return clean
+
+
+def text_list(value):
+    """A list of strings (danh sách)."""
+    if not isinstance(value, list):
+        raise Invalid(f"cần một danh sách (mỗi mục một dòng bắt đầu bằng '- '), không phải {_kind(value)}")
+    return [_item(v, i) for i, v in enumerate(value)]
+
+
+def _item(value, index):
+    try:
+        return text(value)
+    except Invalid as e:
+        raise Invalid(f"mục {index + 1}: {e}") from None
+
+
+def phone(value):
+    """A Vietnamese mobile number (số di động): 10 digits, typed plain or spaced."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise Invalid("hãy viết số điện thoại trong ngoặc kép, ví dụ \"0912 345 678\", để giữ số 0 đầu")
+    shown = text(value, 30)
+    digits = re.sub(r"[\s.\-]", "", shown)
+    digits = "0" + digits[3:] if digits.startswith("+84") else digits
+    if not _PHONE_DIGITS.match(digits):
+        raise Invalid(f"'{shown}' không phải số di động Việt Nam (10 chữ số, bắt đầu 03, 05, 07, 08 hoặc 09)")
+    return shown
+
+
+def email(value):
+    """An e-mail address (địa chỉ thư điện tử)."""
+    shown = text(value, 254)
+    if not _EMAIL.match(shown):
+        raise Invalid(f"'{shown}' không phải địa chỉ email hợp lệ (ví dụ cdc@dongnai.gov.vn)")
+    return shown
+
+
+def authority(value):
+    """Signature authority lines (quyền hạn ký): each starts TM., KT., TL., TUQ. or Q."""
+    lines = text_list(value) if isinstance(value, list) else [text(value)]
+    for line in lines:
+        if _PARTY_FORMS.match(line):
+            raise Invalid(f"'{line}': văn bản hành chính viết TM., KT., TL. (không dùng T/M, K/T, T/L của Đảng)")
+        if not line.startswith(AUTHORITY_PREFIXES):
+            raise Invalid(f"'{line}' phải bắt đầu bằng một trong {', '.join(AUTHORITY_PREFIXES)}")
+    return [line.upper() for line in lines]
