@@ -1,0 +1,67 @@
+"""Helpers for the archive tests: a fast stand-in renderer and record makers."""
+import datetime as _dt
+import io
+from pathlib import Path
+
+import docx
+
+from vanthu.generator.records import load
+
+DATA = Path(__file__).parent / "data"
+SEED = DATA / "4482-SYT-VP.yaml"
+
+
+class FakeRenderer:
+    """Renders the number line, date and subject only: the archive tests need bytes, not layout."""
+
+    def render(self, record):
+        doc = docx.Document()
+        doc.add_paragraph(record.number.line)
+        doc.add_paragraph(record.date.isoformat())
+        doc.add_paragraph(record.title)
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()
+
+
+def fake_pdf(records, docx_list):
+    """Stand-in PDF converter: a minimal one-page PDF per document."""
+    return [minimal_pdf(f"PDF {len(d)}") for d in docx_list]
+
+
+def minimal_pdf(text):
+    from pypdf import PdfWriter
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": text})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def seed():
+    return load(SEED)[0]
+
+
+def record(number=None, date=None, confidentiality=None, code="SYT", subject="thử nghiệm", template=None):
+    """The seed record with another number, date, secrecy or issuer code."""
+    base = seed() if template is None else template
+    values = {**base.values, "subject": subject, "issuer": {**base.values["issuer"], "code": code}}
+    values.pop("number", None)
+    values.pop("date", None)
+    if number is not None:
+        values["number"] = number
+    if date is not None:
+        values["date"] = date if isinstance(date, _dt.date) else _dt.date.fromisoformat(date)
+    if confidentiality:
+        values["confidentiality"] = confidentiality
+    return type(base)(base.template, values, base.source, base.line, [])
+
+
+def make_docx(lines):
+    doc = docx.Document()
+    for line in lines:
+        doc.add_paragraph(line)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

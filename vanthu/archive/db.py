@@ -1,0 +1,121 @@
+"""The archive database (cơ sở dữ liệu sổ đăng ký): SQLite, schema and migrations.
+
+One file in the archive home. WAL lets readers (search, show) run while a
+clerk issues; every write goes through :func:`write_transaction`, which takes
+the write lock up front (``BEGIN IMMEDIATE``) so that two ``vanthu issue``
+processes queue instead of both reading the same "next number".
+"""
+import sqlite3
+from contextlib import contextmanager
+
+from ..errors import VanthuError
+
+LOCK_WAIT_SECONDS = 600  # a batch with PDF may hold the lock for minutes; wait, never fail
+
+# Each entry moves the schema one version up; PRAGMA user_version says where a home is.
+MIGRATIONS = (
+    """
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        direction TEXT NOT NULL CHECK (direction IN ('out', 'in')),
+        year INTEGER NOT NULL,
+        series TEXT NOT NULL,
+        serial INTEGER NOT NULL CHECK (serial > 0),  -- the number in our series: số đi, or số đến
+        number INTEGER NOT NULL CHECK (number > 0),
+        symbol TEXT NOT NULL,
+        number_key TEXT NOT NULL,
+        date TEXT NOT NULL,
+        template TEXT NOT NULL DEFAULT '',
+        type_name TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL DEFAULT '',
+        issuer_name TEXT NOT NULL DEFAULT '',
+        issuer_key TEXT NOT NULL DEFAULT '',
+        issuer_code TEXT NOT NULL DEFAULT '',
+        issuer_parent TEXT NOT NULL DEFAULT '',
+        subject TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL DEFAULT '',
+        signer TEXT NOT NULL DEFAULT '',
+        signer_title TEXT NOT NULL DEFAULT '',
+        recipients TEXT NOT NULL DEFAULT '[]',
+        copy_holders TEXT NOT NULL DEFAULT '',
+        confidentiality TEXT,
+        urgency TEXT,
+        arrival_number INTEGER,
+        arrival_date TEXT,
+        metadata TEXT NOT NULL DEFAULT '{}',
+        batch TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (direction, year, series, serial)
+    );
+    CREATE INDEX documents_key ON documents (number_key);
+    CREATE INDEX documents_batch ON documents (batch);
+    CREATE UNIQUE INDEX incoming_once ON documents (substr(date, 1, 4), number_key, issuer_key) WHERE direction = 'in';
+    CREATE TABLE files (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents (id),
+        role TEXT NOT NULL,
+        path TEXT NOT NULL UNIQUE,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL
+    );
+    CREATE TABLE links (
+        document_id INTEGER NOT NULL REFERENCES documents (id),
+        kind TEXT NOT NULL CHECK (kind IN ('replaces', 'corrects')),
+        target_id INTEGER NOT NULL REFERENCES documents (id),
+        PRIMARY KEY (document_id, kind, target_id)
+    );
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        time TEXT NOT NULL,
+        user TEXT NOT NULL,
+        action TEXT NOT NULL,
+        document_id INTEGER REFERENCES documents (id),
+        detail TEXT NOT NULL,
+        checksum TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    """,
+)
+
+
+def connect(path):
+    """Open the database file with the settings every connection needs."""
+    conn = sqlite3.connect(str(path), timeout=LOCK_WAIT_SECONDS, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA synchronous=FULL")  # a committed number survives a power cut
+    return conn
+
+
+def schema_version(conn):
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn):
+    """Bring the schema up to date, one version per transaction."""
+    with write_transaction(conn):
+        version = schema_version(conn)  # re-read under the lock: another process may have migrated
+        if version > len(MIGRATIONS):
+            raise VanthuError(f"kho dữ liệu có phiên bản {version}, mới hơn chương trình này; hãy cập nhật vanthu")
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+
+
+def _statements(script):
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+@contextmanager
+def write_transaction(conn):
+    """One all-or-nothing write, holding the write lock from the start."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

@@ -1,0 +1,122 @@
+"""Importing (vào sổ văn bản đến): a received DOCX or PDF gets its arrival number.
+
+Nghị định 30 Art. 22: one arrival series (số đến) per year, in order of
+receipt. The text is extracted for search; the file is stored unchanged with
+its checksum. Phụ lục VI: the same number + symbol + issuing body is refused.
+"""
+import datetime as _dt
+import io
+import os
+from pathlib import Path
+
+from ..docnumber import DocumentNumber, normalize_key
+from ..errors import VanthuError
+from ..vndate import parse_range, short_date
+from . import catalog, metadata, numbering
+from .document import ArchivedDocument, INCOMING
+from .faults import checkpoint
+from .home import opened
+from .issuing import Issued, event_detail, files_checksum, notify_search
+from .store import safe_name
+
+KINDS = {".docx": "docx", ".pdf": "pdf"}
+MAX_BYTES = 200 * 1024 * 1024  # bigger than any scanned dispatch; refuse before reading it all
+
+
+def import_document(path, number, date, issuer, home=None, *, type_name="", subject="", received=None):
+    """Register a received document; returns its :class:`Issued` (``number`` is its arrival number)."""
+    path = Path(path)
+    data, kind = _read(path)
+    text = extract_text(data, kind, path)
+    document = ArchivedDocument(
+        id=0, direction=INCOMING, number=DocumentNumber.parse(number), date=one_day(date),
+        type_name=type_name.strip(), issuer_name=issuer.strip(), subject=subject.strip(), body=text,
+        arrival_date=received or _dt.date.today())
+    if not document.issuer_name:
+        raise VanthuError("thiếu tên cơ quan ban hành (--issuer)")
+    with opened(home) as archive:
+        with archive.writing() as batch:
+            issued = _file(archive, batch, document, data, kind, path.name)
+            checkpoint("staged")
+        archive.remember_log_head()
+        notify_search(archive.home, [document])
+    checkpoint("done")
+    return issued
+
+
+def one_day(text):
+    """A document date typed as ``2020-08-05`` or ``05/8/2020`` (one day, not a month)."""
+    if isinstance(text, _dt.date):
+        return text
+    first, last = parse_range(str(text))
+    if first != last:
+        raise VanthuError(f"ngày văn bản phải là một ngày cụ thể, không phải '{text}'")
+    return first
+
+
+def _read(path):
+    kind = KINDS.get(path.suffix.lower())
+    if kind is None:
+        raise VanthuError(f"{path}: chỉ nhận tệp .docx hoặc .pdf")
+    try:
+        if os.path.getsize(path) > MAX_BYTES:
+            raise VanthuError(f"{path}: tệp lớn hơn {MAX_BYTES // 2**20} MB")
+        return path.read_bytes(), kind
+    except FileNotFoundError:
+        raise VanthuError(f"{path}: không tìm thấy tệp") from None
+    except IsADirectoryError:
+        raise VanthuError(f"{path}: đây là thư mục, không phải tệp") from None
+
+
+def extract_text(data, kind, path="tệp"):
+    """The document's text (nội dung), for search: paragraphs and table cells, or PDF pages."""
+    try:
+        return _docx_text(data) if kind == "docx" else _pdf_text(data)
+    except Exception as error:  # a damaged or disguised file: the clerk must know, not us
+        raise VanthuError(f"{path}: không đọc được nội dung tệp {kind.upper()} ({error.__class__.__name__}: {error})") from error
+
+
+def _docx_text(data):
+    import docx
+    doc = docx.Document(io.BytesIO(data))
+    lines = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            lines.append(" | ".join(cell.text for cell in row.cells))
+    return "\n".join(line for line in lines if line.strip())
+
+
+def _pdf_text(data):
+    from pypdf import PdfReader
+    return "\n".join((page.extract_text() or "").strip() for page in PdfReader(io.BytesIO(data)).pages).strip()
+
+
+def _refuse_duplicate(conn, document):
+    row = conn.execute("SELECT arrival_number, arrival_date FROM documents WHERE direction = 'in'"
+                       " AND substr(date, 1, 4) = ? AND number_key = ? AND issuer_key = ?",
+                       (f"{document.date.year:04d}", document.number.key, normalize_key(document.issuer_name))).fetchone()
+    if row:
+        raise VanthuError(f"văn bản {document.number} của {document.issuer_name} đã vào sổ đến: số đến "
+                          f"{row['arrival_number']:02d} ngày {short_date(_dt.date.fromisoformat(row['arrival_date']))}")
+
+
+def _file(archive, batch, document, data, kind, original_name):
+    _refuse_duplicate(archive.conn, document)
+    series = numbering.Series.arrival(document.arrival_date.year)
+    document.arrival_number = numbering.take(archive.conn, series)
+    entry = catalog.Entry(document, series.key, "", f"{document.type_name} {document.subject}".strip())
+    entry.metadata = metadata.incoming(document, archive.settings.organ_id, _pages(data, kind))
+    catalog.insert(archive.conn, entry, batch.token)
+    checkpoint("numbered")
+    folder = f"files/{document.arrival_date.year}/den/{document.arrival_number:04d}-{safe_name(str(document.number))}"
+    stored = batch.add(kind, f"{folder}/{safe_name(Path(original_name).stem)}.{kind}", data)
+    catalog.insert_file(archive.conn, document.id, stored)
+    archive.log("import", event_detail(entry, [stored]), files_checksum([stored]), document.id)
+    return Issued(document.id, document.number, document.date, series.key, (stored,), document.arrival_number)
+
+
+def _pages(data, kind):
+    if kind != "pdf":
+        return None
+    from pypdf import PdfReader
+    return len(PdfReader(io.BytesIO(data)).pages)

@@ -1,0 +1,211 @@
+"""Issuing (ban hành): a checked record becomes a numbered, stored, unchangeable document.
+
+One call is one transaction for all its records: take each number, stamp
+the date, render DOCX (and PDF), stage the files, move them into place and
+commit. A failure or a kill at any point leaves no number taken and no file
+visible (see :meth:`vanthu.archive.home.Archive.writing`).
+"""
+import datetime as _dt
+import hashlib
+import importlib
+import io
+import json
+import re
+from dataclasses import dataclass
+
+from ..docnumber import DocumentNumber
+from ..errors import Problem, VanthuError
+from . import catalog, metadata, numbering
+from .document import ArchivedDocument, OUTGOING, SECRET_LEVELS
+from .faults import checkpoint
+from .home import opened
+from .store import safe_name
+
+_KEEP_COPY = re.compile(r"^\s*Lưu\s*:?\s*(.*?)[\s.;]*$", re.IGNORECASE)
+_AS_ABOVE = re.compile(r"^\s*Như\s+trên\s*[.;]?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A document just issued (văn bản đã ban hành): its number, date and stored files."""
+
+    id: int
+    number: DocumentNumber
+    date: _dt.date
+    series: str
+    files: tuple
+    arrival_number: int = None  # số đến, for an imported document
+
+    @property
+    def paths(self):
+        return [f.path for f in self.files]
+
+
+def issue(records, home=None, *, renderer=None, to_pdf=None, replaces=None, corrects=None, today=None):
+    """Issue ``records`` (checked :class:`~vanthu.generator.records.Record`) into the archive.
+
+    ``to_pdf(records, list of DOCX bytes) -> list of PDF bytes`` converts in
+    one batch (:func:`vanthu.archive.pdfexport.convert`); None stores DOCX only. ``replaces`` / ``corrects``: the number of an
+    earlier document this one replaces or corrects (Art. 18).
+    """
+    records = list(records)
+    _check_issuable(records)
+    renderer = renderer or _default_renderer()
+    with opened(home) as archive:
+        with archive.writing() as batch:
+            links = _link_targets(archive.conn, replaces, corrects)
+            numbered = [_take_number(archive, record, today or _dt.date.today(), batch.token) for record in records]
+            checkpoint("numbered")
+            docx = [renderer.render(issued_record) for _, issued_record in numbered]
+            pdfs = _convert(to_pdf, [r for _, r in numbered], docx)
+            results = [_store(archive, batch, entry, files, links) for (entry, _), files in zip(numbered, zip(docx, pdfs))]
+            checkpoint("staged")
+        archive.remember_log_head()
+        notify_search(archive.home, [entry.document for entry, _ in numbered])
+    checkpoint("done")
+    return results
+
+
+def _check_issuable(records):
+    problems = []
+    for record in records:
+        if record.template.is_form:
+            problems.append(Problem("biểu mẫu không ban hành riêng được; đính kèm nó vào một văn bản (attachments)",
+                                    record.source, record.line, "type"))
+    if not records:
+        problems.append(Problem("không có bản ghi nào để ban hành"))
+    VanthuError.collect(problems)
+
+
+def _default_renderer():
+    from ..generator.render import Renderer  # the generator is only needed when issuing
+    return Renderer()
+
+
+def _convert(to_pdf, records, docx):
+    if to_pdf is None:
+        return [None] * len(docx)
+    pdfs = list(to_pdf(records, docx))
+    if len(pdfs) != len(docx):
+        raise RuntimeError(f"bộ chuyển PDF trả {len(pdfs)} tệp cho {len(docx)} văn bản")
+    return pdfs
+
+
+def _link_targets(conn, replaces, corrects):
+    targets = []
+    for kind, text in (("replaces", replaces), ("corrects", corrects)):
+        if text:
+            targets.append((kind, catalog.find_one(conn, text, direction=OUTGOING)))
+    return targets
+
+
+def series_of(record, year, settings):
+    """The series a record takes its number from (sổ)."""
+    secret = record.get("confidentiality") in SECRET_LEVELS
+    own = record.template.name if record.template.name in settings.separate_series else None
+    return numbering.Series.outgoing(year, record.issuer.get("code", ""), secret, own)
+
+
+def _take_number(archive, record, today, token):
+    """Allocate the number and insert the row; returns (entry, record with number and date)."""
+    day = record.date or today
+    series = series_of(record, day.year, archive.settings)
+    try:
+        number = numbering.take(archive.conn, series, record.get("number"))
+    except VanthuError as error:
+        raise VanthuError(*[Problem(p.message, record.source, record.line, "number") for p in error.problems]) from None
+    issued = record.issued(number, day)
+    entry = _entry(issued, series)
+    catalog.insert(archive.conn, entry, token)
+    return entry, issued
+
+
+def _entry(record, series):
+    signer = record.get("signer") or {}
+    document = ArchivedDocument(
+        id=0, direction=OUTGOING, number=record.number, date=record.date, type_name=record.template.title,
+        issuer_name=record.issuer.get("name", ""), issuer_code=record.issuer.get("code", ""),
+        subject=record.get("subject", ""), body=record.get("body", ""), signer=signer.get("name", ""),
+        signer_title=signer.get("title", ""), recipients=recipients(record),
+        confidentiality=record.get("confidentiality"), urgency=record.get("urgency"))
+    return catalog.Entry(document, series.key, record.template.name, record.title, record.issuer.get("parent", ""),
+                         copy_holders(record))
+
+
+def recipients(record):
+    """Nơi nhận: the Kính gửi list, else the Nơi nhận lines other than "Như trên" and "Lưu"."""
+    if record.get("to"):
+        return list(record.get("to"))
+    return [c for c in record.get("cc") or [] if not _AS_ABOVE.match(c) and not _KEEP_COPY.match(c)]
+
+
+def copy_holders(record):
+    """Đơn vị, người nhận bản lưu: ``VT, VP`` from the ``Lưu: VT, VP`` line."""
+    kept = [m[1] for c in record.get("cc") or [] if (m := _KEEP_COPY.match(c))]
+    return "; ".join(kept)
+
+
+def folder_of(document, series):
+    """``files/2020/di/4482-SYT-VP``: year, series, number and symbol, readable by a clerk."""
+    _, _, part = series.partition("/")
+    kind = "di" if not part else ("di-mat" if part == numbering.SECRET else f"di-{safe_name(part)}")
+    return f"files/{document.date.year}/{kind}/{safe_name(str(document.number))}"
+
+
+def _store(archive, batch, entry, files, links):
+    document, (docx, pdf) = entry.document, files
+    folder, stem = folder_of(document, entry.series), safe_name(str(document.number))
+    stored = [batch.add("docx", f"{folder}/{stem}.docx", docx)]
+    if pdf is not None:
+        stored.append(batch.add("pdf", f"{folder}/{stem}.pdf", pdf))
+    for f in stored:
+        catalog.insert_file(archive.conn, document.id, f)
+    for kind, target in links:
+        catalog.insert_link(archive.conn, document.id, kind, target.document.id)
+    entry.metadata = metadata.outgoing(document, archive.settings.organ_id, page_count(pdf))
+    archive.conn.execute("UPDATE documents SET metadata = ? WHERE id = ?", (_json(entry.metadata), document.id))
+    archive.log("issue", event_detail(entry, stored, links), files_checksum(stored), document.id)
+    return Issued(document.id, document.number, document.date, entry.series, tuple(stored))
+
+
+def _json(value):
+    return json.dumps(value, ensure_ascii=False)
+
+
+def page_count(pdf):
+    if pdf is None:
+        return None
+    from pypdf import PdfReader
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def files_checksum(stored):
+    """One checksum for a document's files: SHA-256 over ``path sha256`` lines."""
+    lines = "".join(f"{f.path} {f.sha256}\n" for f in sorted(stored, key=lambda f: f.path))
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
+def event_detail(entry, stored, links=()):
+    d = entry.document
+    return {"number": str(d.number), "year": d.date.year, "series": entry.series,
+            "files": {f.path: f.sha256 for f in stored},
+            "links": {kind: str(t.document.number) for kind, t in links}}
+
+
+def notify_search(home, documents):
+    """Hand new documents to the search index, once they are committed.
+
+    :mod:`vanthu.search` provides ``on_commit(home_root, documents)``; the
+    index is derived data, so a failure here says so and names the fix.
+    """
+    hook = getattr(importlib.import_module("vanthu.search"), "on_commit", None)
+    if hook is None or not documents:
+        return
+    try:
+        hook(home.root, documents)
+    except VanthuError:
+        raise
+    except Exception as error:
+        numbers = ", ".join(str(d.number) for d in documents)
+        raise VanthuError(f"đã lưu {numbers} vào sổ nhưng chưa cập nhật được chỉ mục tìm kiếm ({error}); "
+                          "chạy 'vanthu reindex'") from error

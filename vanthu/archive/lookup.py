@@ -1,0 +1,71 @@
+"""Looking up one archived document (tra cứu): its metadata, links, or a copy of its files."""
+import datetime as _dt
+import shutil
+from pathlib import Path
+
+from ..errors import VanthuError
+from ..vndate import short_date
+from . import catalog
+from .document import INCOMING
+from .home import opened
+
+
+def show(text, home=None, year=None, out=None):
+    """What ``vanthu show`` does: metadata lines of every match, or the copied files' paths."""
+    with opened(home) as archive:
+        if out:
+            entry = catalog.find_one(archive.conn, text, year, direction=None)
+            return copy_out(archive.home, entry, Path(out))
+        found = catalog.find(archive.conn, text, year)
+    if not found:
+        raise VanthuError(f"không có văn bản số {text}{f' năm {year}' if year else ''} trong sổ")
+    return "\n\n".join(describe(e) for e in found)
+
+
+def describe(entry):
+    """A document's card (phiếu): register fields, links, files with checksums."""
+    d = entry.document
+    lines = [f"Số, ký hiệu: {d.number}", f"Ngày: {short_date(d.date)}", f"Tên loại và trích yếu: {entry.title}",
+             f"Cơ quan ban hành: {d.issuer_name}"]
+    if d.direction == INCOMING:
+        lines[0:0] = [f"Văn bản đến số {d.arrival_number:02d}, ngày đến {short_date(d.arrival_date)}"]
+    else:
+        lines[0:0] = [f"Văn bản đi ({_series_name(entry.series)})"]
+        lines += [f"Người ký: {d.signer_title} {d.signer}".rstrip(), f"Nơi nhận: {'; '.join(d.recipients)}"]
+    lines += [f"{label}: {value}" for label, value in (("Độ mật", d.confidentiality), ("Độ khẩn", d.urgency)) if value]
+    lines += [f"{link.label} {link.other_number} ngày {short_date(_date(link.other_date))}" for link in entry.links]
+    lines += [f"Tệp {f.role.upper()}: {f.path} (SHA-256 {f.sha256})" for f in entry.files]
+    return "\n".join(lines)
+
+
+def _date(text):
+    return _dt.date.fromisoformat(text)
+
+
+def _series_name(series):
+    issuer, _, part = series.partition("/")
+    return f"sổ {'mật ' if part == 'mật' else ''}{issuer}{f', loại {part}' if part and part != 'mật' else ''}"
+
+
+def copy_out(home, entry, out):
+    """Copy the document's files: into ``out`` if it is a folder, else the one file ``out`` names."""
+    if out.is_dir():
+        targets = [(f, out / Path(f.path).name) for f in entry.files]
+    else:
+        role = out.suffix.lower().lstrip(".")
+        chosen = [f for f in entry.files if f.role == role]
+        if not chosen:
+            have = ", ".join(f.role for f in entry.files)
+            raise VanthuError(f"văn bản {entry.document.number} không có tệp .{role} (có: {have})")
+        targets = [(chosen[0], out)]
+    for stored, target in targets:
+        _copy(home.root / stored.path, target)
+    return [str(target) for _, target in targets]
+
+
+def _copy(source, target):
+    """A writable copy, written whole or not at all; the stored file stays read-only."""
+    temp = target.with_name(f".{target.name}.tmp")
+    shutil.copyfile(source, temp)
+    temp.chmod(0o644)
+    temp.replace(target)

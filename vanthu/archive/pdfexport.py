@@ -1,0 +1,34 @@
+"""PDF copies of issued documents (bản PDF), made with the generator's LibreOffice batch.
+
+One LibreOffice run converts the whole batch; each PDF then gets its own
+metadata and an empty signature field over the signer's place, as a draft
+PDF does (:mod:`vanthu.generator.pdf`).
+"""
+from ..errors import Problem, VanthuError
+
+
+def convert(records, docx_list):
+    """PDF bytes for each issued record's DOCX, or an error naming the records that failed."""
+    from ..generator import pdf  # LibreOffice is only needed when a PDF is wanted
+    pdfs = pdf.convert_all(docx_list)
+    failed = [Problem("LibreOffice không chuyển được văn bản này sang PDF", r.source, r.line)
+              for r, data in zip(records, pdfs) if data is None]
+    VanthuError.collect(failed)
+    return [pdf.assemble([(data, info_of(r))]) for r, data in zip(records, pdfs)]
+
+
+def info_of(record):
+    """The PDF's document info: title, issuing body, number, date, signer."""
+    from ..generator.pdfmeta import DocumentInfo
+    signer = record.get("signer") or {}
+    return DocumentInfo(title=record.title, author=record.issuer.get("name", ""), subject=str(record.number),
+                        date=record.date, signer=signer.get("name", ""), signer_title=signer.get("title", ""))
+
+
+def docx_to_pdf(docx):
+    """One DOCX (a register) to PDF bytes."""
+    from ..generator import pdf
+    (data,) = pdf.convert_all([docx])
+    if data is None:
+        raise VanthuError("LibreOffice không chuyển được sổ đăng ký sang PDF")
+    return data

@@ -1,0 +1,167 @@
+"""The register (sổ đăng ký văn bản đi / đến), Nghị định 30 Phụ lục IV.
+
+On screen a readable table; as a file, a landscape A4 DOCX (Times New Roman)
+with the model's cover lines and all ten columns, ready to print and bind
+(Art. 16.2, 22.3), or its PDF.
+"""
+import io
+import textwrap
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import VanthuError
+from ..vndate import short_date
+from . import catalog
+from .document import INCOMING, OUTGOING
+from .home import opened
+from .numbering import SECRET
+from .registerdocx import to_docx
+
+OUT_COLUMNS = ("Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung", "Người ký",
+               "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận", "Ghi chú")
+IN_COLUMNS = ("Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu văn bản", "Ngày tháng văn bản",
+              "Tên loại và trích yếu nội dung", "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận", "Ghi chú")
+TITLES = {OUTGOING: "SỔ ĐĂNG KÝ VĂN BẢN ĐI", INCOMING: "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN"}
+SCREEN_COLUMNS = {OUTGOING: (0, 1, 2, 3, 4, 5, 9), INCOMING: (0, 1, 2, 3, 4, 5, 9)}
+SCREEN_WIDTHS = {OUTGOING: (14, 10, 40, 18, 30, 10, 16), INCOMING: (10, 6, 18, 16, 10, 44, 16)}
+
+
+@dataclass
+class Register:
+    """One year's register of one direction (sổ): cover lines and rows of ten cells."""
+
+    direction: str
+    year: int
+    parent: str = ""
+    body: str = ""
+    rows: list = field(default_factory=list)
+    first: str = ""
+    last: str = ""
+    first_date: str = ""
+    last_date: str = ""
+
+    @property
+    def title(self):
+        return TITLES[self.direction]
+
+    @property
+    def columns(self):
+        return OUT_COLUMNS if self.direction == OUTGOING else IN_COLUMNS
+
+    def cover(self):
+        """The cover lines of Phụ lục IV."""
+        return [self.parent.upper(), self.body.upper(), self.title, f"Năm: {self.year}",
+                f"Từ ngày {self.first_date or '…'} đến ngày {self.last_date or '…'}",
+                f"Từ số {self.first or '…'} đến số {self.last or '…'}", "Quyển số: 01"]
+
+
+def build(home=None, year=None, direction=OUTGOING):
+    """The register of ``year`` (default: the latest year with documents)."""
+    if direction not in TITLES:
+        raise VanthuError(f"hướng sổ phải là out (đi) hoặc in (đến), không phải '{direction}'")
+    with opened(home) as archive:
+        year = year or _latest_year(archive.conn, direction)
+        entries = catalog.entries(archive.conn, direction, year)
+        parent, body = _body_names(archive.conn)
+    register = Register(direction, year, parent, body)
+    register.rows = [_out_row(e) if direction == OUTGOING else _in_row(e) for e in entries]
+    _span(register, entries)
+    return register
+
+
+def _latest_year(conn, direction):
+    row = conn.execute("SELECT MAX(year) FROM documents WHERE direction = ?", (direction,)).fetchone()
+    if row[0] is None:
+        raise VanthuError(f"sổ văn bản {'đi' if direction == OUTGOING else 'đến'} chưa có văn bản nào")
+    return row[0]
+
+
+def _body_names(conn):
+    """The keeping body (cơ quan giữ sổ): the issuer of most outgoing documents."""
+    names = Counter((r["issuer_parent"], r["issuer_name"]) for r in
+                    conn.execute("SELECT issuer_parent, issuer_name FROM documents WHERE direction = 'out'"))
+    return names.most_common(1)[0][0] if names else ("", "")
+
+
+def _span(register, entries):
+    main = [e for e in entries if not e.series.endswith("/" + SECRET)] or entries
+    if main:
+        numbers = [e.document.arrival_number if register.direction == INCOMING else e.document.number.number for e in main]
+        register.first, register.last = f"{min(numbers):02d}", f"{max(numbers):02d}"
+    dates = sorted(e.document.arrival_date if register.direction == INCOMING else e.document.date for e in entries)
+    if dates:
+        register.first_date, register.last_date = short_date(dates[0]), short_date(dates[-1])
+
+
+def _notes(entry):
+    d, notes = entry.document, []
+    if d.confidentiality:
+        notes.append(f"Độ mật: {d.confidentiality}")
+    if d.urgency:
+        notes.append(f"Độ khẩn: {d.urgency}")
+    notes += [f"{link.label} {link.other_number}" for link in entry.links]
+    return "; ".join(notes)
+
+
+def _out_row(entry):
+    d = entry.document
+    copies = entry.metadata.get("IssuedAmount")
+    return (str(d.number), short_date(d.date), entry.title, d.signer, "; ".join(d.recipients),
+            entry.copy_holders, str(copies) if copies else "", "", "", _notes(entry))
+
+
+def _in_row(entry):
+    d = entry.document
+    return (short_date(d.arrival_date), f"{d.arrival_number:02d}", d.issuer_name, str(d.number), short_date(d.date),
+            entry.title, "", "", "", _notes(entry))
+
+
+def as_text(register):
+    """The register as a table for the terminal (bảng trên màn hình)."""
+    picks, widths = SCREEN_COLUMNS[register.direction], SCREEN_WIDTHS[register.direction]
+    lines = [f"{register.title} - NĂM {register.year}  ({register.body or 'chưa rõ cơ quan'})",
+             f"Từ số {register.first or '…'} đến số {register.last or '…'}; {len(register.rows)} văn bản", ""]
+    header = [register.columns[i] for i in picks]
+    lines += _table_lines(header, widths)
+    lines.append("-+-".join("-" * w for w in widths))
+    for row in register.rows:
+        lines += _table_lines([row[i] for i in picks], widths)
+    return "\n".join(lines)
+
+
+def _table_lines(cells, widths):
+    wrapped = [textwrap.wrap(c, w) or [""] for c, w in zip(cells, widths)]
+    height = max(len(w) for w in wrapped)
+    return [" | ".join((col[i] if i < len(col) else "").ljust(w) for col, w in zip(wrapped, widths)).rstrip()
+            for i in range(height)]
+
+
+def write(register, out, to_pdf=None):
+    """Write the register to ``out`` (.docx, or .pdf through ``to_pdf(docx bytes)``)."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in (".docx", ".pdf"):
+        raise VanthuError(f"{out}: tệp sổ phải có đuôi .docx hoặc .pdf")
+    data = to_docx(register)
+    if suffix == ".pdf":
+        data = (to_pdf or _default_pdf)(data)
+    _write_atomic(out, data)
+    return out
+
+
+def _default_pdf(docx):
+    from .pdfexport import docx_to_pdf
+    return docx_to_pdf(docx)
+
+
+def _write_atomic(path, data):
+    from ..generator.pdf import write_atomic
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, data)
+
+
+def produce(home=None, year=None, direction=OUTGOING, out=None):
+    """What ``vanthu register`` does: the table text, or the written file's path."""
+    register = build(home, year, direction)
+    return write(register, out) if out else as_text(register)

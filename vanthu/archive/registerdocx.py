@@ -1,0 +1,97 @@
+"""The printed register (sổ in): landscape A4, Times New Roman, cover page then the table.
+
+Built with python-docx from the :class:`~vanthu.archive.register.Register`
+value; the header rows repeat on every page so a bound book reads anywhere.
+"""
+import io
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+FONT = "Times New Roman"
+# Column widths in cm, summing to the 25.7 cm text width of landscape A4 with 2 cm margins.
+WIDTHS = {"out": (3.0, 2.0, 5.2, 2.6, 4.0, 2.3, 1.4, 1.8, 1.8, 1.6),
+          "in": (1.9, 1.4, 3.2, 2.6, 1.9, 5.8, 3.2, 1.8, 1.8, 2.1)}
+
+
+def to_docx(register):
+    """DOCX bytes of the register, ready to print and bind."""
+    document = docx.Document()
+    _page(document.sections[0])
+    _font(document.styles["Normal"], 13)
+    _cover(document, register)
+    _table(document, register)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _page(section):
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(2.0)
+    section.top_margin = section.bottom_margin = Cm(2.0)
+
+
+def _font(style, size):
+    style.font.name = FONT
+    style.font.size = Pt(size)
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), FONT)  # Word picks this slot for some Vietnamese letters
+
+
+def _line(document, text, size=13, bold=False, before=0):
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_before = Pt(before)
+    run = paragraph.add_run(text)
+    run.font.size, run.bold = Pt(size), bold
+    return paragraph
+
+
+def _cover(document, register):
+    parent, body, title, *details = register.cover()
+    _line(document, parent or "TÊN CƠ QUAN CHỦ QUẢN TRỰC TIẾP", 13)
+    _line(document, body or "TÊN CƠ QUAN/ĐƠN VỊ", 13, bold=True)
+    _line(document, title, 20, bold=True, before=120)
+    for index, text in enumerate(details):
+        _line(document, text, 14, before=36 if index == 0 else 6)
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _table(document, register):
+    widths = WIDTHS[register.direction]
+    table = document.add_table(rows=2, cols=len(widths))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = Cm(width)  # the grid: LibreOffice lays out by it, Word by the cells
+    _row(table.rows[0], register.columns, widths, bold=True)
+    _row(table.rows[1], [f"({i})" for i in range(1, len(widths) + 1)], widths, italic=True)
+    for header in table.rows[:2]:
+        _repeat_as_header(header)
+    for cells in register.rows:
+        _row(table.add_row(), cells, widths, center=(0, 1, 6) if register.direction == "out" else (0, 1, 4))
+
+
+def _row(row, texts, widths, bold=False, italic=False, center=None):
+    for index, (cell, text, width) in enumerate(zip(row.cells, texts, widths)):
+        cell.width = Cm(width)
+        paragraph = cell.paragraphs[0]
+        if center is None or index in center:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(text)
+        run.font.size, run.bold, run.italic = Pt(11), bold, italic
+
+
+def _repeat_as_header(row):
+    properties = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    properties.append(flag)

@@ -1,0 +1,194 @@
+"""Stored files (tệp lưu trữ): written once, read-only, never rewritten.
+
+A batch of files is first written to ``staging/<batch>/`` with a manifest of
+where each file will live. The issuing transaction moves them to their final
+paths *while it still holds the write lock*, then commits. If the process
+dies anywhere in between, :func:`recover` (run under the write lock, before
+any new number is taken) either finishes the move, when the batch committed,
+or removes every file of it, when it did not. A live batch is never touched:
+its owner holds an ``flock`` on it until it is done.
+"""
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+
+READ_ONLY = 0o444
+MANIFEST = "manifest.json"
+LOCK = ".lock"
+
+
+def sha256_bytes(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def safe_name(text):
+    """A readable file-name part: ``4482/SYT-VP`` -> ``4482-SYT-VP`` (Vietnamese letters kept)."""
+    text = unicodedata.normalize("NFC", str(text)).replace("/", "-")
+    text = re.sub(r"[^\w.&-]+", "_", text).strip("._")
+    return text[:80] or "van-ban"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """One stored file (tệp lưu): its role (docx, pdf, original), path under home, SHA-256."""
+
+    role: str
+    path: str
+    sha256: str
+    size: int
+
+
+def _write_durably(path, data):
+    with open(path, "xb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.chmod(path, READ_ONLY)
+
+
+def _fsync_dir(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@dataclass
+class Batch:
+    """Files of one transaction, staged until the database commits (lô tệp)."""
+
+    home: object
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
+    files: list = field(default_factory=list)
+    _lock_fd: int = -1
+
+    @property
+    def folder(self):
+        return self.home.staging / self.token
+
+    def open(self):
+        """Create the staging folder and hold its lock until :meth:`close`."""
+        self.folder.mkdir(parents=True)
+        self._lock_fd = os.open(self.folder / LOCK, os.O_CREAT | os.O_RDWR, 0o600)
+        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        return self
+
+    def close(self):
+        """The batch is settled (published and committed, or discarded): drop the staging folder."""
+        shutil.rmtree(self.folder)
+        os.close(self._lock_fd)
+
+    def add(self, role, relative_path, data):
+        """Stage one file; returns its :class:`StoredFile`."""
+        stored = StoredFile(role, relative_path, sha256_bytes(data), len(data))
+        _write_durably(self.folder / str(len(self.files)), data)
+        self.files.append(stored)
+        self._write_manifest()
+        return stored
+
+    def _write_manifest(self):
+        temp = self.folder / (MANIFEST + ".tmp")
+        temp.write_text(json.dumps([f.path for f in self.files], ensure_ascii=False), encoding="utf-8")
+        os.replace(temp, self.folder / MANIFEST)
+
+    def publish(self):
+        """Move every staged file to its final path; refuses to overwrite anything."""
+        for index, stored in enumerate(self.files):
+            _move(self.folder / str(index), self.home.root / stored.path)
+
+    def discard(self):
+        """Undo :meth:`publish`; call it before the rollback, while holding the write lock."""
+        _remove_published(self.home, [f.path for f in self.files])
+
+
+def _move(staged, final):
+    final.parent.mkdir(parents=True, exist_ok=True)
+    os.link(staged, final)  # unlike rename, fails if the final path is taken
+    os.unlink(staged)
+    _fsync_dir(final.parent)
+
+
+def _remove_published(home, paths):
+    for relative in paths:
+        final = home.root / relative
+        if final.exists():
+            final.unlink()
+        _prune_empty(final.parent, home.files)
+
+
+def _prune_empty(folder, top):
+    while folder != top and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def recover(home, is_committed):
+    """Settle batches left by dead processes; ``is_committed(token)`` asks the database.
+
+    Call it holding the database write lock, so no batch can commit meanwhile.
+    Returns the number of batches settled.
+    """
+    settled = 0
+    for folder in sorted(home.staging.iterdir()) if home.staging.is_dir() else ():
+        settled += _recover_one(home, folder, is_committed)
+    return settled
+
+
+def _recover_one(home, folder, is_committed):
+    fd = _try_lock(folder)
+    if fd is None:
+        return 0  # its owner is alive and still working
+    try:
+        if not folder.is_dir():
+            return 0  # its owner finished between our listing and our lock
+        paths = _manifest(folder)
+        if is_committed(folder.name):
+            _finish_publish(home, folder, paths)
+        else:
+            _remove_published(home, paths)
+        shutil.rmtree(folder)
+        return 1
+    finally:
+        os.close(fd)
+
+
+def _try_lock(folder):
+    try:
+        fd = os.open(folder / LOCK, os.O_RDWR)
+    except FileNotFoundError:
+        if folder.is_dir():
+            shutil.rmtree(folder)  # died before taking its lock: nothing staged yet
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _manifest(folder):
+    path = folder / MANIFEST
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+
+
+def _finish_publish(home, folder, paths):
+    for index, relative in enumerate(paths):
+        staged, final = folder / str(index), home.root / relative
+        if staged.exists() and not final.exists():
+            _move(staged, final)
