@@ -36,6 +36,11 @@ class DocumentInfo:
     signer_title: str = ""
     field: str = ""
 
+    @property
+    def bookmark(self):
+        """The outline entry (dấu trang): type and subject, then the number."""
+        return f"{self.title} – số {self.subject}" if self.subject else self.title
+
     @classmethod
     def combine(cls, infos):
         """The file-level info of a merged PDF (tập văn bản)."""
