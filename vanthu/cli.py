@@ -17,10 +17,12 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 @click.group(context_settings=CONTEXT)
 @click.option("--home", envvar="VANTHU_HOME", default="vanthu-data", show_default=True,
               type=click.Path(file_okay=False), help="Thư mục dữ liệu (sổ, tệp lưu, chỉ mục); biến môi trường VANTHU_HOME.")
+@click.option("--templates", "templates_dir", envvar="VANTHU_TEMPLATES", type=click.Path(file_okay=False),
+              help="Thư mục mẫu riêng (NAME.docx + NAME.yaml), dùng trước mẫu có sẵn; mặc định HOME/templates.")
 @click.option("--traceback", is_flag=True, help="Khi có lỗi nội bộ, in toàn bộ vết lỗi (cho lập trình viên).")
 @click.version_option(__version__, "-V", "--version", message="vanthu %(version)s")
 @click.pass_context
-def cli(ctx, home, traceback):
+def cli(ctx, home, templates_dir, traceback):
     """vanthu (văn thư): soạn, cấp số, ban hành, lưu và tìm văn bản hành chính
     theo Nghị định 30/2020/NĐ-CP.
 
@@ -30,11 +32,182 @@ def cli(ctx, home, traceback):
       vanthu check cv.yaml                 # kiểm tra bản ghi
       vanthu render cv.yaml -o cv.docx     # bản nháp DOCX (hoặc .pdf)
     """
-    ctx.obj = {"home": home}
+    ctx.obj = {"home": home, "templates": templates_dir}
 
 
 def _say(message):
     click.echo(message, err=True)
+
+
+def _library(ctx):
+    """The template library: the clerk's folders first, then the built-ins."""
+    from .templates import TemplateLibrary
+    home = ctx.obj["home"]
+    return TemplateLibrary([ctx.obj["templates"], os.path.join(home, "templates")])
+
+
+# --- drafting: new, templates, check, render --------------------------------
+
+@cli.command()
+@click.argument("type_name", metavar="TYPE")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi khung vào tệp này (mặc định: in ra màn hình).")
+@click.pass_context
+def new(ctx, type_name, output):
+    """Tạo khung bản ghi YAML cho mẫu TYPE, mỗi trường có chú thích tiếng Việt.
+
+    \b
+    Ví dụ:
+      vanthu new cong-van -o cong-van.yaml
+    """
+    from .templates.skeleton import write_skeleton
+    text = write_skeleton(_library(ctx).get(type_name), output)
+    if output:
+        _say(f"Đã ghi khung bản ghi vào {output}.")
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.pass_context
+def templates(ctx, name):
+    """Liệt kê các mẫu (tên, tên tiếng Việt, loại), hoặc các trường của mẫu NAME."""
+    from .templates.listing import describe, table
+    library = _library(ctx)
+    click.echo(describe(library.get(name)) if name else table(library))
+
+
+@cli.command()
+@click.argument("records", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.pass_context
+def check(ctx, records):
+    """Kiểm tra bản ghi: báo mọi lỗi theo dạng tệp:dòng: khóa: lỗi.
+
+    \b
+    Ví dụ:
+      vanthu check cong-van.yaml bieu-mau.yaml
+    """
+    from .generator.drafts import check_files
+    found = check_files(records, _library(ctx))
+    _say(f"{len(found)} bản ghi hợp lệ.")
+
+
+@cli.command()
+@click.argument("records", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(), help="Tệp .docx (một bản ghi) hoặc thư mục; mặc định: thư mục hiện tại.")
+@click.pass_context
+def render(ctx, records, output):
+    """Kết xuất bản nháp (chưa cấp số, chưa lưu) từ bản ghi YAML.
+
+    \b
+    Ví dụ:
+      vanthu render cong-van.yaml -o cong-van.docx
+      vanthu render a.yaml b.yaml -o ban-nhap/
+    """
+    from .generator.drafts import render_docx
+    for path in render_docx(records, output, _library(ctx)):
+        _say(f"Đã ghi {path}")
+
+
+# --- archive: issue, import, show, register, verify -------------------------
+
+@cli.command()
+@click.argument("records", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--replaces", metavar="SỐ", help="Văn bản này thay thế văn bản số SỐ (Điều 18), ví dụ 12/QĐ-SYT.")
+@click.option("--corrects", metavar="SỐ", help="Văn bản này đính chính văn bản số SỐ (Điều 18).")
+@click.option("--no-pdf", is_flag=True, help="Chỉ lưu DOCX, không tạo PDF.")
+@click.pass_context
+def issue(ctx, records, replaces, corrects, no_pdf):
+    """Ban hành: cấp số, đóng ngày, lưu DOCX và PDF vào kho (không sửa được về sau).
+
+    \b
+    Ví dụ:
+      vanthu issue cong-van.yaml
+      vanthu issue dinh-chinh.yaml --corrects 4482/SYT-VP
+    """
+    from .archive.issuing import issue_files
+    from .vndate import short_date
+    home = ctx.obj["home"]
+    for done in issue_files(records, home, library=_library(ctx), pdf=not no_pdf, replaces=replaces, corrects=corrects):
+        click.echo(f"Đã ban hành số {done.number} ngày {short_date(done.date)}")
+        for path in done.paths:
+            click.echo(f"  {os.path.join(home, path)}")
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--number", required=True, help="Số, ký hiệu của văn bản đến, ví dụ 4199/BYT-VPB1.")
+@click.option("--date", "doc_date", required=True, help="Ngày văn bản: 2020-08-05 hoặc 05/8/2020.")
+@click.option("--issuer", required=True, help="Cơ quan ban hành (tác giả), ví dụ \"Bộ Y tế\".")
+@click.option("--type", "type_name", default="", help="Tên loại, ví dụ \"Công văn\".")
+@click.option("--subject", default="", help="Trích yếu nội dung.")
+@click.option("--received", help="Ngày đến (mặc định: hôm nay).")
+@click.pass_context
+def import_(ctx, file, number, doc_date, issuer, type_name, subject, received):
+    """Vào sổ văn bản đến: cấp số đến, lưu tệp DOCX/PDF, trích nội dung để tìm kiếm.
+
+    \b
+    Ví dụ:
+      vanthu import 4199-BYT.pdf --number 4199/BYT-VPB1 --date 05/8/2020 --issuer "Bộ Y tế" --type "Công văn"
+    """
+    from .archive.importing import import_document
+    from .vndate import short_date
+    home = ctx.obj["home"]
+    done = import_document(file, number, doc_date, issuer, home, type_name=type_name, subject=subject, received=received)
+    click.echo(f"Đã vào sổ đến số {done.arrival_number:02d}: văn bản {done.number} ngày {short_date(done.date)}")
+    for path in done.paths:
+        click.echo(f"  {os.path.join(home, path)}")
+
+
+@cli.command()
+@click.argument("number")
+@click.option("--year", type=int, help="Năm của văn bản (khi số trùng giữa các năm).")
+@click.option("-o", "--output", type=click.Path(), help="Chép tệp ra: tệp .docx/.pdf, hoặc thư mục để chép tất cả.")
+@click.pass_context
+def show(ctx, number, year, output):
+    """Xem một văn bản trong kho (thông tin, liên kết, tệp), hoặc chép tệp của nó ra.
+
+    \b
+    Ví dụ:
+      vanthu show 4482/SYT-VP --year 2020
+      vanthu show 4482/SYT-VP -o ban-sao.pdf
+    """
+    from .archive.lookup import show as show_document
+    result = show_document(number, ctx.obj["home"], year, output)
+    click.echo(result if isinstance(result, str) else "\n".join(f"Đã chép {p}" for p in result))
+
+
+@cli.command()
+@click.option("--year", type=int, help="Năm của sổ (mặc định: năm gần nhất có văn bản).")
+@click.option("--direction", type=click.Choice(["out", "in"]), default="out", show_default=True,
+              help="out: sổ văn bản đi; in: sổ văn bản đến.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi sổ ra tệp .docx hoặc .pdf để in, đóng quyển.")
+@click.pass_context
+def register(ctx, year, direction, output):
+    """Sổ đăng ký văn bản đi/đến theo mẫu Phụ lục IV: bảng trên màn hình hoặc tệp để in.
+
+    \b
+    Ví dụ:
+      vanthu register --year 2020
+      vanthu register --year 2020 --direction in -o so-den-2020.pdf
+    """
+    from .archive.register import produce
+    result = produce(ctx.obj["home"], year, direction, output)
+    click.echo(result if isinstance(result, str) else f"Đã ghi {result}")
+
+
+@cli.command()
+@click.pass_context
+def verify(ctx):
+    """Kiểm tra kho: băm lại mọi tệp, tìm tệp thiếu, bị sửa, tệp lạ, và nhật ký bị sửa/xóa.
+
+    Thoát với mã 1 nếu có vấn đề.
+    """
+    from .archive.verify import verify as verify_archive
+    report = verify_archive(ctx.obj["home"])
+    if not report.ok:
+        raise VanthuError(*report.problems, report.summary())
+    click.echo(report.summary())
 
 
 def main(argv=None):

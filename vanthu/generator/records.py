@@ -14,9 +14,11 @@ from . import validate as v
 
 _SIMPLE = {"text": v.text, "block": v.block, "code": v.code, "number": v.number, "date": v.date,
            "list": v.text_list, "phone": v.phone, "email": v.email, "bases": v.text_list}
-_PARTS = {  # the sub-keys of mapping-valued fields: name -> (checker, required)
-    "issuer": {"parent": (v.text, False), "name": (v.text, True), "code": (v.code, True)},
-    "signer": {"authority": (v.authority, False), "title": (v.text, True), "name": (v.text, True)},
+_PARTS = {  # the sub-keys of mapping-valued fields: name -> (checker, required, label)
+    "issuer": {"parent": (v.text, False, "tên cơ quan chủ quản"), "name": (v.text, True, "tên cơ quan ban hành"),
+               "code": (v.code, True, "viết tắt tên cơ quan")},
+    "signer": {"authority": (v.authority, False, "quyền hạn ký"), "title": (v.text, True, "chức vụ người ký"),
+               "name": (v.text, True, "họ tên người ký")},
 }
 
 
@@ -149,7 +151,8 @@ class _Checker:
         for name, declared in template.fields.items():
             if mapping.get(name) in (None, "", [], {}):
                 if declared.required:
-                    self.problem(mapping or parent, None, f"thiếu {declared.label.lower()} (bắt buộc)", prefix + name)
+                    where, key = (mapping, name) if name in mapping else (mapping or parent, None)
+                    self.problem(where, key, f"thiếu {declared.label.lower()} (bắt buộc)", prefix + name)
                 continue
             if declared.type != "records":
                 value = self.value(mapping, name, declared, prefix + name)
@@ -181,10 +184,10 @@ class _Checker:
             raise v.Invalid(f"cần các khóa {', '.join(_PARTS[kind])}, không phải {v._kind(raw)}")
         self.unknown(raw, set(_PARTS[kind]), label + ".")
         clean = {}
-        for key, (check, required) in _PARTS[kind].items():
+        for key, (check, required, name) in _PARTS[kind].items():
             if raw.get(key) in (None, "", []):
                 if required:
-                    self.problem(raw, None, "thiếu (bắt buộc)", f"{label}.{key}")
+                    self.problem(raw, key if key in raw else None, f"thiếu {name} (bắt buộc)", f"{label}.{key}")
                 continue
             try:
                 clean[key] = check(raw[key])

@@ -8,9 +8,9 @@ TWIPS_PER_MM = 1440 / 25.4
 
 PAGE_WIDTH, PAGE_HEIGHT = 11906, 16838               # A4
 MARGIN_TOP, MARGIN_BOTTOM = 1134, 1134               # 20 mm (decree: 20-25)
-MARGIN_LEFT, MARGIN_RIGHT = 1701, 850                # 30 mm (30-35), 15 mm (15-20)
+MARGIN_LEFT, MARGIN_RIGHT = 1701, 851                # 30 mm (30-35), 15 mm (15-20), rounded up
 HEADER_DISTANCE = 567                                # 10 mm, as in the official files
-TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT  # 9355
+TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT  # 9354
 
 # The header is a borderless two-column table (ô 2-3-5b | ô 1-4), a little
 # wider than the text on the left, as in the official Word files.

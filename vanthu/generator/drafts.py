@@ -1,0 +1,52 @@
+"""Drafts (bản nháp): checking and rendering records without numbering them.
+
+The core of ``vanthu check`` and ``vanthu render``; nothing here prints.
+"""
+from pathlib import Path
+
+from ..errors import VanthuError
+from .records import RecordReader
+from .render import Renderer, write_atomic
+
+
+def check_files(paths, library=None):
+    """Every record of every file, checked; one error lists all problems of all files."""
+    reader, records, problems = RecordReader(library), [], []
+    for path in paths:
+        try:
+            records += reader.load(path)
+        except VanthuError as error:
+            problems += error.problems
+    VanthuError.collect(problems)
+    return records
+
+
+def docx_targets(records, out):
+    """Where each record's DOCX goes: ``out`` itself for one record, else files in a folder."""
+    out = Path(out) if out else None
+    if len(records) == 1 and out is not None and out.suffix.lower() == ".docx":
+        return [out]
+    if out is not None and out.suffix:
+        raise VanthuError(f"'{out}': nhiều bản ghi cần -o là một thư mục (hoặc một tệp .pdf để gộp)")
+    folder = out or Path(".")
+    return [folder / _file_name(record, records) for record in records]
+
+
+def _file_name(record, records):
+    stem = Path(record.source).stem
+    same = [r for r in records if r.source == record.source]
+    return f"{stem}.docx" if len(same) == 1 else f"{stem}-{same.index(record) + 1}.docx"
+
+
+def render_docx(paths, out=None, library=None):
+    """Render the records of ``paths`` to DOCX files; returns the files written.
+
+    All records are checked first: if any is bad, nothing is written.
+    """
+    records = check_files(paths, library)
+    targets = docx_targets(records, out)
+    renderer = Renderer()
+    documents = [renderer.render(record) for record in records]  # all in memory first: all or nothing
+    for target, data in zip(targets, documents):
+        write_atomic(target, data)
+    return targets
