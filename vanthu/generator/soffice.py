@@ -184,14 +184,16 @@ def _environment():
 def _run_all(jobs, limit, expected, progress):
     """Run the processes to completion within ``limit`` seconds; always reap them."""
     deadline = time.monotonic() + limit
-    try:
-        with _sigterm_as_exit():
+    with _Interruptions() as interruptions:
+        try:
             for job in jobs:
-                job.start()
+                with interruptions.held():
+                    job.start()
             _wait(jobs, deadline, limit, expected, progress)
-    finally:
-        for job in jobs:
-            job.kill()
+        finally:
+            with interruptions.held():
+                for job in jobs:
+                    job.kill()
     VanthuError.collect([f for f in (job.failure() for job in jobs) if f])
 
 
@@ -221,18 +223,52 @@ def _pause(jobs):
         running.process.wait(timeout=POLL_SECONDS)
 
 
-@contextlib.contextmanager
-def _sigterm_as_exit():
-    """Turn SIGTERM into SystemExit while soffice runs, so ``finally`` still kills it."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+class _Interruptions:
+    """Ctrl-C and SIGTERM while soffice runs: raised as exceptions, so ``finally`` kills soffice.
 
-    def stop(signum, frame):
+    While a process is being started or killed they are held back and raised
+    right after: an interruption inside ``Popen`` would lose the child's pid,
+    and with it the means to kill it. SIGTERM becomes ``SystemExit(143)``.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self):
+        self.holding = False
+        self.pending = None
+        self.previous = {}
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            for signum in self.SIGNALS:
+                if signal.getsignal(signum) is not signal.SIG_IGN:  # respect nohup and background jobs
+                    self.previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc):
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+        return False
+
+    def _handle(self, signum, frame):
+        if self.holding:
+            self.pending = signum
+        else:
+            self._raise(signum)
+
+    @staticmethod
+    def _raise(signum):
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
         raise SystemExit(128 + signum)
 
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    @contextlib.contextmanager
+    def held(self):
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+            if self.pending is not None:
+                signum, self.pending = self.pending, None
+                self._raise(signum)

@@ -1,0 +1,105 @@
+"""LibreOffice as a subprocess: batches, private profiles, timeouts, reaping, missing soffice."""
+import io
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import docx
+import pytest
+from docx.shared import Mm
+
+from pdfkit import assert_no_soffice, hide_soffice, live_processes, no_soffice_left, private_tmp, reader_of  # noqa: F401
+from vanthu.errors import VanthuError
+from vanthu.generator import pdf, soffice
+from vanthu.generator.pdfmeta import DocumentInfo
+
+pytestmark = pytest.mark.pdf
+
+
+def small_docx(text):
+    document = docx.Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    document.add_paragraph(text)
+    stream = io.BytesIO()
+    document.save(stream)
+    return stream.getvalue()
+
+
+def test_chunks_split_evenly_in_order():
+    assert soffice.chunks(list(range(7)), 2) == [[0, 1, 2, 3], [4, 5, 6]]
+    assert soffice.chunks([1], 4) == [[1]]
+    assert sum(soffice.chunks(list(range(10)), 3), []) == list(range(10))
+
+
+def test_worker_count_is_per_core_and_never_idle():
+    assert pdf.worker_count(1, cores=2) == 1
+    assert pdf.worker_count(200, cores=2) == 2
+    assert pdf.worker_count(200, cores=8) == 8
+    assert pdf.worker_count(9, cores=8) == 3
+
+
+def test_missing_soffice_says_how_to_install(monkeypatch, tmp_path):
+    hide_soffice(monkeypatch, tmp_path)
+    with pytest.raises(VanthuError) as error:
+        pdf.convert_all([small_docx("x")])
+    message = str(error.value)
+    assert "LibreOffice" in message and "apt-get install libreoffice-writer-nogui fonts-liberation2" in message
+    assert "make install" in message
+
+
+def test_batch_in_two_processes_reports_the_document_it_cannot_convert():
+    good = [small_docx(f"Văn bản thứ {i}: Đồng Nai") for i in range(5)]
+    broken = good[0][:3000]  # a cut-off DOCX: LibreOffice cannot load it
+    parts = [pdf.PdfPart(d, DocumentInfo(title=f"Văn bản {i}"), f"lo.yaml:{i + 1}")
+             for i, d in enumerate(good[:2] + [broken] + good[2:])]
+    seen = []
+    result = pdf.build_pdf(parts, workers=2, progress=lambda done, total: seen.append((done, total)))
+    assert [str(p) for p in result.problems] == ["lo.yaml:3: LibreOffice không chuyển được văn bản này sang PDF"]
+    reader = reader_of(result.pdf)
+    assert [o.title for o in reader.outline] == ["Văn bản 0", "Văn bản 1", "Văn bản 3", "Văn bản 4", "Văn bản 5"]
+    assert "Văn bản thứ 4: Đồng Nai" in reader.pages[4].extract_text()
+    assert seen[-1] == (5, 6) and all(total == 6 for _, total in seen)
+
+
+def test_timeout_kills_soffice_and_says_so(private_tmp):
+    started = time.monotonic()
+    with pytest.raises(VanthuError, match="LibreOffice không xong sau 0.3 giây"):
+        pdf.convert_all([small_docx("chậm")] * 3, timeout=0.3)
+    assert time.monotonic() - started < 5
+    assert_no_soffice(str(private_tmp), grace=0)
+
+
+CONVERT_MANY = textwrap.dedent("""
+    import sys, tempfile
+    tempfile.tempdir = sys.argv[1]
+    from vanthu.generator import pdf
+    data = open(sys.argv[2], "rb").read()
+    print("start", flush=True)
+    pdf.convert_all([data] * 40, workers=2)
+""")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_stopping_the_program_reaps_soffice(tmp_path, signum):
+    sample = tmp_path / "a.docx"
+    sample.write_bytes(small_docx("Một trang"))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    child = subprocess.Popen([sys.executable, "-c", CONVERT_MANY, str(scratch), str(sample)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while not live_processes(str(scratch)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert live_processes(str(scratch)), "soffice never started"
+        child.send_signal(signum)
+        child.wait(timeout=20)
+    finally:
+        child.kill()
+        child.wait()
+    assert child.returncode != 0
+    assert_no_soffice(str(scratch), grace=0.5)
