@@ -1,5 +1,6 @@
 """Helpers for the archive tests: a fast stand-in renderer and record makers."""
 import datetime as _dt
+import functools
 import io
 from pathlib import Path
 
@@ -39,8 +40,14 @@ def minimal_pdf(text):
     return out.getvalue()
 
 
-def seed():
+@functools.lru_cache(maxsize=None)
+def _seed():
     return load(SEED)[0]
+
+
+def seed():
+    """The seed dispatch 4482/SYT-VP, read once per process (records are never changed in place)."""
+    return _seed()
 
 
 def record(number=None, date=None, confidentiality=None, code="SYT", subject="thử nghiệm", template=None):
@@ -65,3 +72,30 @@ def make_docx(lines):
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+class BytesRenderer:
+    """The cheapest stand-in: the number line as bytes (concurrency and benchmarks of numbering)."""
+
+    def render(self, record):
+        return f"{record.number.line}\n{record.date.isoformat()}\n{record.title}\n".encode("utf-8")
+
+
+def serials(home, series="SYT", year=None):
+    """Numbers taken in a series, read back from the database."""
+    import sqlite3
+    conn = sqlite3.connect(str(Path(home) / "vanthu.sqlite3"))
+    try:
+        query, args = "SELECT serial FROM documents WHERE series = ?", [series]
+        if year:
+            query += " AND year = ?"
+            args.append(year)
+        return sorted(row[0] for row in conn.execute(query, args))
+    finally:
+        conn.close()
+
+
+def stored_files(home):
+    """Every file under the home's files/ folder, as paths relative to the home."""
+    root = Path(home)
+    return sorted(p.relative_to(root).as_posix() for p in (root / "files").rglob("*") if p.is_file())

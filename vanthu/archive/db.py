@@ -94,7 +94,9 @@ def schema_version(conn):
 
 
 def migrate(conn):
-    """Bring the schema up to date, one version per transaction."""
+    """Bring the schema up to date (all pending versions in one transaction)."""
+    if schema_version(conn) == len(MIGRATIONS):
+        return  # the usual case: no write lock needed
     with write_transaction(conn):
         version = schema_version(conn)  # re-read under the lock: another process may have migrated
         if version > len(MIGRATIONS):

@@ -129,6 +129,6 @@ def opened(path=None):
 
 
 def _recover_if_needed(archive):
-    if any(archive.home.staging.iterdir()):
+    if store.needs_recovery(archive.home):
         with db.write_transaction(archive.conn):
             archive.recover()

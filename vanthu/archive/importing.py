@@ -31,7 +31,7 @@ def import_document(path, number, date, issuer, home=None, *, type_name="", subj
     document = ArchivedDocument(
         id=0, direction=INCOMING, number=DocumentNumber.parse(number), date=one_day(date),
         type_name=type_name.strip(), issuer_name=issuer.strip(), subject=subject.strip(), body=text,
-        arrival_date=received or _dt.date.today())
+        arrival_date=one_day(received) if received else _dt.date.today())
     if not document.issuer_name:
         raise VanthuError("thiếu tên cơ quan ban hành (--issuer)")
     with opened(home) as archive:

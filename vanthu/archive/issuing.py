@@ -66,6 +66,15 @@ def issue(records, home=None, *, renderer=None, to_pdf=None, replaces=None, corr
     return results
 
 
+def issue_files(paths, home=None, *, library=None, pdf=True, replaces=None, corrects=None):
+    """What ``vanthu issue`` does: check every record of every file, then issue them all at once."""
+    from ..generator.records import RecordReader
+    from .pdfexport import convert
+    reader = RecordReader(library)
+    records = [record for path in paths for record in reader.load(path)]
+    return issue(records, home, to_pdf=convert if pdf else None, replaces=replaces, corrects=corrects)
+
+
 def _check_issuable(records):
     problems = []
     for record in records:

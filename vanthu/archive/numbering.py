@@ -8,10 +8,12 @@ documents take arrival numbers (số đến), one series per year (Art. 22.2).
 Numbers are taken inside the write transaction that stores the document, so
 a failed issue leaves no number taken and the series has no gap.
 """
+import datetime as _dt
 from dataclasses import dataclass
 
 from ..docnumber import DocumentNumber
 from ..errors import VanthuError
+from ..vndate import short_date
 from .document import INCOMING, OUTGOING
 
 SECRET = "mật"
@@ -70,5 +72,6 @@ def take(conn, series, wanted=None):
     if taken:
         other = DocumentNumber(taken["number"], taken["symbol"])
         raise VanthuError(f"số {DocumentNumber(wanted, '').printed_number} đã cấp trong {series.describe()} "
-                          f"cho văn bản {other} ngày {taken['date']}; bỏ khóa number để lấy số tiếp theo")
+                          f"cho văn bản {other} ngày {short_date(_dt.date.fromisoformat(taken['date']))}; "
+                          "bỏ khóa number để lấy số tiếp theo")
     return wanted

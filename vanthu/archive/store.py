@@ -8,12 +8,14 @@ any new number is taken) either finishes the move, when the batch committed,
 or removes every file of it, when it did not. A live batch is never touched:
 its owner holds an ``flock`` on it until it is done.
 """
+import contextlib
 import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
+import time
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
@@ -21,6 +23,8 @@ from dataclasses import dataclass, field
 READ_ONLY = 0o444
 MANIFEST = "manifest.json"
 LOCK = ".lock"
+NEW, OLD = ".new-", ".old-"  # staging folders being created or deleted: nothing to recover in them
+STALE_SECONDS = 3600
 
 
 def sha256_bytes(data):
@@ -82,15 +86,23 @@ class Batch:
         return self.home.staging / self.token
 
     def open(self):
-        """Create the staging folder and hold its lock until :meth:`close`."""
-        self.folder.mkdir(parents=True)
-        self._lock_fd = os.open(self.folder / LOCK, os.O_CREAT | os.O_RDWR, 0o600)
+        """Create the staging folder, locked before anyone can see it, and hold the lock until :meth:`close`."""
+        hidden = self.home.staging / f"{NEW}{self.token}"
+        hidden.mkdir(parents=True)
+        self._lock_fd = os.open(hidden / LOCK, os.O_CREAT | os.O_RDWR, 0o600)
         fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        os.rename(hidden, self.folder)
         return self
 
     def close(self):
-        """The batch is settled (published and committed, or discarded): drop the staging folder."""
-        shutil.rmtree(self.folder)
+        """The batch is settled (published and committed, or discarded): drop the staging folder.
+
+        It is first renamed out of recovery's sight, so nobody mistakes the
+        half-deleted folder (its lock file gone) for a dead batch.
+        """
+        done = self.home.staging / f"{OLD}{self.token}"
+        os.rename(self.folder, done)
+        shutil.rmtree(done)
         os.close(self._lock_fd)
 
     def add(self, role, relative_path, data):
@@ -145,17 +157,21 @@ def recover(home, is_committed):
     """
     settled = 0
     for folder in sorted(home.staging.iterdir()) if home.staging.is_dir() else ():
-        settled += _recover_one(home, folder, is_committed)
+        if folder.name.startswith("."):
+            _remove_if_abandoned(folder)
+        else:
+            settled += _recover_one(home, folder, is_committed)
     return settled
 
 
 def _recover_one(home, folder, is_committed):
-    fd = _try_lock(folder)
+    try:
+        fd = _try_lock(folder)
+    except FileNotFoundError:
+        return 0  # its owner settled it between our listing and now
     if fd is None:
         return 0  # its owner is alive and still working
     try:
-        if not folder.is_dir():
-            return 0  # its owner finished between our listing and our lock
         paths = _manifest(folder)
         if is_committed(folder.name):
             _finish_publish(home, folder, paths)
@@ -168,18 +184,45 @@ def _recover_one(home, folder, is_committed):
 
 
 def _try_lock(folder):
-    try:
-        fd = os.open(folder / LOCK, os.O_RDWR)
-    except FileNotFoundError:
-        if folder.is_dir():
-            shutil.rmtree(folder)  # died before taking its lock: nothing staged yet
-        return None
+    """The folder's lock if its owner is dead, else None. Visible batches always have a lock file."""
+    fd = os.open(folder / LOCK, os.O_RDWR)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(fd)
         return None
     return fd
+
+
+def _remove_if_abandoned(folder):
+    """A folder being created or deleted: gone once its owner is dead (lock free) or long gone."""
+    try:
+        fd = os.open(folder / LOCK, os.O_RDWR)
+    except FileNotFoundError:  # its owner is deleting it, or died creating it
+        with contextlib.suppress(FileNotFoundError):
+            if time.time() - folder.stat().st_mtime > STALE_SECONDS:
+                shutil.rmtree(folder)
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        shutil.rmtree(folder)
+    except BlockingIOError:
+        pass  # alive: it removes the folder itself
+    finally:
+        os.close(fd)
+
+
+def needs_recovery(home):
+    """Whether a dead process left a batch (cheap: no database lock taken)."""
+    for folder in home.staging.iterdir():
+        if folder.name.startswith("."):
+            continue
+        with contextlib.suppress(FileNotFoundError):  # settled meanwhile
+            fd = _try_lock(folder)
+            if fd is not None:
+                os.close(fd)
+                return True
+    return False
 
 
 def _manifest(folder):
