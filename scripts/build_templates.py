@@ -20,6 +20,7 @@ from docx.shared import Pt, Twips
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from vanthu.generator.measure import text_width  # noqa: E402
+from vanthu.generator.ooxml import fixed_layout, set_table_property, table_borders  # noqa: E402
 from vanthu.templates import layout as L  # noqa: E402
 
 OUT = ROOT / "vanthu" / "templates"
@@ -86,7 +87,8 @@ def _border(ppr, sides, size=6):
         for k, v in (("val", "single"), ("sz", str(size)), ("space", "1"), ("color", "000000")):
             el.set(qn(f"w:{k}"), v)
         borders.append(el)
-    ppr.append(borders)
+    # pBdr comes before tabs, spacing, ind and jc in the schema; Word is strict about the order.
+    ppr.insert_element_before(borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc")
 
 
 def _styles(document):
@@ -118,9 +120,30 @@ def _page(document):
     header._p.append(field)
 
 
+KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid"}
+
+
+def _slim(document):
+    """Drop python-docx's default baggage (latent styles, 'styles with effects', a
+    thumbnail): the template stays small, so each render zips little."""
+    styles = document.styles.element
+    styles.remove(styles.find(qn("w:latentStyles")))
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in KEEP_STYLES:
+            styles.remove(style)
+    for rel in list(document.part.rels.values()):
+        if rel.reltype.endswith(("/stylesWithEffects", "/customXml")):
+            document.part.drop_rel(rel.rId)
+    package_rels = document.part.package.rels
+    for rId, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            del package_rels[rId]
+
+
 def new_document():
     document = docx.Document()
     document.element.body.remove(document.paragraphs[0]._p) if document.paragraphs else None
+    _slim(document)
     _styles(document)
     _page(document)
     props = document.core_properties
@@ -154,20 +177,13 @@ def borderless_table(document, widths, rows=1, indent=0):
     table = document.add_table(rows=rows, cols=len(widths))
     table.autofit = False
     tblpr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:val"), "nil")
-        borders.append(el)
-    tblpr.append(borders)
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tblpr.append(layout)
+    set_table_property(tblpr, table_borders("nil"))
+    set_table_property(tblpr, fixed_layout())
     if indent:
         ind = OxmlElement("w:tblInd")
         ind.set(qn("w:w"), str(indent))
         ind.set(qn("w:type"), "dxa")
-        tblpr.append(ind)
+        set_table_property(tblpr, ind)
     for row in table.rows:
         for cell, width in zip(row.cells, widths):
             cell.width = Twips(width)

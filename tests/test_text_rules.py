@@ -100,3 +100,9 @@ def test_body_markup():
 
 def test_lone_stars_are_literal():
     assert body.inline("5 * 3 * 2") == [("5 * 3 * 2", False, False)]
+
+
+def test_distribution_groups():
+    lines = text.distribution(["Như trên;", "Lưu: VT", ("Bản điện tử", ["Như kính gửi", "Lãnh đạo."])])
+    assert lines == ["- Như trên;", "- Lưu: VT.", "Bản điện tử:", "- Như kính gửi;", "- Lãnh đạo."]
+    assert text.distribution(["A", "B"]) == text.punctuated(["A", "B"])

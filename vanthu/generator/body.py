@@ -3,8 +3,8 @@
 The record format's rules: every non-empty line is a paragraph; ``- `` and
 ``+ `` items keep their mark; ``Điều n.`` has its label in bold; section
 headings (``I. ...``, ``Phần I``, ``Chương I``, ``Mục 1``) are bold; lines
-starting with ``|`` form a table; ``**bold**`` and ``*italic*`` are the only
-inline markup. Everything else is literal text.
+starting with ``|`` form a table; ``**bold**``, ``*italic*`` and ``***both***``
+are the only inline markup. Everything else is literal text.
 """
 import re
 from dataclasses import dataclass, field
@@ -16,7 +16,7 @@ from . import ooxml
 _ARTICLE = re.compile(r"^(Điều\s+\d+[a-zđ]?\.)(.*)$")
 _ROMAN_HEADING = re.compile(r"^[IVXLC]+\.\s+\S")
 _PART = re.compile(r"^(Phần|Chương|Mục|Tiểu mục)\s+([IVXLC]+|\d+)\b")
-_INLINE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|\*(?=\S)([^*]+?)(?<=\S)\*")
+_INLINE = re.compile(r"\*\*\*(?=\S)(.+?)(?<=\S)\*\*\*|\*\*(?=\S)(.+?)(?<=\S)\*\*|\*(?=\S)([^*]+?)(?<=\S)\*")
 _SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 
 
@@ -36,12 +36,14 @@ class Table:
 
 
 def inline(text, bold=False):
-    """Split ``**bold**`` and ``*italic*`` into runs; the rest is literal."""
+    """Split ``***both***``, ``**bold**`` and ``*italic*`` into runs; the rest is literal."""
     runs, pos = [], 0
     for m in _INLINE.finditer(text):
         if m.start() > pos:
             runs.append((text[pos:m.start()], bold, False))
-        runs.append((m[1], True, False) if m[1] is not None else (m[2], bold, True))
+        both, strong, emphasis = m.groups()
+        runs.append((both, True, True) if both is not None else (strong, True, False) if strong is not None
+                    else (emphasis, bold, True))
         pos = m.end()
     if pos < len(text):
         runs.append((text[pos:], bold, False))

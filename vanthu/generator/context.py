@@ -45,7 +45,7 @@ def _signature(record):
         "authority": signer.get("authority") or [],
         "signer_title": _upper(signer.get("title")),
         "signer_name": signer.get("name", ""),
-        "cc": text.punctuated(record.get("cc") or []),
+        "cc": text.distribution(record.get("cc") or []),
     }
 
 

@@ -7,6 +7,7 @@ the record: a rule as long as a name, a box as wide as a mark, a page break.
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl
+from docx.shared import Twips
 from docxtpl import RichText, RichTextParagraph
 from lxml import etree
 from markupsafe import Markup
@@ -47,8 +48,8 @@ def boxed(text, cell_width):
 
 def section_break(section_xml, restart):
     """End a section here (an attachment starts on a new page, numbered from 1 if ``restart``)."""
-    if restart:
-        section_xml = section_xml.replace("<w:titlePg/>", '<w:pgNumType w:start="1"/><w:titlePg/>')
+    if restart:  # pgNumType stands before cols in the schema's order
+        section_xml = section_xml.replace("<w:cols ", '<w:pgNumType w:start="1"/><w:cols ', 1)
     return f"<w:p><w:pPr>{section_xml}</w:pPr></w:p>"
 
 
@@ -71,28 +72,58 @@ def table(rows, header=True, total=L.TEXT_WIDTH):
     columns = max(len(r) for r in rows)
     rows = [r + [""] * (columns - len(r)) for r in rows]
     widths = _column_widths(rows, total)
-    tbl = CT_Tbl.new_tbl(len(rows), columns, total)
+    tbl = CT_Tbl.new_tbl(len(rows), columns, Twips(total))
     _table_properties(tbl)
     for r, (tr, row) in enumerate(zip(tbl.tr_lst, rows)):
         for c, (tc, text) in enumerate(zip(tr.tc_lst, row)):
-            tc.width = widths[c]
+            tc.width = Twips(widths[c])  # python-docx lengths are EMU
             tc.remove(tc.find(qn("w:p")))
             tc.append(etree.fromstring(_wrap(paragraph([(text, header and r == 0, False)],
                                                        "VBTableHeader" if header and r == 0 else "VBTableText"))))
     for grid_col, width in zip(tbl.tblGrid.gridCol_lst, widths):
-        grid_col.w = width
+        grid_col.w = Twips(width)
     return etree.tostring(tbl, encoding="unicode")
 
 
-def _table_properties(tbl):
-    props = tbl.tblPr
+# The schema fixes the order of a table's properties; Word refuses files that break it.
+TABLE_PROPERTY_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+                        "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders",
+                        "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription"]
+
+
+def set_table_property(props, element):
+    """Put ``element`` into ``<w:tblPr>`` at its schema position, replacing one already there."""
+    name = element.tag.split("}")[1]
+    old = props.find(qn(f"w:{name}"))
+    if old is not None:
+        props.remove(old)
+    later = TABLE_PROPERTY_ORDER[TABLE_PROPERTY_ORDER.index(name) + 1:]
+    following = next((child for child in props if child.tag.split("}")[1] in later), None)
+    if following is None:
+        props.append(element)
+    else:
+        following.addprevious(element)
+
+
+def table_borders(value, size="4"):
+    """``<w:tblBorders>`` with every side and inside line set to ``value`` (single, nil)."""
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{side}")
-        for k, v in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", "000000")):
-            el.set(qn(f"w:{k}"), v)
+        el.set(qn("w:val"), value)
+        if value != "nil":
+            for k, v in (("sz", size), ("space", "0"), ("color", "000000")):
+                el.set(qn(f"w:{k}"), v)
         borders.append(el)
-    props.append(borders)
+    return borders
+
+
+def fixed_layout():
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
-    props.append(layout)
+    return layout
+
+
+def _table_properties(tbl):
+    set_table_property(tbl.tblPr, table_borders("single"))
+    set_table_property(tbl.tblPr, fixed_layout())

@@ -13,7 +13,8 @@ from ..templates import TemplateLibrary
 from . import validate as v
 
 _SIMPLE = {"text": v.text, "block": v.block, "code": v.code, "number": v.number, "date": v.date,
-           "list": v.text_list, "phone": v.phone, "email": v.email, "bases": v.text_list}
+           "list": v.text_list, "phone": v.phone, "email": v.email, "bases": v.text_list,
+           "recipients": v.recipient_groups}
 _PARTS = {  # the sub-keys of mapping-valued fields: name -> (checker, required, label)
     "issuer": {"parent": (v.text, False, "tên cơ quan chủ quản"), "name": (v.text, True, "tên cơ quan ban hành"),
                "code": (v.code, True, "viết tắt tên cơ quan")},

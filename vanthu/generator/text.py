@@ -21,6 +21,25 @@ def punctuated(items):
     return [f"- {core}{';' if i < len(cores) - 1 else '.'}" for i, core in enumerate(cores)]
 
 
+def distribution(items):
+    """Nơi nhận lines: plain items punctuated as runs, each group as ``Label:`` then its own list.
+
+    ``["Như trên", "Lưu: VT", ("Bản điện tử", ["A", "B"])]`` gives
+    ``- Như trên;`` ``- Lưu: VT.`` ``Bản điện tử:`` ``- A;`` ``- B.``
+    """
+    lines, run = [], []
+    for item in items + [None]:
+        if isinstance(item, str):
+            run.append(item)
+            continue
+        lines += punctuated(run)
+        run = []
+        if item is not None:
+            label, members = item
+            lines += [_TRAILING.sub("", label) + ":"] + punctuated(members)
+    return lines
+
+
 def addressed_inline(recipients):
     """One recipient goes on the ``Kính gửi:`` line itself (``Kính gửi: Bộ Nội vụ.``)."""
     return _TRAILING.sub("", recipients[0]) + "." if len(recipients) == 1 else ""

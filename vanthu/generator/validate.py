@@ -101,6 +101,20 @@ def _item(value, index):
         raise Invalid(f"mục {index + 1}: {e}") from None
 
 
+def recipient_groups(value):
+    """Nơi nhận: a list of recipients, where an item may be a group ``{Bản điện tử: [...]}``."""
+    if not isinstance(value, list):
+        raise Invalid(f"cần một danh sách (mỗi mục một dòng bắt đầu bằng '- '), không phải {_kind(value)}")
+    return [_group(v, i) if isinstance(v, dict) else _item(v, i) for i, v in enumerate(value)]
+
+
+def _group(value, index):
+    if len(value) != 1:
+        raise Invalid(f"mục {index + 1}: một nhóm nơi nhận viết 'Tên nhóm: [danh sách]'")
+    (label, items), = value.items()
+    return text(label), text_list(items)
+
+
 def phone(value):
     """A Vietnamese mobile number (số di động): 10 digits, typed plain or spaced."""
     if isinstance(value, int) and not isinstance(value, bool):

@@ -7,7 +7,7 @@ from .. import yamlfile
 from ..errors import Problem, VanthuError
 
 FIELD_TYPES = ("text", "block", "code", "number", "date", "choice", "list", "issuer",
-               "signer", "records", "phone", "email", "bases", "table")
+               "signer", "records", "phone", "email", "bases", "table", "recipients")
 KINDS = ("document", "form")
 
 

@@ -14,7 +14,7 @@ _PARTS = {
                ("title", "Chức vụ người ký (bắt buộc), ví dụ GIÁM ĐỐC"),
                ("name", "Họ tên người ký (bắt buộc)")],
 }
-_EMPTY = {"list": "[]", "bases": "[]", "records": "[]", "block": "|", "number": "", "date": ""}
+_EMPTY = {"list": "[]", "recipients": "[]", "bases": "[]", "records": "[]", "block": "|", "number": "", "date": ""}
 
 
 def _comment(field):
