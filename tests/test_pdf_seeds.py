@@ -7,6 +7,7 @@ import pytest
 
 from pdfkit import (fonts_of, mm, no_soffice_left, pages_of_outline, private_tmp, reader_of,  # noqa: F401
                     self_signed_certificate, sign_field, text_of_pages, unembedded_fonts, validate_signatures)
+from conftest import run_cli
 from readback import fold, missing_in_order
 from vanthu import yamlfile
 from vanthu.generator.pdfrender import render_pdf
@@ -28,10 +29,10 @@ def both(tmp_path_factory, data, private_tmp):
 
 @pytest.fixture(scope="module")
 def archival(tmp_path_factory, data, private_tmp):
-    """The seed dispatch alone, as PDF/A-2b."""
+    """The seed dispatch alone, as PDF/A-2b, by ``vanthu render --pdfa``."""
     out = tmp_path_factory.mktemp("pdfa") / "4482.pdf"
-    report = render_pdf([data / "4482-SYT-VP.yaml"], out, pdfa=True)
-    assert report.ok, report.problems
+    result = run_cli("render", data / "4482-SYT-VP.yaml", "--pdfa", "-o", out)
+    assert result.code == 0, result.err
     return out.read_bytes()
 
 

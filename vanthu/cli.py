@@ -94,19 +94,45 @@ def check(ctx, records):
 
 @cli.command()
 @click.argument("records", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(), help="Tệp .docx (một bản ghi) hoặc thư mục; mặc định: thư mục hiện tại.")
+@click.option("-o", "--output", type=click.Path(), help="Tệp .docx (một bản ghi) hoặc thư mục; mặc định: thư mục hiện tại. "
+              "Tệp .pdf: mọi bản ghi gộp vào một PDF, mỗi văn bản một dấu trang và một ô ký số.")
+@click.option("--pdfa", is_flag=True, help="PDF/A-2b (để lưu trữ lâu dài); cần -o TỆP.pdf.")
+@click.option("--data", type=click.Path(dir_okay=False), metavar="BẢNG",
+              help="Trộn thư: điền bản ghi mẫu một lần cho mỗi hàng của BẢNG (.csv UTF-8, dòng đầu là tên trường; "
+                   "hoặc .yaml); cần -o TỆP.pdf.")
 @click.pass_context
-def render(ctx, records, output):
+def render(ctx, records, output, pdfa, data):
     """Kết xuất bản nháp (chưa cấp số, chưa lưu) từ bản ghi YAML.
 
     \b
     Ví dụ:
       vanthu render cong-van.yaml -o cong-van.docx
       vanthu render a.yaml b.yaml -o ban-nhap/
+      vanthu render a.yaml b.yaml -o tap.pdf            # một PDF để ký
+      vanthu render mau.yaml --data cdc.csv -o tap.pdf  # trộn thư
     """
+    if output and output.lower().endswith(".pdf"):
+        return _render_pdf(ctx, records, output, pdfa, data)
+    if pdfa or data:
+        raise click.UsageError("--pdfa và --data cần -o TỆP.pdf")
     from .generator.drafts import render_docx
     for path in render_docx(records, output, _library(ctx)):
         _say(f"Đã ghi {path}")
+
+
+def _render_pdf(ctx, records, output, pdfa, data):
+    """``render -o OUT.pdf``: one merged PDF; bad records listed, exit 1 if any."""
+    from .generator.pdfrender import render_pdf
+    with click.progressbar(length=len(records), label="Xuất PDF", file=sys.stderr) as bar:
+        def progress(done, total):
+            bar.length = total
+            bar.update(done - bar.pos)
+        report = render_pdf(records, output, library=_library(ctx), data=data, pdfa=pdfa, progress=progress)
+    if report.titles:
+        _say(f"Đã ghi {output}: {len(report.titles)} văn bản.")
+    if report.problems:
+        _say(f"{len(report.problems)} lỗi, các bản ghi lỗi không có trong PDF:")
+    VanthuError.collect(report.problems)
 
 
 # --- archive: issue, import, show, register, verify -------------------------

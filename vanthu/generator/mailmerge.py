@@ -60,13 +60,14 @@ def _parse_csv(f, source):
     if not columns or not all(columns):
         raise VanthuError(Problem("dòng đầu phải là dòng tiêu đề ghi tên các trường, không ô trống", source, 1))
     reader.fieldnames = columns
-    rows, start = [], reader.line_num + 1
-    for values in reader:
+    rows = []
+    for number, values in enumerate(reader, 1):
+        line = reader.line_num  # where the row ends: its line, unless a quoted cell spans lines
         if None in values:
-            raise VanthuError(Problem(f"nhiều ô hơn dòng tiêu đề ({len(columns)} cột)", source, start))
+            raise VanthuError(Problem(f"nhiều ô hơn dòng tiêu đề ({len(columns)} cột)", source, line))
         cells = {k: v.strip() for k, v in values.items() if v is not None}
-        rows.append(Row(cells, source, len(rows) + 1, start))
-        start = reader.line_num + 1
+        if any(cells.values()):  # Excel leaves rows of empty cells (",,,") at the end
+            rows.append(Row(cells, source, number, line))
     return rows
 
 
