@@ -57,7 +57,7 @@ class Home:
     def prepare(self):
         if self.root.exists() and not self.root.is_dir():
             raise VanthuError(f"{self.root} không phải thư mục, không dùng làm kho được")
-        for folder in (self.root, self.files, self.staging, self.index):
+        for folder in (self.root, self.files, self.staging):  # index/ is made by vanthu.search
             folder.mkdir(parents=True, exist_ok=True)
         settings.write_default(self.settings)
 

@@ -23,7 +23,7 @@ KINDS = {".docx": "docx", ".pdf": "pdf"}
 MAX_BYTES = 200 * 1024 * 1024  # bigger than any scanned dispatch; refuse before reading it all
 
 
-def import_document(path, number, date, issuer, home=None, *, type_name="", subject="", received=None):
+def import_document(path, number, date, issuer, home=None, *, type_name="", subject="", received=None, warn=None):
     """Register a received document; returns its :class:`Issued` (``number`` is its arrival number)."""
     path = Path(path)
     data, kind = _read(path)
@@ -39,7 +39,7 @@ def import_document(path, number, date, issuer, home=None, *, type_name="", subj
             issued = _file(archive, batch, document, data, kind, path.name)
             checkpoint("staged")
         archive.remember_log_head()
-        notify_search(archive.home, [document])
+        notify_search(archive.home, [document], warn)
     checkpoint("done")
     return issued
 
@@ -92,11 +92,11 @@ def _pdf_text(data):
 
 
 def _refuse_duplicate(conn, document):
-    row = conn.execute("SELECT arrival_number, arrival_date FROM documents WHERE direction = 'in'"
+    row = conn.execute("SELECT number, symbol, issuer_name, arrival_number, arrival_date FROM documents WHERE direction = 'in'"
                        " AND substr(date, 1, 4) = ? AND number_key = ? AND issuer_key = ?",
                        (f"{document.date.year:04d}", document.number.key, normalize_key(document.issuer_name))).fetchone()
     if row:
-        raise VanthuError(f"văn bản {document.number} của {document.issuer_name} đã vào sổ đến: số đến "
+        raise VanthuError(f"văn bản {DocumentNumber(row['number'], row['symbol'])} của {row['issuer_name']} đã vào sổ đến: số đến "
                           f"{row['arrival_number']:02d} ngày {short_date(_dt.date.fromisoformat(row['arrival_date']))}")
 
 

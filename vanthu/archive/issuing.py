@@ -8,9 +8,11 @@ visible (see :meth:`vanthu.archive.home.Archive.writing`).
 import datetime as _dt
 import hashlib
 import importlib
+import importlib.util
 import io
 import json
 import re
+import warnings
 from dataclasses import dataclass
 
 from ..docnumber import DocumentNumber
@@ -41,7 +43,7 @@ class Issued:
         return [f.path for f in self.files]
 
 
-def issue(records, home=None, *, renderer=None, to_pdf=None, replaces=None, corrects=None, today=None):
+def issue(records, home=None, *, renderer=None, to_pdf=None, replaces=None, corrects=None, today=None, warn=None):
     """Issue ``records`` (checked :class:`~vanthu.generator.records.Record`) into the archive.
 
     ``to_pdf(records, list of DOCX bytes) -> list of PDF bytes`` converts in
@@ -61,18 +63,18 @@ def issue(records, home=None, *, renderer=None, to_pdf=None, replaces=None, corr
             results = [_store(archive, batch, entry, files, links) for (entry, _), files in zip(numbered, zip(docx, pdfs))]
             checkpoint("staged")
         archive.remember_log_head()
-        notify_search(archive.home, [entry.document for entry, _ in numbered])
+        notify_search(archive.home, [entry.document for entry, _ in numbered], warn)
     checkpoint("done")
     return results
 
 
-def issue_files(paths, home=None, *, library=None, pdf=True, replaces=None, corrects=None):
+def issue_files(paths, home=None, *, library=None, pdf=True, replaces=None, corrects=None, warn=None):
     """What ``vanthu issue`` does: check every record of every file, then issue them all at once."""
     from ..generator.records import RecordReader
     from .pdfexport import convert
     reader = RecordReader(library)
     records = [record for path in paths for record in reader.load(path)]
-    return issue(records, home, to_pdf=convert if pdf else None, replaces=replaces, corrects=corrects)
+    return issue(records, home, to_pdf=convert if pdf else None, replaces=replaces, corrects=corrects, warn=warn)
 
 
 def _check_issuable(records):
@@ -201,20 +203,25 @@ def event_detail(entry, stored, links=()):
             "links": {kind: str(t.document.number) for kind, t in links}}
 
 
-def notify_search(home, documents):
+def notify_search(home, documents, warn=None):
     """Hand new documents to the search index, once they are committed.
 
-    :mod:`vanthu.search` provides ``on_commit(home_root, documents)``; the
-    index is derived data, so a failure here says so and names the fix.
+    The index (:mod:`vanthu.search.index`) is derived data: the documents are
+    issued whatever happens here, so a failure becomes a warning that names
+    the fix (``vanthu reindex``) instead of an error after the fact.
     """
-    hook = getattr(importlib.import_module("vanthu.search"), "on_commit", None)
-    if hook is None or not documents:
+    if not documents or importlib.util.find_spec("vanthu.search.index") is None:
         return
+    from ..search import index
     try:
-        hook(home.root, documents)
-    except VanthuError:
-        raise
-    except Exception as error:
+        problems = index.add_documents(home.root, documents, lambda: catalog.documents(home.root))
+    except Exception as error:  # reported to the clerk, with the way to repair it
         numbers = ", ".join(str(d.number) for d in documents)
-        raise VanthuError(f"đã lưu {numbers} vào sổ nhưng chưa cập nhật được chỉ mục tìm kiếm ({error}); "
-                          "chạy 'vanthu reindex'") from error
+        problems = [f"đã lưu {numbers} vào sổ nhưng chưa cập nhật được chỉ mục tìm kiếm ({error}); "
+                    "chạy 'vanthu reindex'"]
+    for warning in problems or ():
+        (warn or _no_warning_sink)(warning)
+
+
+def _no_warning_sink(warning):
+    warnings.warn(warning, RuntimeWarning, stacklevel=4)  # a library caller without ``warn`` still hears it

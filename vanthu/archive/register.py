@@ -4,7 +4,7 @@ On screen a readable table; as a file, a landscape A4 DOCX (Times New Roman)
 with the model's cover lines and all ten columns, ready to print and bind
 (Art. 16.2, 22.3), or its PDF.
 """
-import io
+import os
 import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
@@ -156,9 +156,13 @@ def _default_pdf(docx):
 
 
 def _write_atomic(path, data):
-    from ..generator.pdf import write_atomic
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, data)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def produce(home=None, year=None, direction=OUTGOING, out=None):

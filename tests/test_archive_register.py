@@ -1,0 +1,93 @@
+"""The register (sổ đăng ký, Phụ lục IV): the seed's row, cover lines, the printed book."""
+import datetime as dt
+import shutil
+
+import docx
+import pytest
+from docx.enum.section import WD_ORIENT
+
+import archivekit as k
+from vanthu.archive import register
+from vanthu.archive.importing import import_document
+from vanthu.archive.issuing import issue
+from vanthu.generator.render import Renderer
+
+SEED_ROW = ("4482/SYT-VP", "06/8/2020", "Công văn V/v triển khai cài đặt và sử dụng ứng dụng BlueZone",
+            "Phan Huy Anh Vũ", "Các đơn vị trực thuộc Sở Y tế; Các cơ sở y tế ngoài công lập", "VT, VP",
+            "", "", "", "Được đính chính bởi 4483/SYT-VP")
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """The seed dispatch issued for real (generator DOCX), plus a later dispatch that corrects it."""
+    home = tmp_path_factory.mktemp("archive") / "home"
+    issue([k.seed()], home, renderer=Renderer())
+    issue([k.record(date="2020-08-10", subject="đính chính Công văn 4482/SYT-VP")], home,
+          renderer=k.FakeRenderer(), corrects="4482/SYT-VP")
+    return home
+
+
+def test_the_seed_dispatch_is_a_row_of_the_2020_register(seeded):
+    book = register.build(seeded, 2020)
+    assert book.rows[0] == SEED_ROW
+    assert book.rows[1][0] == "4483/SYT-VP" and book.rows[1][9] == "Đính chính văn bản 4482/SYT-VP"
+    assert book.cover() == ["UBND TỈNH ĐỒNG NAI", "SỞ Y TẾ", "SỔ ĐĂNG KÝ VĂN BẢN ĐI", "Năm: 2020",
+                            "Từ ngày 06/8/2020 đến ngày 10/8/2020", "Từ số 4482 đến số 4483", "Quyển số: 01"]
+
+
+def test_the_stored_docx_is_the_generators_with_its_number(seeded):
+    from readback import docx_paragraphs
+    text = docx_paragraphs(seeded / "files/2020/di/4482-SYT-VP/4482-SYT-VP.docx")
+    assert "Số: 4482/SYT-VP" in text and "Đồng Nai, ngày 06 tháng 8 năm 2020" in text
+
+
+def test_the_screen_table_shows_the_row(seeded):
+    text = register.produce(seeded, 2020)
+    assert text.splitlines()[0] == "SỔ ĐĂNG KÝ VĂN BẢN ĐI - NĂM 2020  (SỞ Y TẾ)"
+    row = next(line for line in text.splitlines() if line.startswith("4482/SYT-VP"))
+    assert "06/8/2020" in row and "Phan Huy Anh Vũ" in row and "Các đơn vị trực thuộc Sở Y tế;" in row
+
+
+def test_the_printed_register_is_landscape_a4_times_new_roman_with_the_ten_columns(seeded, tmp_path):
+    out = register.produce(seeded, 2020, out=tmp_path / "so-di-2020.docx")
+    book = docx.Document(str(out))
+    section = book.sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (29.7, 21.0)
+    assert book.styles["Normal"].font.name == "Times New Roman"
+    cover = [p.text for p in book.paragraphs if p.text]
+    assert cover[:4] == ["UBND TỈNH ĐỒNG NAI", "SỞ Y TẾ", "SỔ ĐĂNG KÝ VĂN BẢN ĐI", "Năm: 2020"]
+    assert "Từ số 4482 đến số 4483" in cover
+    (table,) = book.tables
+    rows = [tuple(c.text for c in row.cells) for row in table.rows]
+    assert rows[0] == register.OUT_COLUMNS
+    assert rows[1] == tuple(f"({i})" for i in range(1, 11))
+    assert rows[2] == SEED_ROW
+
+
+def test_the_incoming_register_has_its_own_columns(tmp_path):
+    home = tmp_path / "home"
+    incoming = tmp_path / "4199.docx"
+    incoming.write_bytes(k.make_docx(["BỘ Y TẾ", "Số: 4199/BYT-VPB1"]))
+    import_document(incoming, "4199/BYT-VPB1", "05/8/2020", "Bộ Y tế", home, type_name="Công văn",
+                    subject="V/v triển khai BlueZone", received=dt.date(2020, 8, 6))
+    book = register.build(home, 2020, "in")
+    assert book.title == "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN"
+    assert book.rows == [("06/8/2020", "01", "Bộ Y tế", "4199/BYT-VPB1", "05/8/2020",
+                          "Công văn V/v triển khai BlueZone", "", "", "", "")]
+
+
+def test_an_empty_register_says_so(tmp_path):
+    from vanthu.errors import VanthuError
+    with pytest.raises(VanthuError, match="sổ văn bản đi chưa có văn bản nào"):
+        register.build(tmp_path / "home")
+
+
+@pytest.mark.pdf
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("soffice"), reason="needs LibreOffice")
+def test_the_register_prints_to_pdf(seeded, tmp_path):
+    from readback import pdf_text
+    out = register.produce(seeded, 2020, out=tmp_path / "so-di-2020.pdf")
+    text = pdf_text(out)
+    assert "SỔ ĐĂNG KÝ VĂN BẢN ĐI" in text and "Phan Huy" in text and "06/8/2020" in text
