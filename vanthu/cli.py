@@ -154,7 +154,8 @@ def issue(ctx, records, replaces, corrects, no_pdf):
     from .archive.issuing import issue_files
     from .vndate import short_date
     home = ctx.obj["home"]
-    for done in issue_files(records, home, library=_library(ctx), pdf=not no_pdf, replaces=replaces, corrects=corrects):
+    for done in issue_files(records, home, library=_library(ctx), pdf=not no_pdf, replaces=replaces, corrects=corrects,
+                            warn=_say):
         click.echo(f"Đã ban hành số {done.number} ngày {short_date(done.date)}")
         for path in done.paths:
             click.echo(f"  {os.path.join(home, path)}")
@@ -179,7 +180,8 @@ def import_(ctx, file, number, doc_date, issuer, type_name, subject, received):
     from .archive.importing import import_document
     from .vndate import short_date
     home = ctx.obj["home"]
-    done = import_document(file, number, doc_date, issuer, home, type_name=type_name, subject=subject, received=received)
+    done = import_document(file, number, doc_date, issuer, home, type_name=type_name, subject=subject, received=received,
+                           warn=_say)
     click.echo(f"Đã vào sổ đến số {done.arrival_number:02d}: văn bản {done.number} ngày {short_date(done.date)}")
     for path in done.paths:
         click.echo(f"  {os.path.join(home, path)}")
