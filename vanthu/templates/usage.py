@@ -9,25 +9,34 @@ and new context keys are so covered without touching this module.
 
 Keys are *paths*: ``issuer``, ``place_date``, or ``f.phone`` for a form field.
 """
-import datetime as dt
 from dataclasses import dataclass
 
 from jinja2 import meta, nodes
 from markupsafe import Markup
 
+from ..errors import VanthuError
+
 _BODY_A = "Điều 1. Đoạn A **đậm**.\nI. Mục A\nPhần I\n| Cột A | Cột B |\n|---|---|\n| 1 | 2 |"
-# Two clean values per field type, as the record checker would return them.
+_TEXT = ("Mẫu A", "Mẫu B")
+_LIST = (["Nơi A"], ["Nơi B", "Nơi C"])
+# Two raw values per field type, as a clerk would write them; the record checker
+# cleans them, so the context code gets exactly the shapes it expects.
 _SAMPLES = {
-    "text": ("Mẫu A", "Mẫu B"), "code": ("MA", "MB"), "phone": ("0912 345 678", "0987 654 321"),
-    "email": ("a@mau.gov.vn", "b@mau.gov.vn"), "block": (_BODY_A, "Đoạn B."), "number": (12, 34),
-    "date": (dt.date(2020, 8, 6), dt.date(2021, 9, 17)),
-    "list": (["Nơi A"], ["Nơi B", "Nơi C"]), "bases": (["Căn cứ A"], ["Căn cứ B", "Căn cứ C"]),
-    "issuer": ({"parent": "Chủ quản A", "name": "Cơ quan A", "code": "CQA"},
-               {"parent": "Chủ quản B", "name": "Cơ quan B", "code": "CQB"}),
-    "signer": ({"authority": ["KT. GIÁM ĐỐC A"], "title": "Phó giám đốc A", "name": "Người A"},
-               {"authority": ["TM. ỦY BAN B", "KT. CHỦ TỊCH B"], "title": "Phó chủ tịch B", "name": "Người B"}),
-    "table": ([["Cột A", "Cột B"], ["1", "2"]], [["Cột C"], ["3"]]),
+    "text": [_TEXT], "code": [("MA", "MB")], "phone": [("0912 345 678", "0987 654 321")],
+    "email": [("a@mau.gov.vn", "b@mau.gov.vn")], "block": [(_BODY_A, "Đoạn B.")], "number": [(12, 34)],
+    "date": [("2020-08-06", "2021-09-17")], "list": [_LIST], "bases": [_LIST], "recipients": [_LIST],
+    "issuer": [({"parent": "Chủ quản A", "name": "Cơ quan A", "code": "CQA"},
+                {"parent": "Chủ quản B", "name": "Cơ quan B", "code": "CQB"})],
+    "signer": [({"authority": "KT. GIÁM ĐỐC A", "title": "Phó giám đốc A", "name": "Người A"},
+                {"authority": ["TM. ỦY BAN B", "KT. CHỦ TỊCH B"], "title": "Phó chủ tịch B", "name": "Người B"})],
+    "meeting": [({"event": "Họp A", "chair": "Chủ trì A", "time": "8 giờ A", "venue": "Phòng A"},
+                 {"event": "Họp B", "chair": "Chủ trì B", "time": "9 giờ B", "venue": "Phòng B"})],
+    "appendices": [([{"title": "Phụ lục A", "body": "Nội dung A."}],
+                    [{"label": "Phụ lục II", "title": "Phụ lục B", "reference": "Kèm theo B", "body": "Nội dung B."}])],
+    "lines": [(["Dòng A"], ["Dòng B", "Dòng C"])],
 }
+# Types added later: try text, then a list, then leave the field out (if it may be left out).
+_FALLBACK = [_TEXT, _LIST, ([["Cột A", "Cột B"], ["1", "2"]], [["Cột C"], ["3"]]), (None, None)]
 _NOT_IN_CONTEXT = ("records",)  # attachments: the renderer places them, the template does not
 
 
@@ -36,8 +45,7 @@ class Provision:
     """What the generator gives a template of one schema (ngữ cảnh mẫu).
 
     ``values``: every context path and its sample value; ``fed``: for each
-    declared field, the paths its value flows into; ``markup``: the paths that
-    hold WordprocessingML made by vanthu (``body``, ``marks``...).
+    declared field, the paths its value flows into.
     """
 
     values: dict
@@ -45,13 +53,64 @@ class Provision:
 
     @property
     def markup(self):
+        """Paths holding WordprocessingML made by vanthu (``body``, ``marks``...)."""
         return {path for path, value in self.values.items() if isinstance(value, Markup)}
 
 
-def _samples(field):
-    if field.type == "choice" and field.choices:
-        return field.choices[0], (field.choices[1] if len(field.choices) > 1 else None)
-    return _SAMPLES.get(field.type, _SAMPLES["text"])
+class _OneTemplate:
+    """A library of one template, for the record checker."""
+
+    def __init__(self, template):
+        self.template = template
+
+    def get(self, name):
+        return self.template
+
+
+class _Sampler:
+    """Fills a template's fields with sample values the record checker accepts."""
+
+    def __init__(self, template):
+        from ..generator.records import RecordReader
+        self.template, self.reader = template, RecordReader(_OneTemplate(template))
+        self.fields = {n: f for n, f in template.fields.items() if f.type not in _NOT_IN_CONTEXT}
+        self.pairs = {n: self._candidates(f)[0] for n, f in self.fields.items()}
+        self._settle()
+
+    def _candidates(self, field):
+        if field.type == "choice" and field.choices:
+            return [(field.choices[0], field.choices[1] if len(field.choices) > 1 else None)]
+        return _SAMPLES.get(field.type, _FALLBACK)
+
+    def _settle(self):
+        """Swap in the next candidate for every field the checker refuses, until all pass."""
+        for _ in range(len(_FALLBACK)):
+            refused = self._refused({n: pair[0] for n, pair in self.pairs.items()})
+            if not refused:
+                return
+            for name in refused:
+                options = self._candidates(self.fields[name])
+                self.pairs[name] = options[min(options.index(self.pairs[name]) + 1, len(options) - 1)]
+        self.record({n: pair[0] for n, pair in self.pairs.items()})  # still refused: say why
+
+    def _refused(self, values):
+        try:
+            self.record(values)
+            return set()
+        except VanthuError as error:
+            return {p.key.removeprefix("fields.").split(".")[0] for p in error.problems} & set(self.fields)
+
+    def record(self, values):
+        values = {n: v for n, v in values.items() if v is not None}
+        node = {"type": self.template.name, **({"fields": values} if self.template.is_form else values)}
+        return self.reader.read(node, str(self.template.schema_path))
+
+    def variant(self, name=None):
+        """The sample record, with field ``name`` given its second value."""
+        values = {n: pair[0] for n, pair in self.pairs.items()}
+        if name:
+            values[name] = self.pairs[name][1]
+        return self.record(values)
 
 
 def _paths(context):
@@ -67,13 +126,11 @@ def _paths(context):
 def provision(template):
     """The context paths of ``template`` and the fields feeding each, found by changing each field."""
     from ..generator.context import context_of
-    from ..generator.records import Record
-    fields = {name: f for name, f in template.fields.items() if f.type not in _NOT_IN_CONTEXT}
-    base = {name: _samples(f)[0] for name, f in fields.items()}
-    values = _paths(context_of(Record(template, base)))
+    sampler = _Sampler(template)
+    values = _paths(context_of(sampler.variant()))
     fed = {}
-    for name, f in fields.items():
-        changed = _paths(context_of(Record(template, {**base, name: _samples(f)[1]})))
+    for name in sampler.fields:
+        changed = _paths(context_of(sampler.variant(name)))
         fed[name] = {path for path in values.keys() | changed.keys() if values.get(path) != changed.get(path)}
     return Provision(values, fed)
 
@@ -100,9 +157,4 @@ def _attribute(node):
 
 def unused_fields(used, provision):
     """Declared fields that feed the context, none of whose paths the template reads."""
-    return [name for name, paths in provision.fed.items()
-            if paths and not (paths & used) and not _whole_map_used(paths, used)]
-
-
-def _whole_map_used(paths, used):
-    return any(path.split(".")[0] in used for path in paths if "." in path)
+    return [name for name, paths in provision.fed.items() if paths and not paths & used]
