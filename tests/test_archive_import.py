@@ -39,10 +39,22 @@ def test_docx_text_is_extracted_and_the_file_stored_unchanged(tmp_path):
 def test_pdf_text_is_extracted(tmp_path):
     home = tmp_path / "home"
     pdf = tmp_path / "den.pdf"
-    pdf.write_bytes(k.minimal_pdf("trống"))
-    import_document(pdf, "15/BYT-KH", "2021-01-04", "Bộ Y tế", home, received=dt.date(2021, 1, 5))
+    pdf.write_bytes(k.text_pdf("Cong van so 15/BYT-KH ve truy vet"))
+    done = import_document(pdf, "15/BYT-KH", "2021-01-04", "Bộ Y tế", home, received=dt.date(2021, 1, 5))
     (doc,) = documents(home)
-    assert doc.body == ""  # a blank page has no text, and says so rather than failing
+    assert doc.body == "Cong van so 15/BYT-KH ve truy vet"
+    import json, sqlite3
+    meta = json.loads(sqlite3.connect(str(home / "vanthu.sqlite3")).execute("SELECT metadata FROM documents").fetchone()[0])
+    assert (meta["ArrivalNumber"], meta["ArrivalDate"], meta["PageAmount"], meta["CodeNotation"]) == (1, "2021-01-05", 1, "BYT-KH")
+    assert done.paths == ["files/2021/den/0001-15-BYT-KH/den.pdf"]
+
+
+def test_a_blank_pdf_gives_empty_text(tmp_path):
+    pdf = tmp_path / "den.pdf"
+    pdf.write_bytes(k.minimal_pdf("trống"))
+    import_document(pdf, "16/BYT-KH", "2021-01-04", "Bộ Y tế", tmp_path / "home", received=dt.date(2021, 1, 5))
+    (doc,) = documents(tmp_path / "home")
+    assert doc.body == ""
 
 
 def test_the_same_number_symbol_and_issuer_twice_is_refused(tmp_path):

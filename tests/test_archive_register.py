@@ -91,3 +91,21 @@ def test_the_register_prints_to_pdf(seeded, tmp_path):
     out = register.produce(seeded, 2020, out=tmp_path / "so-di-2020.pdf")
     text = pdf_text(out)
     assert "SỔ ĐĂNG KÝ VĂN BẢN ĐI" in text and "Phan Huy" in text and "06/8/2020" in text
+
+
+def test_the_seed_has_its_phu_luc_vi_metadata_and_is_handed_to_search_as_an_archived_document(seeded):
+    from vanthu.archive.catalog import documents
+    from vanthu.archive.lookup import show
+    seed_doc = next(d for d in documents(seeded) if d.number.number == 4482)
+    assert (seed_doc.direction, seed_doc.date, seed_doc.signer, seed_doc.issuer_code) == (
+        "out", dt.date(2020, 8, 6), "Phan Huy Anh Vũ", "SYT")
+    assert seed_doc.recipients == ["Các đơn vị trực thuộc Sở Y tế", "Các cơ sở y tế ngoài công lập"]
+    import json, sqlite3
+    meta = json.loads(sqlite3.connect(str(seeded / "vanthu.sqlite3")).execute(
+        "SELECT metadata FROM documents WHERE number = 4482").fetchone()[0])
+    assert {key: meta[key] for key in ("CodeNumber", "CodeNotation", "IssuedDate", "OrganName", "TypeName", "Language")} == {
+        "CodeNumber": "4482", "CodeNotation": "SYT-VP", "IssuedDate": "2020-08-06", "OrganName": "SỞ Y TẾ",
+        "TypeName": "Công văn", "Language": "Tiếng Việt"}
+    assert meta["SignerInfo"] == {"Position": "GIÁM ĐỐC", "FullName": "Phan Huy Anh Vũ"}
+    assert [to["OrganName"] for to in meta["To"]] == seed_doc.recipients
+    assert meta["FileCode"]["FileCatalog"] == 2020

@@ -1,0 +1,88 @@
+"""The archive commands as a clerk types them: issue, import, show, register, verify."""
+import os
+import shutil
+
+import pytest
+
+import archivekit as k
+
+
+def test_issue_show_register_verify_the_seed(cli, seed_copy, tmp_path):
+    result = cli("issue", "4482-SYT-VP.yaml", "--no-pdf")
+    assert result.code == 0, result.err
+    home = tmp_path / "home"
+    assert result.out.splitlines() == ["Đã ban hành số 4482/SYT-VP ngày 06/8/2020",
+                                       f"  {home}/files/2020/di/4482-SYT-VP/4482-SYT-VP.docx"]
+
+    again = cli("issue", "4482-SYT-VP.yaml", "--no-pdf")
+    assert again.code == 1
+    assert again.err_lines == [f"4482-SYT-VP.yaml:2: number: số 4482 đã cấp trong sổ văn bản đi SYT năm 2020 cho văn bản "
+                               "4482/SYT-VP ngày 06/8/2020; bỏ khóa number để lấy số tiếp theo"]
+
+    table = cli("register", "--year", "2020")
+    assert table.code == 0
+    assert any(line.startswith("4482/SYT-VP    | 06/8/2020  | Công văn V/v triển khai") for line in table.out.splitlines())
+
+    shown = cli("show", "4482 /syt-vp")
+    assert "Người ký: GIÁM ĐỐC Phan Huy Anh Vũ" in shown.out.splitlines()
+
+    assert cli("verify").out.strip() == "Kho toàn vẹn: 1 tệp khớp mã băm, nhật ký 1 mục liền mạch."
+
+
+def test_show_copies_a_file_out_writable(cli, seed_copy, tmp_path):
+    cli("issue", "4482-SYT-VP.yaml", "--no-pdf")
+    copied = cli("show", "4482/SYT-VP", "-o", "ban-sao.docx")
+    assert copied.code == 0 and copied.out.strip() == "Đã chép ban-sao.docx"
+    stored = tmp_path / "home/files/2020/di/4482-SYT-VP/4482-SYT-VP.docx"
+    assert (tmp_path / "ban-sao.docx").read_bytes() == stored.read_bytes()
+    assert os.access(tmp_path / "ban-sao.docx", os.W_OK)
+    missing = cli("show", "4482/SYT-VP", "-o", "ban-sao.pdf")
+    assert missing.code == 1 and missing.err_lines == ["Lỗi: văn bản 4482/SYT-VP không có tệp .pdf (có: docx)"]
+    unknown = cli("show", "99/SYT-VP")
+    assert unknown.code == 1 and unknown.err_lines == ["Lỗi: không có văn bản số 99/SYT-VP trong sổ"]
+
+
+def test_verify_exits_1_and_lists_each_problem(cli, seed_copy, tmp_path):
+    cli("issue", "4482-SYT-VP.yaml", "--no-pdf")
+    (tmp_path / "home/files/2020/di/4482-SYT-VP/4482-SYT-VP.docx").unlink()
+    result = cli("verify")
+    assert result.code == 1
+    assert result.err_lines == ["Lỗi: thiếu tệp files/2020/di/4482-SYT-VP/4482-SYT-VP.docx (văn bản 4482/SYT-VP)",
+                                "Lỗi: Phát hiện 1 vấn đề (1 tệp, 1 mục nhật ký đã kiểm tra)."]
+
+
+def test_import_then_the_incoming_register(cli, tmp_path):
+    (tmp_path / "4199.docx").write_bytes(k.make_docx(["BỘ Y TẾ", "V/v triển khai BlueZone"]))
+    args = ("import", "4199.docx", "--number", "4199/BYT-VPB1", "--date", "05/8/2020", "--issuer", "Bộ Y tế",
+            "--type", "Công văn", "--subject", "V/v triển khai BlueZone", "--received", "2020-08-06")
+    result = cli(*args)
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[0] == "Đã vào sổ đến số 01: văn bản 4199/BYT-VPB1 ngày 05/8/2020"
+    assert cli(*args).err_lines == ["Lỗi: văn bản 4199/BYT-VPB1 của Bộ Y tế đã vào sổ đến: số đến 01 ngày 06/8/2020"]
+    table = cli("register", "--direction", "in", "--year", "2020")
+    assert any(line.startswith("06/8/2020  | 01     | Bộ Y tế") for line in table.out.splitlines())
+
+
+def test_register_writes_the_printable_docx(cli, seed_copy, tmp_path):
+    cli("issue", "4482-SYT-VP.yaml", "--no-pdf")
+    result = cli("register", "--year", "2020", "-o", "so-di-2020.docx")
+    assert result.code == 0 and result.out.strip() == f"Đã ghi so-di-2020.docx"
+    from readback import docx_paragraphs
+    assert "SỔ ĐĂNG KÝ VĂN BẢN ĐI" in docx_paragraphs(tmp_path / "so-di-2020.docx")
+
+
+@pytest.mark.pdf
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("soffice"), reason="needs LibreOffice")
+def test_issue_stores_docx_and_pdf_then_a_correction_links_to_it(cli, seed_copy, tmp_path):
+    from readback import pdf_text
+    result = cli("issue", "4482-SYT-VP.yaml")
+    assert result.code == 0, result.err
+    pdf = tmp_path / "home/files/2020/di/4482-SYT-VP/4482-SYT-VP.pdf"
+    assert "Số: 4482/SYT-VP" in pdf_text(pdf)
+    correction = (seed_copy / "4482-SYT-VP.yaml").read_text(encoding="utf-8").replace("number: 4482\n", "")
+    (seed_copy / "dinh-chinh.yaml").write_text(correction.replace("date: 2020-08-06", "date: 2020-08-07"), encoding="utf-8")
+    result = cli("issue", "dinh-chinh.yaml", "--corrects", "4482/SYT-VP", "--no-pdf")
+    assert result.out.splitlines()[0] == "Đã ban hành số 4483/SYT-VP ngày 07/8/2020"
+    assert "Được đính chính bởi 4483/SYT-VP ngày 07/8/2020" in cli("show", "4482/SYT-VP").out.splitlines()
+    assert "Đính chính văn bản 4482/SYT-VP ngày 06/8/2020" in cli("show", "4483/SYT-VP").out.splitlines()
