@@ -19,6 +19,7 @@ from docx.shared import Pt, Twips
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / 'scripts'))
 from vanthu.generator.measure import text_width  # noqa: E402
 from vanthu.generator.ooxml import fixed_layout, set_table_property, table_borders  # noqa: E402
 from vanthu.templates import layout as L  # noqa: E402
@@ -155,7 +156,7 @@ def new_document():
 
 def para(container, text, style):
     p = container.add_paragraph(text)
-    p.style = container.part.document.styles[style] if hasattr(container, "part") else style
+    p.style = style  # by name: python-docx looks it up in the document's styles
     return p
 
 
@@ -200,8 +201,11 @@ def cell(table, row, col):
 
 # --- the shared parts of every administrative document ---------------------
 
-def header_table(document, with_cv_subject):
-    """Ô 1-4 (and 5b for công văn): issuing body | national name; number | place and date."""
+def header_table(document, with_cv_subject, with_date=True):
+    """Ô 1-4 (and 5b for công văn): issuing body | national name; number | place and date.
+
+    Ô 11 (circulation mark) sits above the national name; a biên bản has no date (model 1.9).
+    """
     table = borderless_table(document, [L.HEADER_LEFT, L.HEADER_RIGHT], rows=2, indent=L.HEADER_INDENT)
     left = cell(table, 0, 0)
     tags(left, "{%p if parent %}")
@@ -210,6 +214,7 @@ def header_table(document, with_cv_subject):
     para(left, "{{ issuer }}", "VBIssuer")
     para(left, "{{p issuer_rule }}", "VBRule")
     right = cell(table, 0, 1)
+    para(right, "{{p circulation }}", "VBMark")
     para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "VBNational")
     para(right, MOTTO, "VBMotto")
     rule(right, MOTTO, 13, True, L.HEADER_RIGHT - 2 * L.CELL_MARGIN)
@@ -219,11 +224,61 @@ def header_table(document, with_cv_subject):
         para(left, "{{ subject_line }}", "VBSubjectCV")
     para(left, "{{p marks }}", "VBMark")
     right = cell(table, 1, 1)
-    tags(right, "{%p if place_date %}")
-    para(right, "{{ place_date }}", "VBPlaceDate")
-    tags(right, "{%p endif %}")
+    if with_date:
+        tags(right, "{%p if place_date %}")
+        para(right, "{{ place_date }}", "VBPlaceDate")
+        tags(right, "{%p endif %}")
     para(right, "", "Normal")  # a cell must keep one paragraph when the date is left out
     return table
+
+
+def contact_footer(document):
+    """Ô 13: address, phone, e-mail at the foot of page 1 only, under a full-width rule."""
+    document.sections[0].footer.is_linked_to_previous = False  # an empty footer for the other pages
+    footer = document.sections[0].first_page_footer
+    footer._element.remove(footer.paragraphs[0]._p)
+    tags(footer, "{%p if contact %}")
+    para(footer, "", "VBRule")
+    tags(footer, "{%p for line in contact %}")
+    para(footer, "{{ line }}", "VBContact")
+    tags(footer, "{%p endfor %}")
+    tags(footer, "{%p endif %}")
+    if not footer.paragraphs or footer.paragraphs[-1].text.startswith("{%"):
+        para(footer, "", "Normal")  # a footer keeps one paragraph when there is no contact
+
+
+def title_block(document):
+    """Ô 5a: the type's name, the subject (both bold, centred), a short rule."""
+    para(document, "{{ heading }}", "VBTypeTitle")
+    tags(document, "{%p if subject %}")
+    para(document, "{{ subject }}", "VBTypeSubject")
+    tags(document, "{%p endif %}")
+    para(document, "{{p subject_rule }}", "VBRule")
+
+
+def decision_block(document):
+    """Quyết định, nghị quyết: the deciding authority, the italic bases, ``QUYẾT ĐỊNH:``."""
+    tags(document, "{%p if decision_authority %}")
+    para(document, "{{ decision_authority }}", "VBAuthority")
+    tags(document, "{%p endif %}")
+    tags(document, "{%p for line in bases %}")
+    para(document, "{{ line }}", "VBBase")
+    tags(document, "{%p endfor %}")
+    tags(document, "{%p if decides %}")
+    para(document, "{{ decides }}", "VBAuthority")
+    tags(document, "{%p endif %}")
+
+
+def lines(document, *texts, style="VBBody"):
+    """Fixed lines of a model; a line whose first tag is ``?name`` prints only when ``v.name`` is set."""
+    for line in texts:
+        if line.startswith("?"):
+            name, _, line = line[1:].partition(" ")
+            tags(document, f"{{%p if v.{name} %}}")
+            para(document, line, style)
+            tags(document, "{%p endif %}")
+        else:
+            para(document, line, style)
 
 
 def kinh_gui(document):
@@ -247,6 +302,9 @@ def signature_table(document):
     tags(left, "{%p for item in cc %}")
     para(left, "{{ item }}", "VBNoiNhanItem")
     tags(left, "{%p endfor %}")
+    tags(left, "{%p if drafter_line %}")
+    para(left, "{{ drafter_line }}", "VBNoiNhanItem")  # ô 12
+    tags(left, "{%p endif %}")
     right = cell(table, 0, 1)
     p = para(right, "", "VBSignTitle")
     p.paragraph_format.space_before = document.styles["VBNoiNhan"].paragraph_format.space_before
@@ -267,6 +325,112 @@ def cong_van():
     kinh_gui(document)
     para(document, "{{p body }}", "VBBody")
     signature_table(document)
+    contact_footer(document)
+    return document
+
+
+def typed_document():
+    """Mẫu 1.1, 1.2, 1.3, 1.4: a document with a type name (quyết định, thông báo, kế hoạch...)."""
+    document = new_document()
+    header_table(document, with_cv_subject=False)
+    title_block(document)
+    decision_block(document)
+    kinh_gui(document)
+    para(document, "{{p body }}", "VBBody")
+    signature_table(document)
+    contact_footer(document)
+    return document
+
+
+def cong_dien():
+    """Mẫu 1.6: công điện — ``{người gửi} điện:`` and a dash list of recipients."""
+    document = new_document()
+    header_table(document, with_cv_subject=False)
+    title_block(document)
+    para(document, "{{ v.sender }} điện:", "VBBody")
+    tags(document, "{%p for item in to_list or [to_inline] %}")
+    para(document, "{{ item if to_list else '- ' ~ item }}", "VBKinhGuiItem")
+    tags(document, "{%p endfor %}")
+    para(document, "{{p body }}", "VBBody")
+    signature_table(document)
+    return document
+
+
+def giay_moi():
+    """Mẫu 1.7: giấy mời — ``... trân trọng kính mời:``, then Tới dự, Chủ trì, Thời gian, Địa điểm."""
+    document = new_document()
+    header_table(document, with_cv_subject=False)
+    title_block(document)
+    para(document, "{{ v.inviter }} trân trọng kính mời:", "VBBody")
+    tags(document, "{%p if to_inline %}")
+    para(document, "{{ to_inline }}", "VBBodyCenter")
+    tags(document, "{%p endif %}")
+    tags(document, "{%p for item in to_list %}")
+    para(document, "{{ item }}", "VBBody")
+    tags(document, "{%p endfor %}")
+    tags(document, "{%p for line in meeting %}")
+    para(document, "{{ line }}", "VBBody")
+    tags(document, "{%p endfor %}")
+    para(document, "{{p body }}", "VBBody")
+    signature_table(document)
+    contact_footer(document)
+    return document
+
+
+def giay_gioi_thieu():
+    """Mẫu 1.8: giấy giới thiệu."""
+    document = new_document()
+    header_table(document, with_cv_subject=False)
+    title_block(document)
+    lines(document, "{{ v.introducer }} trân trọng giới thiệu:", "Ông (bà): {{ v.person }}",
+          "?position Chức vụ: {{ v.position }}", "Được cử đến: {{ v.destination }}", "Về việc: {{ v.purpose }}",
+          "Đề nghị Quý cơ quan tạo điều kiện để ông (bà) có tên ở trên hoàn thành nhiệm vụ.",
+          "?valid_until Giấy này có giá trị đến hết ngày {{ v.valid_until }}./.")
+    para(document, "{{p body }}", "VBBody")
+    signature_table(document)
+    return document
+
+
+def giay_nghi_phep():
+    """Mẫu 1.10: giấy nghỉ phép."""
+    document = new_document()
+    header_table(document, with_cv_subject=False)
+    title_block(document)
+    lines(document, "?request_date Xét Đơn đề nghị nghỉ phép ngày {{ v.request_date }} của ông (bà) {{ v.person }},",
+          "{{ v.grantor }} cấp cho:", "Ông (bà): {{ v.person }}", "?position Chức vụ: {{ v.position }}",
+          "?unit_name Thuộc cơ quan, đơn vị: {{ v.unit_name }}",
+          "Nghỉ phép {{ v.leave_kind or 'năm' }} trong thời gian {{ v.days }} ngày, kể từ ngày {{ v.from_date }} "
+          "đến hết ngày {{ v.to_date }}",
+          "Tại: {{ v.leave_place }}./.")
+    para(document, "{{p body }}", "VBBody")
+    signature_table(document)
+    return document
+
+
+def bien_ban():
+    """Mẫu 1.9: biên bản — no date in the header; THƯ KÝ signs left, CHỦ TỌA right, Nơi nhận under the secretary."""
+    document = new_document()
+    header_table(document, with_cv_subject=False, with_date=False)
+    title_block(document)
+    para(document, "{{p body }}", "VBBody")
+    table = borderless_table(document, [L.FOOTER_LEFT + 600, L.FOOTER_RIGHT - 600], rows=2)
+    left = cell(table, 0, 0)
+    para(left, "THƯ KÝ", "VBSignTitle").paragraph_format.space_before = document.styles["VBNoiNhan"].paragraph_format.space_before
+    para(left, "{{ v.secretary }}", "VBSignName")
+    right = cell(table, 0, 1)
+    p = para(right, "", "VBSignTitle")
+    tags(right, "{%p for line in authority %}")
+    para(right, "{{ line }}", "VBSignTitle")
+    tags(right, "{%p endfor %}")
+    para(right, "{{ signer_title }}", "VBSignTitle")
+    para(right, "{{ signer_name }}", "VBSignName")
+    left = cell(table, 1, 0)
+    para(left, "Nơi nhận:", "VBNoiNhan")
+    tags(left, "{%p for item in cc %}")
+    para(left, "{{ item }}", "VBNoiNhanItem")
+    tags(left, "{%p endfor %}")
+    cell(table, 1, 1).add_paragraph("")
+    p.paragraph_format.space_before = document.styles["VBNoiNhan"].paragraph_format.space_before
     return document
 
 
@@ -301,7 +465,9 @@ def bluezone_form():
     return document
 
 
-BUILDERS = {"cong-van": cong_van, "dang-ky-tai-khoan-bluezone": bluezone_form}
+BUILDERS = {"cong-van": cong_van, "dang-ky-tai-khoan-bluezone": bluezone_form, "van-ban": typed_document,
+            "cong-dien": cong_dien, "giay-moi": giay_moi, "giay-gioi-thieu": giay_gioi_thieu,
+            "giay-nghi-phep": giay_nghi_phep, "bien-ban": bien_ban}
 
 
 def main(names=None):
@@ -309,6 +475,9 @@ def main(names=None):
         path = OUT / f"{name}.docx"
         BUILDERS[name]().save(path)
         print(path.relative_to(ROOT))
+    if not names:
+        import document_types
+        document_types.write_schemas(OUT)
 
 
 if __name__ == "__main__":

@@ -3,10 +3,13 @@
 Templates only place text; every rule of the decree (capitals, the number's
 zero, the date's zeros, list punctuation, ``V/v``) is applied here, once.
 """
+import datetime as _dt
+
 from markupsafe import Markup
 
 from ..templates import layout as L
-from . import body, ooxml, text
+from ..vndate import short_date
+from . import body, formfields, ooxml, text
 
 _LEFT_CELL = L.HEADER_LEFT - 2 * L.CELL_MARGIN
 
@@ -49,14 +52,55 @@ def _signature(record):
     }
 
 
+def _title_block(record):
+    """Ô 5: ``V/v ...`` under the number for công văn; else the type's name, the subject, a rule."""
+    template, subject = record.template, record.get("subject", "")
+    typed = template.type_code is not None
+    return {
+        "subject_line": "" if typed else text.cong_van_subject(subject),
+        "heading": template.heading or _upper(template.title),
+        "subject": subject,
+        "subject_rule": ooxml.rule(subject or template.title, 14, True, L.TEXT_WIDTH, L.ISSUER_RULE_SHARE)
+        if typed else "",
+    }
+
+
+def _decision(record):
+    """Quyết định, nghị quyết: the deciding authority, the italic legal bases, ``QUYẾT ĐỊNH:``."""
+    return {
+        "decision_authority": _upper(record.get("authority")),
+        "bases": text.bases(record.get("bases") or []),
+        "decides": record.template.decides,
+    }
+
+
+def _extras(record):
+    """Ô 11, 12, 13 and the meeting lines of a giấy mời."""
+    meeting = record.get("meeting") or {}
+    return {
+        "circulation": Markup(ooxml.boxed(_upper(record.get("circulation")), L.HEADER_RIGHT - 2 * L.CELL_MARGIN))
+        if record.get("circulation") else "",
+        "drafter_line": text.drafter_line(record.get("drafter"), record.get("copies")),
+        "contact": record.get("contact") or [],
+        "meeting": text.meeting_lines(meeting) if meeting else [],
+    }
+
+
+def _display(value):
+    if isinstance(value, _dt.date):
+        return short_date(value)
+    return value if isinstance(value, (str, int)) else ""
+
+
 def document_context(record):
-    """Context of an administrative document (công văn, quyết định, ...)."""
-    context = {**_header(record), **_recipients(record), **_signature(record)}
-    template = record.template
-    context["subject_line"] = text.cong_van_subject(record.get("subject", "")) if template.type_code is None else ""
-    context["heading"] = template.heading or _upper(template.title)
-    context["subject"] = record.get("subject", "")
+    """Context of an administrative document (công văn, quyết định, ...).
+
+    ``v`` holds every declared field as display text, for templates with fields of their own.
+    """
+    context = {**_header(record), **_recipients(record), **_signature(record), **_title_block(record),
+               **_decision(record), **_extras(record)}
     context["body"] = body.to_xml(body.parse(record.get("body", "")))
+    context["v"] = {name: _display(record.get(name, "")) for name in record.template.fields}
     return context
 
 
@@ -67,9 +111,7 @@ def form_context(record):
 
 
 def _form_value(value, declared):
-    if declared.type == "date":
-        return value
-    return text.fill(value, declared.fill) if declared.fill else (value or "")
+    return formfields.value(value, declared)
 
 
 def context_of(record):

@@ -87,6 +87,7 @@ def append_sections(document_xml, bodies, section_break):
     """Append each body as a new section (on a new page) before the final ``<w:sectPr>``."""
     section = final_section(document_xml)
     end = document_xml.rindex("<w:sectPr")
+    bodies = [str(body) for body in bodies]  # plain text: joining with Markup would escape the breaks
     breaks = [section_break(section, restart=i > 0) for i in range(len(bodies))]
     inserted = "".join(b + body for b, body in zip(breaks, bodies))
     last = section_break(section, restart=True)[len("<w:p><w:pPr>"):-len("</w:pPr></w:p>")]

@@ -4,6 +4,8 @@ Runs and paragraphs come from docxtpl's RichText (which escapes text);
 tables from python-docx's oxml. What is left here is geometry that depends on
 the record: a rule as long as a name, a box as wide as a mark, a page break.
 """
+import re
+
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl
@@ -46,10 +48,17 @@ def boxed(text, cell_width):
     return _indented("VBMark", side, side, rich.xml)
 
 
+_FOOTER = re.compile(r'<w:footerReference w:type="(default|first)" r:id="([^"]+)"/>')
+
+
 def section_break(section_xml, restart):
-    """End a section here (an attachment starts on a new page, numbered from 1 if ``restart``)."""
+    """End a section here; with ``restart`` the section it ends is an appended one
+    (appendix, attachment): numbered from 1, and without page 1's contact footer (ô 13)."""
     if restart:  # pgNumType stands before cols in the schema's order
         section_xml = section_xml.replace("<w:cols ", '<w:pgNumType w:start="1"/><w:cols ', 1)
+        footers = dict(_FOOTER.findall(section_xml))
+        if "first" in footers and "default" in footers:
+            section_xml = section_xml.replace(f'r:id="{footers["first"]}"', f'r:id="{footers["default"]}"')
     return f"<w:p><w:pPr>{section_xml}</w:pPr></w:p>"
 
 
@@ -59,22 +68,46 @@ def _wrap(xml):
     return xml.replace("<w:p>", f"<w:p {ns}>", 1)
 
 
+_PADDING = 2 * L.CELL_MARGIN + 60
+
+
+def _needs(rows, column):
+    """(narrowest, widest) a column can be: its longest word, its longest cell, in twips."""
+    cells = [(row[column], r == 0) for r, row in enumerate(rows)]
+    words = [text_width(w, 13, bold) for text, bold in cells for w in text.split()] or [0]
+    lines = [text_width(text, 13, bold) for text, bold in cells] or [0]
+    return max(words) + _PADDING, max(lines) + _PADDING
+
+
 def _column_widths(rows, total):
-    longest = [max(len(row[i]) if i < len(row) else 0 for row in rows) for i in range(len(rows[0]))]
-    weights = [min(max(n, 4), 40) for n in longest]  # short columns keep room; long ones wrap
-    widths = [int(total * w / sum(weights)) for w in weights]
+    """Widths that never break a word: each column gets its longest word, the rest
+    of the text width goes where the text is long."""
+    needs = [_needs(rows, c) for c in range(len(rows[0]))]
+    narrow = [n for n, _ in needs]
+    room = total - sum(narrow)
+    extra = [w - n for n, w in needs]
+    if room <= 0 or not sum(extra):
+        widths = [int(total * n / sum(narrow)) for n in narrow]
+    else:
+        widths = [int(n + room * e / sum(extra)) for n, e in zip(narrow, extra)]
     widths[-1] += total - sum(widths)
     return widths
 
 
-def table(rows, header=True, total=L.TEXT_WIDTH):
-    """A bordered table (bảng) that fits the text width; the header row is bold."""
+def table(rows, header=True, total=L.TEXT_WIDTH, widths=None, min_height=0):
+    """A bordered table (bảng) that fits the text width; the header row is bold.
+
+    ``widths`` (twips) overrides the column widths; ``min_height`` (twips) makes
+    every row at least that tall, room to write in by hand.
+    """
     columns = max(len(r) for r in rows)
     rows = [r + [""] * (columns - len(r)) for r in rows]
-    widths = _column_widths(rows, total)
-    tbl = CT_Tbl.new_tbl(len(rows), columns, Twips(total))
+    widths = widths or _column_widths(rows, total)
+    tbl = CT_Tbl.new_tbl(len(rows), columns, Twips(sum(widths)))
     _table_properties(tbl)
     for r, (tr, row) in enumerate(zip(tbl.tr_lst, rows)):
+        if min_height:
+            tr.get_or_add_trPr().trHeight_val = Twips(min_height)
         for c, (tc, text) in enumerate(zip(tr.tc_lst, row)):
             tc.width = Twips(widths[c])  # python-docx lengths are EMU
             tc.remove(tc.find(qn("w:p")))

@@ -14,12 +14,17 @@ from . import validate as v
 
 _SIMPLE = {"text": v.text, "block": v.block, "code": v.code, "number": v.number, "date": v.date,
            "list": v.text_list, "phone": v.phone, "email": v.email, "bases": v.text_list,
-           "recipients": v.recipient_groups}
+           "recipients": v.recipient_groups, "lines": v.lines}
 _PARTS = {  # the sub-keys of mapping-valued fields: name -> (checker, required, label)
     "issuer": {"parent": (v.text, False, "tên cơ quan chủ quản"), "name": (v.text, True, "tên cơ quan ban hành"),
                "code": (v.code, True, "viết tắt tên cơ quan")},
     "signer": {"authority": (v.authority, False, "quyền hạn ký"), "title": (v.text, True, "chức vụ người ký"),
                "name": (v.text, True, "họ tên người ký")},
+    "meeting": {"event": (v.text, True, "tên cuộc họp (tới dự)"), "chair": (v.text, False, "người chủ trì"),
+                "time": (v.text, True, "thời gian"), "venue": (v.text, True, "địa điểm")},
+    "appendix": {"label": (v.text, False, "số phụ lục"), "title": (v.text, True, "tên phụ lục"),
+                 "subject": (v.text, False, "trích yếu phụ lục"), "reference": (v.text, False, "dòng kèm theo"),
+                 "body": (v.block, True, "nội dung phụ lục")},
 }
 
 
@@ -171,8 +176,12 @@ class _Checker:
     def value(self, mapping, name, declared, label):
         raw = mapping[name]
         try:
+            if declared.type == "table":
+                return self.table(raw, declared.columns, label)
             if declared.type in _PARTS:
                 return self.parts(raw, declared.type, label)
+            if declared.type == "appendices":
+                return [self.parts(item, "appendix", f"{label}[{i + 1}]") for i, item in enumerate(v.listed(raw))]
             if declared.type == "choice":
                 return v.choice(raw, declared.choices)
             return _SIMPLE[declared.type](raw)
@@ -195,6 +204,23 @@ class _Checker:
             except v.Invalid as error:
                 self.problem(raw, key, str(error), f"{label}.{key}")
         return clean
+
+    def table(self, raw, columns, label):
+        """A form's table: rows by column name; a column left out of a row prints empty."""
+        names, clean = [name for name, _ in columns], []
+        for index, row in enumerate(v.table_rows(raw)):
+            where = f"{label}[{index + 1}]"
+            self.unknown(row, set(names), where + ".")
+            clean.append({name: self.cell(row, name, f"{where}.{name}") for name in names
+                          if row.get(name) not in (None, "")})
+        return clean
+
+    def cell(self, row, name, label):
+        try:
+            return v.table_cell(row[name])
+        except v.Invalid as error:
+            self.problem(row, name, str(error), label)
+            return ""
 
 
 def load(path, library=None):

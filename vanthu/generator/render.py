@@ -10,7 +10,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..errors import VanthuError
-from . import docx_template, ooxml
+from . import docx_template, ooxml, styles
+from .appendices import appendices_xml
 from .context import context_of
 
 _CORE = (
@@ -55,11 +56,16 @@ class Renderer:
         """The DOCX of a record with its attachments, as bytes."""
         compiled = self.compiled(record.template)
         parts = compiled.render_parts(context_of(record))
-        if record.attachments:
-            bodies = [docx_template.body_of(self._document_xml(a)[docx_template.DOCUMENT]) for a in record.attachments]
+        sections = appendices_xml(record) + [self._body(a) for a in record.attachments]
+        if sections:
             main = parts[docx_template.DOCUMENT]
-            parts[docx_template.DOCUMENT] = docx_template.append_sections(main, bodies, ooxml.section_break)
+            parts[docx_template.DOCUMENT] = docx_template.append_sections(main, sections, ooxml.section_break)
+        parts.update(styles.with_attachment_styles(compiled, [self.compiled(a.template) for a in record.attachments]))
         return compiled.write(parts, core_properties(record))
+
+    def _body(self, attachment):
+        """An attachment's own body, rendered with its own template."""
+        return docx_template.body_of(self._document_xml(attachment)[docx_template.DOCUMENT])
 
     def render_to(self, record, path):
         """Write the DOCX atomically: a failed render leaves no half-written file."""

@@ -40,6 +40,31 @@ def distribution(items):
     return lines
 
 
+def bases(items):
+    """Căn cứ: one a line, ``;`` after each and ``.`` after the last (no dash)."""
+    cores = [_TRAILING.sub("", item) for item in items]
+    return [f"{core}{';' if i < len(cores) - 1 else '.'}" for i, core in enumerate(cores)]
+
+
+def drafter_line(drafter, copies):
+    """Ô 12: the drafter's initials and the number of copies, ``PL.(300)``."""
+    count = f"({copies:02d})" if copies else ""
+    return f"{drafter.upper()}.{count}" if drafter and count else (drafter or "").upper() or count
+
+
+def meeting_lines(meeting):
+    """Model 1.7's fixed lines: ``Tới dự``, ``Chủ trì``, ``Thời gian``, ``Địa điểm``."""
+    labels = [("event", "Tới dự"), ("chair", "Chủ trì"), ("time", "Thời gian"), ("venue", "Địa điểm")]
+    return [f"{label}: {meeting[key]}" for key, label in labels if meeting.get(key)]
+
+
+def appendix_reference(record):
+    """``(Kèm theo Quyết định số 166/QĐ-PGD&ĐT ngày 10 tháng 10 năm 2020 của ...)``; blanks in a draft."""
+    when = long_date(record.date) if record.date else "ngày      tháng      năm"
+    issuer = record.issuer.get("name", "")
+    return f"(Kèm theo {record.template.title} số {record.number} {when} của {issuer})"
+
+
 def addressed_inline(recipients):
     """One recipient goes on the ``Kính gửi:`` line itself (``Kính gửi: Bộ Nội vụ.``)."""
     return _TRAILING.sub("", recipients[0]) + "." if len(recipients) == 1 else ""

@@ -115,6 +115,18 @@ def _group(value, index):
     return text(label), text_list(items)
 
 
+def listed(value):
+    """A list as such (danh sách), whatever its items."""
+    if not isinstance(value, list):
+        raise Invalid(f"cần một danh sách (mỗi mục một dòng bắt đầu bằng '- '), không phải {_kind(value)}")
+    return value
+
+
+def lines(value):
+    """One line of text or several (một hoặc nhiều dòng)."""
+    return text_list(value) if isinstance(value, list) else [text(value)]
+
+
 def phone(value):
     """A Vietnamese mobile number (số di động): 10 digits, typed plain or spaced."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -144,3 +156,20 @@ def authority(value):
         if not line.startswith(AUTHORITY_PREFIXES):
             raise Invalid(f"'{line}' phải bắt đầu bằng một trong {', '.join(AUTHORITY_PREFIXES)}")
     return [line.upper() for line in lines]
+
+
+def table_rows(value):
+    """The rows of a form's table (các dòng bảng): a list of mappings ``column: value``."""
+    if not isinstance(value, list):
+        raise Invalid(f"cần một danh sách dòng (mỗi dòng '- {{cột: giá trị, ...}}'), không phải {_kind(value)}")
+    for index, row in enumerate(value):
+        if not isinstance(row, dict):
+            raise Invalid(f"dòng {index + 1}: cần các cột dạng {{cột: giá trị, ...}}, không phải {_kind(row)}")
+    return value
+
+
+def table_cell(value):
+    """One cell of a form's table (ô bảng); a decimal typed as 9.2 is printed the Vietnamese way, 9,2."""
+    if isinstance(value, float):
+        value = f"{value:g}".replace(".", ",")
+    return text(value, 500)

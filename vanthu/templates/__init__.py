@@ -5,6 +5,7 @@ beside its schema ``NAME.yaml`` declaring its fields. A folder given by the
 user is searched before the built-ins, so a clerk's ``cong-van.docx``
 overrides ours by name, no Python needed.
 """
+import difflib
 from pathlib import Path
 
 from ..errors import VanthuError
@@ -34,7 +35,8 @@ class TemplateLibrary:
         if name not in self._cache:
             path = self._schema_path(name) if _is_public(name) else None
             if path is None:
-                raise VanthuError(f"không có mẫu '{name}'; các mẫu có: {', '.join(self.names())}")
+                raise VanthuError(f"không có mẫu '{name}'{_suggest(name, self.names())}; "
+                                  "xem danh sách bằng lệnh: vanthu templates")
             self._cache[name] = load_schema(path, self._base_fields)
         return self._cache[name]
 
@@ -50,6 +52,11 @@ class TemplateLibrary:
         if path is None:
             raise VanthuError(f"{referrer}: extends: không có lược đồ gốc '{base_name}'")
         return load_schema(path, self._base_fields).fields
+
+
+def _suggest(name, names):
+    close = difflib.get_close_matches(str(name), names, 3)
+    return f" (có phải {', '.join(close)}?)" if close else ""
 
 
 def _is_public(name):

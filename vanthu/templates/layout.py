@@ -53,6 +53,7 @@ STYLES = {
     "VBFormTitle": (14, True, False, "center", {"after": 12}),
     "VBFormLine": (14, False, False, "both", {"before": 6}),
     "VBFormNote": (14, False, True, "both", {"before": 6}),
+    "VBContact": (11, False, False, "center", {}),
     "VBTableText": (13, False, False, "left", {}),
     "VBTableHeader": (13, True, False, "center", {}),
 }

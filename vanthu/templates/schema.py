@@ -7,7 +7,8 @@ from .. import yamlfile
 from ..errors import Problem, VanthuError
 
 FIELD_TYPES = ("text", "block", "code", "number", "date", "choice", "list", "issuer",
-               "signer", "records", "phone", "email", "bases", "table", "recipients")
+               "signer", "records", "phone", "email", "bases", "table", "recipients",
+               "meeting", "appendices", "lines")
 KINDS = ("document", "form")
 
 
@@ -22,6 +23,11 @@ class Field:
     help: str = ""
     choices: tuple = ()
     fill: int = 0  # forms: length of the dotted fill line printed when the field is left out
+    upper: bool = False     # forms: printed in capitals (chữ in hoa)
+    blank_year: str = ""    # forms, dates: the year printed when the date is left out (one intake's form)
+    columns: tuple = ()     # tables: ((name, label), ...) in order (các cột)
+    blank_rows: int = 0     # tables: empty rows printed when the field is left out (số dòng trống)
+    row_labels: tuple = ()  # tables: first cells of the rows printed when left out (nhãn dòng)
 
 
 @dataclass
@@ -36,10 +42,13 @@ class Template:
     type_code: Optional[str] = None  # viết tắt tên loại: QĐ, TB, TTr; None for công văn
     model: str = ""                  # mẫu số in Phụ lục III, e.g. "1.5"
     heading: str = ""                # tên loại printed on top: QUYẾT ĐỊNH
+    decides: str = ""                # the word before the articles: QUYẾT ĐỊNH:
+    layout: str = ""                 # the .docx it fills, when shared with other types
 
     @property
     def docx_path(self):
-        return self.schema_path.with_suffix(".docx")
+        """The DOCX beside the schema: ``layout`` if named, else ``NAME.docx``."""
+        return self.schema_path.with_name(self.layout) if self.layout else self.schema_path.with_suffix(".docx")
 
     @property
     def is_form(self):
@@ -58,7 +67,28 @@ def _field(path, node, index, problems):
     if kind not in FIELD_TYPES:
         problems.append(_problem(path, node, "type", f"kiểu '{kind}' không có; dùng: {', '.join(FIELD_TYPES)}"))
     return Field(str(node["name"]), str(node["label"]), kind, bool(node.get("required", False)),
-                 str(node.get("help", "")), tuple(str(c) for c in node.get("choices") or ()), int(node.get("fill", 0)))
+                 str(node.get("help", "")), tuple(str(c) for c in node.get("choices") or ()), int(node.get("fill", 0)),
+                 **_form_attributes(path, node, kind, problems))
+
+
+def _form_attributes(path, node, kind, problems):
+    """The attributes only forms use: capitals, a blank date's year, a table's columns and rows."""
+    attributes = {"upper": bool(node.get("upper", False)), "blank_year": str(node.get("blank_year") or ""),
+                  "blank_rows": int(node.get("blank_rows") or 0),
+                  "row_labels": tuple(str(label) for label in node.get("row_labels") or ())}
+    if kind == "table":
+        attributes["columns"] = _columns(path, node, problems)
+    return attributes
+
+
+def _columns(path, node, problems):
+    columns = node.get("columns")
+    if not isinstance(columns, list) or not columns or not all(
+            isinstance(c, dict) and c.get("name") and c.get("label") for c in columns):
+        problems.append(_problem(path, node, "columns" if "columns" in node else "type",
+                                 "kiểu table cần columns: danh sách {name: ..., label: ...}"))
+        return ()
+    return tuple((str(c["name"]), str(c["label"])) for c in columns)
 
 
 def load_schema(path, base_fields):
@@ -77,4 +107,5 @@ def load_schema(path, base_fields):
         problems.append(_problem(path, data, "kind", f"kind phải là {' hoặc '.join(KINDS)}"))
     VanthuError.collect(problems)
     return Template(str(data.get("name") or Path(path).stem), str(data.get("title", Path(path).stem)), kind,
-                    Path(path), fields, data.get("type_code"), str(data.get("model", "")), str(data.get("heading", "")))
+                    Path(path), fields, data.get("type_code"), str(data.get("model", "")), str(data.get("heading", "")),
+                    str(data.get("decides", "")), str(data.get("layout", "")))

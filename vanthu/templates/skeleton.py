@@ -10,11 +10,14 @@ _PARTS = {
     "issuer": [("parent", "Tên cơ quan chủ quản (không bắt buộc), ví dụ UBND TỈNH ĐỒNG NAI"),
                ("name", "Tên cơ quan ban hành (bắt buộc), ví dụ SỞ Y TẾ"),
                ("code", "Viết tắt tên cơ quan (bắt buộc), dùng trong ký hiệu, ví dụ SYT")],
+    "meeting": [("event", "Tới dự: tên cuộc họp (bắt buộc)"), ("chair", "Chủ trì (không bắt buộc)"),
+                ("time", "Thời gian (bắt buộc), ví dụ 7 giờ 30 phút, ngày 14 tháng 10 năm 2020"),
+                ("venue", "Địa điểm (bắt buộc)")],
     "signer": [("authority", "Quyền hạn ký: KT. GIÁM ĐỐC, TM. ỦY BAN NHÂN DÂN... (bỏ trống nếu thủ trưởng ký)"),
                ("title", "Chức vụ người ký (bắt buộc), ví dụ GIÁM ĐỐC"),
                ("name", "Họ tên người ký (bắt buộc)")],
 }
-_EMPTY = {"list": "[]", "recipients": "[]", "bases": "[]", "records": "[]", "block": "|", "number": "", "date": ""}
+_EMPTY = {"list": "[]", "recipients": "[]", "appendices": "[]", "lines": "[]", "bases": "[]", "records": "[]", "block": "|", "number": "", "date": ""}
 
 
 def _comment(field):
@@ -28,6 +31,12 @@ def _field_lines(field, indent):
     if field.type in _PARTS:
         lines.append(f"{indent}{field.name}:")
         lines += [f"{indent}  {key}: \"\"  # {label}" for key, label in _PARTS[field.type]]
+        return lines
+    if field.type == "table":  # the clerk needs the column names to write a row
+        columns = ", ".join(f"{name} ({label})" for name, label in field.columns)
+        example = ", ".join(f"{name}: ..." for name, _ in field.columns[:2])
+        lines.append(f"{indent}# các cột: {columns}; mỗi dòng viết: - {{{example}}}")
+        lines.append(f"{indent}{field.name}: []")
         return lines
     empty = _EMPTY.get(field.type, '""')
     lines.append(f"{indent}{field.name}: {empty}".rstrip())
