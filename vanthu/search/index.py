@@ -1,0 +1,177 @@
+"""The search index on disk (chỉ mục tìm kiếm): ``<home>/index/``.
+
+The index is a cache of the archive, never the source of truth: it can be
+rebuilt from the archive at any time, and is, with a warning, when it cannot
+be opened or a file of it has been cut short. One writer at a time holds
+``<home>/index.lock``; a second writer is refused with a clear message.
+Indexing errors are raised, never logged and skipped.
+"""
+import fcntl
+import json
+import os
+import pickle
+import shutil
+import struct
+import time
+import zlib
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+
+from ..errors import VanthuError
+from .schema import SCHEMA, fields_of
+
+INDEX_NAME = "MAIN"
+MANIFEST = "vanthu-manifest-{}.json"
+LOCK_WAIT_SECONDS = 5.0   # a writer waits this long for another to finish
+
+# What a damaged index file raises when Whoosh reads it.
+DAMAGE = (whoosh_index.IndexError, OSError, EOFError, struct.error, zlib.error,
+          pickle.UnpicklingError, ValueError, KeyError, IndexError, TypeError)
+
+
+def index_dir(home):
+    return Path(home) / "index"
+
+
+class WriterBusy(VanthuError):
+    """Another command is writing the index (chỉ mục đang được ghi)."""
+
+
+@contextmanager
+def writer_lock(home, wait=LOCK_WAIT_SECONDS):
+    """Hold the one writer's lock (khóa ghi) of the index for the block."""
+    Path(home).mkdir(parents=True, exist_ok=True)
+    fd = os.open(Path(home) / "index.lock", os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        _acquire(fd, wait)
+        yield
+    finally:
+        os.close(fd)  # closing releases the flock
+
+
+def _acquire(fd, wait):
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise WriterBusy("chỉ mục tìm kiếm đang được một lệnh vanthu khác ghi "
+                                 "(cấp số, nhập văn bản hoặc reindex); chờ lệnh đó xong rồi chạy lại") from None
+            time.sleep(0.1)
+
+
+# --- opening ---------------------------------------------------------------
+
+def open_index(home):
+    """The Whoosh index of ``home``, checked whole; raises ``DAMAGE`` if it is not."""
+    directory = index_dir(home)
+    if not whoosh_index.exists_in(str(directory), INDEX_NAME):
+        raise whoosh_index.EmptyIndexError(f"no index in {directory}")
+    ix = whoosh_index.open_dir(str(directory), INDEX_NAME)
+    _check_manifest(directory, ix.latest_generation())
+    return ix
+
+
+def _check_manifest(directory, generation):
+    """Every file written at the last commit is still there, at its size."""
+    path = directory / MANIFEST.format(generation)
+    if not path.exists():  # a writer between its commit and its manifest
+        return
+    for name, size in json.loads(path.read_text(encoding="utf-8")).items():
+        file = directory / name
+        if not file.exists() or file.stat().st_size != size:
+            raise whoosh_index.IndexError(f"{name} has changed since it was written")
+
+
+def _write_manifest(directory, generation):
+    sizes = {f.name: f.stat().st_size for f in directory.iterdir()
+             if f.is_file() and not f.name.startswith("vanthu-manifest") and not f.name.endswith("LOCK")}
+    target = directory / MANIFEST.format(generation)
+    temp = target.with_suffix(".tmp")
+    temp.write_text(json.dumps(sizes, sort_keys=True), encoding="utf-8")
+    os.replace(temp, target)
+    for old in directory.glob(MANIFEST.format("*")):
+        if old != target:
+            old.unlink()
+
+
+def open_or_rebuild(home, all_documents):
+    """The index, rebuilt from ``all_documents()`` first if it is missing or damaged.
+
+    Returns ``(index, warnings)``: the warnings are for the clerk.
+    """
+    try:
+        return open_index(home), []
+    except DAMAGE as damage:
+        with writer_lock(home):
+            warnings = _rebuild_locked(home, all_documents(), None, _warning(home, damage))
+        return open_index(home), warnings
+
+
+# --- writing ---------------------------------------------------------------
+
+def add_documents(home, docs, all_documents):
+    """Index new or changed archived documents; returns warnings (cảnh báo).
+
+    ``all_documents()`` lists the whole archive, for the rebuild of an index
+    that is missing or damaged.
+    """
+    with writer_lock(home):
+        try:
+            ix = open_index(home)
+        except DAMAGE as damage:
+            return _rebuild_locked(home, all_documents(), None, _warning(home, damage))
+        _update(ix, docs)
+        _write_manifest(index_dir(home), ix.latest_generation())
+    return []
+
+
+def _update(ix, docs):
+    writer = ix.writer()
+    try:
+        for doc in docs:
+            writer.update_document(**fields_of(doc))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+def _warning(home, damage):
+    if not index_dir(home).exists():
+        return []
+    return [f"chỉ mục tìm kiếm hỏng hoặc không mở được ({damage}); đã dựng lại từ kho lưu trữ"]
+
+
+def rebuild(home, docs, progress=None):
+    """Rebuild the index from these archived documents (the whole archive)."""
+    with writer_lock(home):
+        return _rebuild_locked(home, docs, progress, [])
+
+
+def _rebuild_locked(home, docs, progress, warnings):
+    from .build import build_index
+
+    final = index_dir(home)
+    fresh = final.with_name("index.new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
+    build_index(FileStorage(str(fresh)), SCHEMA, INDEX_NAME, docs, progress)
+    _write_manifest(fresh, 0)
+    _swap(fresh, final)
+    return warnings
+
+
+def _swap(fresh, final):
+    """Put the new index in place of the old one (one rename each)."""
+    old = final.with_name("index.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        os.replace(final, old)
+    os.replace(fresh, final)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,234 @@
+"""What a clerk types, as a Whoosh query (cú pháp tìm kiếm).
+
+* words: every word must appear, with or without diacritics; the words typed
+  with their diacritics rank first (``bàn`` before ``bản``);
+* ``"truy vết"``: a phrase, answered from syllable-pair terms;
+* ``field:value`` or ``field:"a phrase"``: one field (names below, English or
+  Vietnamese without diacritics);
+* ``OR`` between two terms: either; ``NOT term`` or ``-term``: without it;
+* a whole query that is a document number (``4482 /syt-vp``) looks up the number.
+"""
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from whoosh import query as q
+
+from ..docnumber import normalize_key
+from ..errors import VanthuError
+from ..vndate import parse_range
+from .analysis import fold, folded_syllables, syllables
+from .schema import EXACT, FOLDED, PAIRS, date_value, keyword
+
+EXACT_BOOST = 4.0  # a word as typed, diacritics and all, outranks its folded look-alikes
+
+FIELDS = {  # what may be typed before ':' -> the field it searches
+    "subject": "subject", "trichyeu": "subject",
+    "issuer": "issuer", "coquan": "issuer",
+    "signer": "signer", "nguoiky": "signer",
+    "recipients": "recipients", "noinhan": "recipients",
+    "type": "type", "loai": "type",
+    "number": "number", "so": "number",
+    "date": "date", "ngay": "date",
+    "year": "year", "nam": "year",
+    "direction": "direction", "huong": "direction",
+    "confidentiality": "confidentiality", "domat": "confidentiality",
+}
+DIRECTIONS = {"out": "out", "di": "out", "in": "in", "den": "in"}
+_NUMBER = re.compile(r"^\s*\d+\s*/\s*\S*[^\W\d_]\S*\s*$")  # a symbol has a letter
+_TOKEN = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))')
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions from options (bộ lọc): dates, type, issuer."""
+
+    date_from: Optional[str] = None
+    date_to: Optional[str] = None
+    type: Optional[str] = None
+    issuer: Optional[str] = None
+
+    def queries(self):
+        found = []
+        if self.date_from or self.date_to:
+            low = parse_range(self.date_from)[0] if self.date_from else None
+            high = parse_range(self.date_to)[1] if self.date_to else None
+            if low and high and low > high:
+                raise VanthuError(f"khoảng ngày trống: --from {self.date_from} sau --to {self.date_to}")
+            found.append(_dates(low, high))
+        if self.type:
+            found.append(q.Term("type_key", keyword(self.type)))
+        if self.issuer:
+            found.append(issuer_query(self.issuer))
+        return found
+
+
+@dataclass
+class Parsed:
+    """A parsed query: the Whoosh query and the syllables to highlight.
+
+    ``fallback`` is the same query with words typed together taken one by
+    one: it is run when the phrase reading finds nothing.
+    """
+
+    query: q.Query
+    words: set = field(default_factory=set)  # folded syllables to mark in snippets
+    is_number: bool = False
+    fallback: Optional[q.Query] = None
+
+
+def looks_like_number(text):
+    return bool(_NUMBER.match(text))
+
+
+def parse(text, filters=Filters()):
+    """The Whoosh query for what was typed, with the filters ANDed in."""
+    text = (text or "").strip()
+    if looks_like_number(text):
+        parsed = Parsed(q.Term("number_key", normalize_key(text)), is_number=True)
+    else:
+        parsed = _parse_words(text)
+    extra = filters.queries()
+    if extra:
+        parsed.query = _with_filters(parsed.query, extra)
+        parsed.fallback = parsed.fallback and _with_filters(parsed.fallback, extra)
+    return parsed
+
+
+def _with_filters(query, extra):
+    return q.And(extra) if query == q.Every() else q.And([query, *extra])
+
+
+def _parse_words(text):
+    words = set()
+    tokens = list(_tokens(text))
+    query = _build(_runs(tokens), words)
+    split = _build(tokens, set())
+    return Parsed(query, words, fallback=None if split == query else split)
+
+
+def _tokens(text):
+    """(negated, field, value, quoted) for each term; "OR" and "NOT" as themselves."""
+    for match in _TOKEN.finditer(text):
+        minus, name, phrase, bare = match.groups()
+        if name is None and phrase is None and bare in ("OR", "NOT"):
+            yield bare
+        else:
+            yield (bool(minus), name, phrase if phrase is not None else bare, phrase is not None)
+
+
+def _is_plain(token):
+    return isinstance(token, tuple) and not token[0] and token[1] is None and not token[3]
+
+
+def _runs(tokens):
+    """Plain words typed one after another become one phrase: ``truy vết``.
+
+    An operator takes only the one word after it: ``NOT bàn hoà`` is
+    "without bàn, with hoà".
+    """
+    merged, sealed = [], True
+    for token in tokens:
+        if _is_plain(token) and not sealed and _is_plain(merged[-1]) and not looks_like_number(token[2]):
+            merged[-1] = (False, None, f"{merged[-1][2]} {token[2]}", False)
+        else:
+            sealed = merged[-1] in ("OR", "NOT") if merged else False
+            merged.append(token)
+            sealed = sealed or token in ("OR", "NOT")
+    return merged
+
+
+def _build(tokens, words):
+    groups, pending_or, negate_next = [], False, False
+    for token in tokens:
+        if token in ("OR", "NOT"):
+            pending_or, negate_next = token == "OR", token == "NOT"
+            continue
+        negated, name, value, _ = token
+        clause = _clause(name, value, words)
+        if clause is None:
+            continue
+        if negated or negate_next:
+            clause, negate_next = q.Not(clause), False
+        if pending_or and groups:
+            groups[-1] = q.Or([groups[-1], clause])
+        else:
+            groups.append(clause)
+        pending_or = False
+    return _combine(groups)
+
+
+def _combine(groups):
+    if not groups:
+        return q.Every()
+    if all(isinstance(g, q.Not) for g in groups):
+        groups = [q.Every(), *groups]
+    return groups[0] if len(groups) == 1 else q.And(groups)
+
+
+def _clause(name, value, words):
+    if name is None:
+        if looks_like_number(value):
+            return q.Term("number_key", normalize_key(value))
+        return content_query(value, words)
+    target = FIELDS.get(fold(name))
+    if target is None:
+        known = ", ".join(sorted(set(FIELDS.values())))
+        raise VanthuError(f"không có trường '{name}' để tìm; các trường: {known}")
+    return _field_query(target, value, words)
+
+
+def content_query(text, words):
+    """Words or a phrase over the document's content, exact forms boosted."""
+    exact = syllables(text)
+    if not exact:
+        return None
+    folded = [fold(s) for s in exact]
+    words.update(folded)
+    if len(folded) == 1:
+        required = q.Term(FOLDED, folded[0])
+    else:
+        required = q.And([q.Term(PAIRS, f"{a} {b}") for a, b in zip(folded, folded[1:])])
+    boost = [q.Term(EXACT, s, boost=EXACT_BOOST) for s in dict.fromkeys(exact)]
+    return q.AndMaybe(required, boost[0] if len(boost) == 1 else q.And(boost))
+
+
+def meta_query(fieldname, text, words):
+    """Words or a phrase in one metadata field (folded syllables and pairs)."""
+    folded = folded_syllables(text)
+    words.update(folded)
+    if not folded:
+        return None
+    if len(folded) == 1:
+        return q.Term(fieldname, folded[0])
+    return q.And([q.Term(fieldname, f"{a} {b}") for a, b in zip(folded, folded[1:])])
+
+
+def _field_query(target, value, words):
+    if target in ("subject", "issuer", "signer", "recipients", "type"):
+        return meta_query(target, value, words)
+    if target == "number":
+        return q.Term("number_key", normalize_key(value))
+    if target == "date":
+        low, high = parse_range(value)
+        return _dates(low, high)
+    if target == "year":
+        return q.Term("year", value.strip())
+    if target == "direction":
+        if fold(value) not in DIRECTIONS:
+            raise VanthuError(f"hướng '{value}' không rõ: viết đi (out) hoặc đến (in)")
+        return q.Term("direction", DIRECTIONS[fold(value)])
+    return q.Term("confidentiality", keyword(value))
+
+
+def _dates(low, high):
+    return q.NumericRange("date", low and date_value(low), high and date_value(high))
+
+
+def issuer_query(text):
+    """An issuer by its code (``SYT``) or by words of its name (``sở y tế``)."""
+    by_name = meta_query("issuer", text, set())
+    if " " in text.strip():
+        return by_name
+    return q.Or([q.Term("issuer_code", normalize_key(text)), by_name])
+

@@ -1,0 +1,100 @@
+"""Search results (kết quả tìm kiếm) and their highlighted snippets (đoạn trích)."""
+import datetime as _dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Optional
+
+from .analysis import fold
+
+SNIPPET_WORDS = 28
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """An extract of a document: ``(text, is_match)`` fragments, in order."""
+
+    fragments: tuple
+
+    def text(self, mark=lambda word: f"«{word}»"):
+        return "".join(mark(t) if hit else t for t, hit in self.fragments)
+
+    @property
+    def plain(self):
+        return "".join(t for t, _ in self.fragments)
+
+
+@dataclass(frozen=True)
+class Result:
+    """One document found (văn bản tìm thấy)."""
+
+    number: str
+    date: _dt.date
+    type_name: str
+    subject: str
+    issuer: str
+    direction: str
+    snippet: Snippet
+    score: Optional[float]
+    doc_id: int
+
+    def as_json(self):
+        return {"number": self.number, "date": self.date.isoformat(), "type": self.type_name,
+                "subject": self.subject, "issuer": self.issuer, "direction": self.direction,
+                "snippet": self.snippet.plain, "highlighted": self.snippet.text(),
+                "score": None if self.score is None else round(self.score, 4), "id": self.doc_id}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a search gives back: the results and warnings for the clerk."""
+
+    results: list
+    warnings: list
+
+
+def make_snippet(text, words, size=SNIPPET_WORDS):
+    """The ``size`` words of ``text`` around most of the query's words, matches marked."""
+    text = unicodedata.normalize("NFC", text)
+    tokens = list(_WORD.finditer(text))
+    if not tokens:
+        return Snippet(())
+    hits = [fold(t.group()) in words for t in tokens]
+    start = _best_start(hits, tokens, words, size)
+    end = min(len(tokens), start + size)
+    return Snippet(tuple(_fragments(text, tokens, hits, start, end)))
+
+
+def _best_start(hits, tokens, words, size):
+    """Start a few words before the match that has the most query words after it."""
+    best, best_count = 0, 0
+    for i, hit in enumerate(hits):
+        if hit:
+            seen = {fold(tokens[j].group()) for j in range(i, min(len(tokens), i + size)) if hits[j]}
+            if len(seen) > best_count:
+                best, best_count = i, len(seen)
+                if best_count == len(words):
+                    break
+    return max(0, best - 4) if best_count else 0
+
+
+def _fragments(text, tokens, hits, start, end):
+    if start > 0:
+        yield "…", False
+    for i in range(start, end):
+        if i > start:
+            yield _gap(text[tokens[i - 1].end():tokens[i].start()]), False
+        yield tokens[i].group(), hits[i]
+    tail = text[tokens[end - 1].end():tokens[end].start() if end < len(tokens) else len(text)]
+    yield (tail.strip()[:1] if tail.strip()[:1] in ".,;:)" else ""), False
+    if end < len(tokens):
+        yield " …", False
+
+
+def _gap(between):
+    """Punctuation kept, runs of spaces and line breaks made one space."""
+    squeezed = " ".join(between.split())
+    if not squeezed:
+        return " "
+    return squeezed + " " if squeezed[0] in ".,;:)!?" else f" {squeezed} "

@@ -1,0 +1,139 @@
+"""The index schema (lược đồ chỉ mục) and the map from an archived document to it.
+
+The index is a cache of the archive: :func:`fields_of` is the only place that
+decides what of an :class:`~vanthu.archive.document.ArchivedDocument` is
+searchable. A secret document (văn bản mật) gives its metadata only: its body
+is never written to the index, not even compressed for snippets.
+"""
+import zlib
+
+from whoosh import fields, formats
+
+from ..docnumber import normalize_key
+from .analysis import TermCounts, fold, meta_terms
+
+# Content views (nội dung): every word of the document, in three forms.
+EXACT, FOLDED, PAIRS = "text", "fold", "pair"
+# Metadata text fields: folded syllables and folded pairs in one field.
+META_FIELDS = ("subject", "issuer", "signer", "recipients", "type")
+
+
+class TermBag(fields.FieldType):
+    """A field whose terms are counted by :mod:`.analysis`, not by a Whoosh analyzer.
+
+    ``view`` picks the terms: ``exact``, ``folded``, ``pairs`` of a
+    :class:`TermCounts`, or ``meta`` (folded syllables plus pairs of a short
+    text). Weights are term frequencies; no positions are kept, phrases are
+    answered from pair terms.
+    """
+
+    def __init__(self, view):
+        self.view = view
+        self.format = formats.Existence()
+        self.analyzer = None
+        self.scorable = True
+        self.stored = False
+        self.unique = False
+        self.vector = None
+        self.column_type = None
+
+    def term_counts(self, value):
+        """``{term: frequency}`` for a value (a :class:`TermCounts` or a short text)."""
+        if self.view == "meta":
+            return meta_terms(value)
+        return getattr(value, self.view)
+
+    def index(self, value, **kwargs):
+        return ((term.encode("utf-8"), n, float(n), b"")
+                for term, n in sorted(self.term_counts(value).items()))
+
+    def process_text(self, qstring, mode="", **kwargs):
+        return iter(TermCounts(qstring).folded)
+
+    def self_parsing(self):
+        return False
+
+
+def keyword(text):
+    """A folded key for exact-value filters: ``Công văn`` -> ``cong-van``."""
+    return "-".join(fold(text).split())
+
+
+def date_value(day):
+    """A date as the integer ``YYYYMMDD`` the date field holds."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def make_schema():
+    return fields.Schema(
+        doc_id=fields.ID(stored=True, unique=True),
+        number_key=fields.ID(),
+        number=fields.STORED(),
+        # signed: Whoosh 2.7 splits some ranges of unsigned 32-bit fields wrongly
+        date=fields.NUMERIC(int, bits=32, signed=True, stored=True, sortable=True),
+        year=fields.ID(),
+        issuer=TermBag("meta"),
+        issuer_code=fields.ID(),
+        issuer_name=fields.STORED(),
+        type=TermBag("meta"),
+        type_key=fields.ID(),
+        type_name=fields.STORED(),
+        subject=TermBag("meta"),
+        subject_text=fields.STORED(),
+        signer=TermBag("meta"),
+        recipients=TermBag("meta"),
+        direction=fields.ID(stored=True),
+        confidentiality=fields.ID(stored=True),
+        text=TermBag("exact"),
+        fold=TermBag("folded"),
+        pair=TermBag("pairs"),
+        body_z=fields.STORED(),
+    )
+
+
+SCHEMA = make_schema()
+
+
+def searchable_text(doc):
+    """What the content fields hold: metadata always, the body only if not secret."""
+    parts = [str(doc.number), doc.type_name, doc.issuer_name, doc.issuer_code,
+             doc.subject, doc.signer, " ".join(doc.recipients)]
+    if not doc.is_secret:
+        parts.append(doc.body)
+    return "\n".join(p for p in parts if p)
+
+
+def fields_of(doc):
+    """The index fields of one archived document (the one mapping archive -> index)."""
+    counts = TermCounts(searchable_text(doc))
+    values = {
+        "doc_id": str(doc.id),
+        "number_key": doc.number.key,
+        "number": str(doc.number),
+        "date": date_value(doc.date),
+        "year": str(doc.year),
+        "issuer": f"{doc.issuer_name} {doc.issuer_code}",
+        "issuer_code": normalize_key(doc.issuer_code) if doc.issuer_code else None,
+        "issuer_name": doc.issuer_name,
+        "type": doc.type_name,
+        "type_key": keyword(doc.type_name),
+        "type_name": doc.type_name,
+        "subject": doc.subject,
+        "subject_text": doc.subject,
+        "signer": doc.signer,
+        "recipients": " ; ".join(doc.recipients),
+        "direction": doc.direction,
+        "confidentiality": keyword(doc.confidentiality) if doc.confidentiality else None,
+        EXACT: counts, FOLDED: counts, PAIRS: counts,
+        "body_z": None if doc.is_secret or not doc.body else compress(doc.body),
+    }
+    return {name: value for name, value in values.items() if value not in (None, "")}
+
+
+def compress(text):
+    """The body as kept for snippets: fast zlib, a tenth of the build's time budget."""
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def decompress(blob):
+    return zlib.decompress(blob).decode("utf-8")

@@ -1,0 +1,56 @@
+"""Running a search over the index (tra cứu)."""
+import datetime as _dt
+
+from ..errors import VanthuError
+from .index import DAMAGE, open_or_rebuild
+from .query import Filters, parse
+from .results import Outcome, Result, Snippet, make_snippet
+from .schema import decompress
+
+DEFAULT_LIMIT = 20
+
+
+def search(home, text="", filters=Filters(), limit=DEFAULT_LIMIT, all_documents=None):
+    """Ranked results for a query; rebuilds a damaged index from the archive first."""
+    if limit < 1:
+        raise VanthuError("--limit phải là số nguyên dương")
+    parsed = parse(text, filters)
+    ix, warnings = open_or_rebuild(home, all_documents or _archive(home))
+    try:
+        with ix.searcher() as searcher:
+            hits = _run(searcher, parsed, limit)
+            return Outcome([_result(hit, parsed.words) for hit in hits], warnings)
+    except DAMAGE as damage:
+        raise VanthuError(f"chỉ mục tìm kiếm bị hỏng ({damage}); chạy 'vanthu reindex'") from damage
+
+
+def _archive(home):
+    def documents():
+        from ..archive import catalog
+        return catalog.documents(home)
+    return documents
+
+
+def _run(searcher, parsed, limit):
+    if parsed.words or parsed.is_number:
+        hits = searcher.search(parsed.query, limit=limit)
+        if not hits.scored_length() and parsed.fallback is not None:
+            hits = searcher.search(parsed.fallback, limit=limit)
+        return hits
+    # filters only: the most recent first
+    return searcher.search(parsed.query, limit=limit, sortedby="date", reverse=True)
+
+
+def _result(hit, words):
+    stored = hit.fields()
+    body = stored.get("body_z")
+    text = decompress(body) if body else stored.get("subject_text", "")
+    return Result(
+        number=stored["number"], date=_date(stored["date"]), type_name=stored.get("type_name", ""),
+        subject=stored.get("subject_text", ""), issuer=stored.get("issuer_name", ""),
+        direction=stored.get("direction", ""), snippet=make_snippet(text, words) if text else Snippet(()),
+        score=hit.score, doc_id=int(stored["doc_id"]))
+
+
+def _date(value):
+    return _dt.date(value // 10000, value // 100 % 100, value % 100)
