@@ -258,6 +258,76 @@ def verify(ctx):
     click.echo(report.summary())
 
 
+# --- search: search, reindex -------------------------------------------------
+
+@cli.command()
+@click.argument("query", nargs=-1)
+@click.option("--from", "date_from", metavar="NGÀY", help="Từ ngày (tính cả ngày đó): 2020-08-05, 05/8/2020, 8/2020 hoặc 2020.")
+@click.option("--to", "date_to", metavar="NGÀY", help="Đến ngày (tính cả ngày đó), cùng cách viết như --from.")
+@click.option("--type", "type_name", metavar="LOẠI", help="Tên loại văn bản, ví dụ \"Công văn\" hoặc cong-van.")
+@click.option("--issuer", metavar="CƠ QUAN", help="Cơ quan ban hành: viết tắt (SYT) hoặc tên (\"Sở Y tế\").")
+@click.option("--limit", type=int, default=20, show_default=True, help="Số kết quả tối đa.")
+@click.option("--json", "as_json", is_flag=True, help="In mỗi kết quả thành một dòng JSON (cho chương trình khác đọc).")
+@click.pass_context
+def search(ctx, query, date_from, date_to, type_name, issuer, limit, as_json):
+    """Tìm văn bản trong kho: theo từ, cụm từ, số ký hiệu, ngày, loại, cơ quan.
+
+    Gõ có dấu hay không dấu đều được (truy vet tìm ra "truy vết", d tìm ra
+    đ); từ gõ đúng dấu được xếp trước. Các từ gõ liền nhau là một cụm từ;
+    nếu không văn bản nào có cụm đó, tìm văn bản có đủ các từ. Số ký hiệu
+    (4482/SYT-VP, viết hoa thường, cách nào cũng được) tìm đúng văn bản đó.
+    Nội dung văn bản mật không được lập chỉ mục: chỉ tìm theo thông tin chung.
+
+    \b
+    Cú pháp:
+      truy vết                 cụm từ (có dấu hay không dấu)
+      "đơn vị trực thuộc"      cụm từ trong ngoặc kép
+      bluezone OR "cờ vua"     một trong hai
+      bluezone NOT covid       có bluezone, không có covid (hoặc: -covid)
+      TRƯỜNG:giá trị           tìm trong một trường: subject (trichyeu), issuer
+                               (coquan), signer (nguoiky), recipients (noinhan),
+                               type (loai), number (so), date (ngay), year (nam),
+                               direction (huong: di/den), confidentiality (domat)
+    \b
+    Ví dụ:
+      vanthu search truy vet
+      vanthu search 4482 /syt-vp
+      vanthu search bluezone --from 8/2020 --to 2020-09-30 --type "Công văn"
+      vanthu search 'coquan:"sở y tế" ngay:2020 NOT covid'
+      vanthu search --issuer SYT --from 2020 --json
+    """
+    from .search import search as run_search
+    from .search.query import Filters
+    filters = Filters(date_from=date_from, date_to=date_to, type=type_name, issuer=issuer)
+    outcome = run_search(ctx.obj["home"], " ".join(query), filters=filters, limit=limit)
+    for warning in outcome.warnings:
+        _say(f"Cảnh báo: {warning}")
+    if as_json:
+        for line in outcome.json_lines():
+            click.echo(line)
+        return
+    bold = (lambda word: click.style(word, bold=True)) if sys.stdout.isatty() else None
+    click.echo("\n".join(outcome.lines(bold)))
+
+
+@cli.command()
+@click.pass_context
+def reindex(ctx):
+    """Dựng lại chỉ mục tìm kiếm từ kho lưu trữ (kho là gốc; chỉ mục luôn dựng lại được).
+
+    \b
+    Ví dụ:
+      vanthu reindex
+    """
+    from .search import reindex as run_reindex
+    show = sys.stderr.isatty()
+    summary = run_reindex(ctx.obj["home"], progress=(lambda n: click.echo(f"\rĐã lập chỉ mục {n} văn bản", err=True,
+                                                                          nl=False)) if show else None)
+    if show:
+        click.echo(err=True)
+    click.echo(summary)
+
+
 def main(argv=None):
     """Entry point: runs the command, prints user errors once, sets the exit code."""
     argv = sys.argv[1:] if argv is None else argv

@@ -23,3 +23,27 @@ def search(home, text="", **options):
     """Ranked results (an :class:`.results.Outcome`); see :func:`.searching.search`."""
     from .searching import search as _search
     return _search(home, text, **options)
+
+
+def reindex(home, progress=None):
+    """``vanthu reindex``: the index rebuilt from the whole archive; a summary line."""
+    import time
+    from ..archive import catalog
+    from .index import rebuild as _rebuild
+    started, counted = time.perf_counter(), _Counter(progress)
+    _rebuild(home, counted.through(catalog.documents(home)))
+    return f"Đã dựng lại chỉ mục tìm kiếm: {counted.n} văn bản, {time.perf_counter() - started:.1f} giây."
+
+
+class _Counter:
+    """Counts documents on their way to the index, and reports progress."""
+
+    def __init__(self, progress):
+        self.n, self.progress = 0, progress
+
+    def through(self, docs):
+        for doc in docs:
+            self.n += 1
+            if self.progress and self.n % 500 == 0:
+                self.progress(self.n)
+            yield doc

@@ -1,14 +1,17 @@
 """Search results (kết quả tìm kiếm) and their highlighted snippets (đoạn trích)."""
 import datetime as _dt
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 
+from ..vndate import short_date
 from .analysis import fold
 
 SNIPPET_WORDS = 28
 _WORD = re.compile(r"\w+")
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,22 @@ class Outcome:
     results: list
     warnings: list
 
+    def lines(self, mark=None):
+        """The results as a clerk reads them: a heading line and a snippet each."""
+        if not self.results:
+            return ["Không tìm thấy văn bản nào."]
+        out = []
+        for rank, r in enumerate(self.results, 1):
+            kind = "đến" if r.direction == "in" else "đi"
+            out.append(f"{rank}. {r.number}  {short_date(r.date)}  {r.type_name} ({kind})  {r.subject}")
+            if r.snippet.fragments:
+                out.append("   " + (r.snippet.text(mark) if mark else r.snippet.text()))
+        return out
+
+    def json_lines(self):
+        """One JSON object per result, one a line (JSON Lines)."""
+        return [json.dumps(r.as_json(), ensure_ascii=False) for r in self.results]
+
 
 def make_snippet(text, words, size=SNIPPET_WORDS):
     """The ``size`` words of ``text`` around most of the query's words, matches marked."""
@@ -86,15 +105,12 @@ def _fragments(text, tokens, hits, start, end):
         if i > start:
             yield _gap(text[tokens[i - 1].end():tokens[i].start()]), False
         yield tokens[i].group(), hits[i]
-    tail = text[tokens[end - 1].end():tokens[end].start() if end < len(tokens) else len(text)]
-    yield (tail.strip()[:1] if tail.strip()[:1] in ".,;:)" else ""), False
+    tail = text[tokens[end - 1].end():tokens[end].start() if end < len(tokens) else len(text)].strip()
+    yield (tail[:1] if tail[:1] in ".,;:)" else ""), False
     if end < len(tokens):
         yield " …", False
 
 
 def _gap(between):
-    """Punctuation kept, runs of spaces and line breaks made one space."""
-    squeezed = " ".join(between.split())
-    if not squeezed:
-        return " "
-    return squeezed + " " if squeezed[0] in ".,;:)!?" else f" {squeezed} "
+    """The text between two words as printed, line breaks and runs of spaces made one space."""
+    return _SPACES.sub(" ", between)
