@@ -29,8 +29,11 @@ def _texts(paragraph):
 
 
 def pdf_text(path):
+    """The PDF's text, page by page, without the printed page numbers at the top of each page
+    (a paragraph that runs over a page break would otherwise have the number inside it)."""
     from pypdf import PdfReader
-    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    pages = [page.extract_text() or "" for page in PdfReader(path).pages]
+    return "\n".join(re.sub(r"^\s*\d+\s*\n", "", text, count=1) for text in pages)
 
 
 def fold(text):
