@@ -42,7 +42,7 @@ class Finding:
 
     def problem(self, docx_path):
         """The finding as a :class:`Problem` for the command line."""
-        message = "; ".join(filter(None, [self.where, self.what])) + f". Cách sửa: {self.fix}"
+        message = ": ".join(filter(None, [self.where, self.what])) + f". Cách sửa: {self.fix}"
         return Problem(message, self.file or str(docx_path), self.line)
 
 
@@ -183,7 +183,8 @@ def _unescaped(tag, markup):
     if m and m.group(2) not in markup:
         yield (f"thẻ «{tag.text}» chèn '{m.group(2)}' như mã Word thô, nhưng đó không phải mã Word do vanthu tạo; "
                "kết xuất ra tệp hỏng",
-               f"viết {{{{ {m.group(2)} }}}}; chỉ {_names(markup)} mới dùng {{{{{m.group(1)} ...}}}}")
+               f"viết {{{{ {m.group(2)} }}}}; " + (f"chỉ {', '.join(sorted(markup))} mới dùng {{{{{m.group(1)} ...}}}}" if markup
+                                                     else f"biểu mẫu không có khóa nào dùng {{{{{m.group(1)} ...}}}}"))
     plain = re.fullmatch(r"\{\{-?\s*([\w.]+)\s*-?\}\}", tag.text)
     if plain and plain.group(1) in markup:
         yield (f"thẻ «{tag.text}»: '{plain.group(1)}' là các đoạn văn do vanthu tạo, in bằng {{{{ }}}} trong một "
@@ -199,12 +200,8 @@ def _lonely_faults(paragraph):
         kind = re.match(r"\{[{%#](p|tr|tc)", level[0].text).group(1)
         unit = {"p": "đoạn", "tr": "hàng bảng", "tc": "ô bảng"}[kind]
         yield (f"thẻ «{level[0].text}» thay cả {unit} chứa nó khi kết xuất, nên phần còn lại "
-               f"«{wordparts.TAG.sub('…', paragraph.text).strip()}» sẽ mất",
+               f"«{paragraph.text.replace(level[0].text, '').strip()}» sẽ mất",
                f"để thẻ «{level[0].text}» một mình một {unit} (Enter trước và sau thẻ)")
-
-
-def _names(paths):
-    return ", ".join(sorted(paths)) or "(không khóa nào)"
 
 
 # --- Jinja syntax -----------------------------------------------------------
@@ -240,11 +237,12 @@ def _unclosed(paragraphs):
 
 _SYNTAX = [
     (r"Unexpected end of template", "khối lệnh mở mà chưa đóng",
-     "thêm thẻ đóng tương ứng ({%p endif %}, {%p endfor %}) sau nội dung của khối"),
+     "thêm thẻ đóng tương ứng ({{%p endif %}}, {{%p endfor %}}) sau nội dung của khối"),
     (r"Encountered unknown tag '(end\w*)'", "thẻ đóng '{0}' không có thẻ mở tương ứng",
      "xóa thẻ đóng thừa, hoặc thêm thẻ mở ({{%p if ... %}}, {{%p for ... %}}) trước nó"),
     (r"Encountered unknown tag '(\w+)'", "không có lệnh '{0}'",
      "dùng lệnh Jinja: if, for, set...; ví dụ {{%p if ten_truong %}}"),
+    (r"^unexpected '(.+?)'", "gặp '{0}' không đúng chỗ", "kiểm tra biểu thức trong thẻ, ví dụ {{{{ f.ten_truong }}}}"),
     (r"expected token 'end of print statement', got '(\w+)'", "trong {{{{ }}}} chỉ được một biểu thức, gặp thêm '{0}'",
      "viết {{{{ ten_truong }}}}; khi chèn đoạn văn do vanthu tạo, viết liền: {{{{p body }}}} (không có khoảng "
      "trắng giữa {{{{ và p)"),
@@ -301,11 +299,11 @@ def _undeclared(template, provision, path, paragraphs):
     names = _printable(provision)
     hint = difflib.get_close_matches(path, names, 1)
     if template.is_form:
-        fix = f"thêm trường '{word}' vào fields: của {template.schema_path.name}, hoặc sửa tên trong mẫu"
+        fix = f"sửa tên trong mẫu, hoặc thêm trường '{word}' vào fields: của {template.schema_path.name}"
     else:
         fix = f"sửa tên trong mẫu; văn bản hành chính có các khóa: {', '.join(names)}"
-    return Finding(f"mẫu dùng '{path}' nhưng lược đồ không khai báo (kết xuất sẽ báo lỗi)"
-                   + (f"; có phải '{hint[0]}'?" if hint else ""), fix, where)
+    return Finding(f"mẫu dùng '{path}' nhưng lược đồ không khai báo (kết xuất sẽ báo lỗi)",
+                   (f"có phải '{hint[0]}'? " if hint else "") + fix, where)
 
 
 # --- styles -----------------------------------------------------------------
