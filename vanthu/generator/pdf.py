@@ -21,6 +21,7 @@ from . import signing, soffice
 from .pdfmeta import DocumentInfo, apply as apply_metadata
 
 MIN_FILES_PER_WORKER = 3  # below this, a second LibreOffice start costs more than it saves
+WORKERS_ENV = "VANTHU_PDF_WORKERS"
 
 __all__ = ["DocumentInfo", "PdfPart", "PdfResult", "build_pdf", "docx_to_pdf"]
 
@@ -48,15 +49,25 @@ class PdfResult:
 
 
 def worker_count(file_count, cores=None):
-    """LibreOffice processes for a batch: one per core, none idle for lack of files."""
-    cores = cores or os.cpu_count() or 1
+    """LibreOffice processes for a batch: one per core, none idle for lack of files.
+
+    ``VANTHU_PDF_WORKERS`` caps it (a shared server, a benchmark).
+    """
+    cores = cores or int(os.environ.get(WORKERS_ENV) or 0) or os.cpu_count() or 1
     return max(1, min(cores, file_count // MIN_FILES_PER_WORKER))
 
 
-def convert_all(docx_list, *, pdfa=False, workers=None, timeout=None, progress=None, workdir=None):
-    """PDF bytes for every DOCX (None where LibreOffice made nothing)."""
+def convert_all(docx_list, *, pdfa=False, workers=None, timeout=None, progress=None, workdir=None, office=None):
+    """PDF bytes for every DOCX (None where LibreOffice made nothing).
+
+    ``office``: a :class:`soffice.Office` started earlier; without it, one is started now.
+    """
     if not docx_list:
         return []
+    if office is None:
+        with soffice.Office(workdir=workdir, warm=False) as office:
+            return convert_all(docx_list, pdfa=pdfa, workers=workers, timeout=timeout, progress=progress,
+                               workdir=workdir, office=office)
     workers = workers or worker_count(len(docx_list))
     with tempfile.TemporaryDirectory(prefix="vanthu-pdf-", dir=workdir) as scratch:
         inputs = []
@@ -64,8 +75,8 @@ def convert_all(docx_list, *, pdfa=False, workers=None, timeout=None, progress=N
             inputs.append(Path(scratch, f"{index:05d}.docx"))
             inputs[-1].write_bytes(data)
         tick = (lambda done: progress(done, len(docx_list))) if progress else None
-        outputs = soffice.convert(inputs, Path(scratch, "pdf"), options=soffice.ExportOptions(pdfa),
-                                  workers=workers, timeout=timeout, progress=tick, workdir=workdir)
+        outputs = office.convert(inputs, Path(scratch, "pdf"), options=soffice.ExportOptions(pdfa),
+                                 workers=workers, timeout=timeout, progress=tick)
         return [p.read_bytes() if p else None for p in outputs]
 
 
@@ -107,14 +118,14 @@ def _copy_output_intents(reader, writer):
         writer.root_object[NameObject("/OutputIntents")] = intents.clone(writer)
 
 
-def build_pdf(parts, *, pdfa=False, workers=None, timeout=None, progress=None, workdir=None):
+def build_pdf(parts, *, pdfa=False, workers=None, timeout=None, progress=None, workdir=None, office=None):
     """Convert and merge ``parts`` (PdfPart) into one PDF; see :class:`PdfResult`.
 
     ``progress(done, total)`` is called as LibreOffice finishes documents.
     Raises VanthuError only when nothing at all could be made.
     """
     pdfs = convert_all([p.docx for p in parts], pdfa=pdfa, workers=workers, timeout=timeout,
-                       progress=progress, workdir=workdir)
+                       progress=progress, workdir=workdir, office=office)
     result = PdfResult()
     good = []
     for part, data in zip(parts, pdfs):

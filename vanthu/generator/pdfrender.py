@@ -3,17 +3,17 @@
 Every good record becomes one document of the merged PDF; every bad one is
 reported with its ``file:line`` and problem, and does not stop the others.
 Nothing is numbered or archived: these are drafts, like the DOCX ones.
+
+LibreOffice takes about a second to start, so it is started first, and the
+heavy modules (docxtpl, pypdf, ruamel) are imported inside the functions:
+their import, the reading and the rendering of the records all happen while
+LibreOffice starts, and a single document costs little more than LibreOffice.
 """
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, VanthuError
-from . import mailmerge
-from .pdf import PdfPart, build_pdf
-from .pdfmeta import DocumentInfo
-from .records import RecordReader
-from .render import Renderer, write_atomic
-from .signing import field_name
+from .soffice import Office
 
 SIGNER_FIELDS = ("signer_name", "head_name")  # forms: the field holding who signs (người ký)
 
@@ -33,6 +33,8 @@ class PdfReport:
 
 def info_of(record):
     """The PDF's view of a record: title, issuer, number, date, signer."""
+    from .pdfmeta import DocumentInfo
+    from .signing import field_name
     if record.template.is_form:
         return _form_info(record)
     numbered = not record.number.is_draft
@@ -48,6 +50,8 @@ def info_of(record):
 
 def _form_info(record):
     """A form has no number: its first filled field (the unit, the person) tells it apart."""
+    from .pdfmeta import DocumentInfo
+    from .signing import field_name
     first = next((v for v in record.values.values() if isinstance(v, str) and v), "")
     signer = next((record.get(name) for name in SIGNER_FIELDS if record.get(name)), "")
     return DocumentInfo(title=f"{record.title}: {first}" if first else record.title, author=first,
@@ -57,6 +61,7 @@ def _form_info(record):
 
 def load_records(paths, reader, data=None):
     """Good records in order, and the problems of the bad ones (tệp:dòng)."""
+    from . import mailmerge
     if data is not None:
         if len(paths) != 1:
             raise VanthuError("trộn thư (--data) cần đúng một tệp mẫu bản ghi")
@@ -83,12 +88,16 @@ def render_pdf(paths, output, *, library=None, data=None, pdfa=False, progress=N
     (atomically) if at least one document was made; never raises for a bad
     record, only lists it in the report.
     """
-    records, problems = load_records([str(p) for p in paths], RecordReader(library), data)
-    parts = _render_docx(records, problems)
-    report = PdfReport(Path(output), problems=problems)
-    if not parts:
-        return report
-    result = build_pdf(parts, pdfa=pdfa, workers=workers, progress=progress)
+    with Office() as office:  # LibreOffice starts while the records are read and rendered
+        from .pdf import build_pdf
+        from .records import RecordReader
+        from .render import write_atomic
+        records, problems = load_records([str(p) for p in paths], RecordReader(library), data)
+        parts = _render_docx(records, problems)
+        report = PdfReport(Path(output), problems=problems)
+        if not parts:
+            return report
+        result = build_pdf(parts, pdfa=pdfa, workers=workers, progress=progress, office=office)
     report.problems += result.problems
     report.titles = result.done
     if result.pdf:
@@ -97,6 +106,8 @@ def render_pdf(paths, output, *, library=None, data=None, pdfa=False, progress=N
 
 
 def _render_docx(records, problems):
+    from .pdf import PdfPart
+    from .render import Renderer
     renderer, parts = Renderer(), []
     for record in records:
         try:

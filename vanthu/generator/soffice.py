@@ -1,12 +1,16 @@
 """LibreOffice headless (soffice): DOCX files in, PDF files out.
 
-One ``soffice --convert-to pdf`` process converts many files: starting
-LibreOffice costs about a second, converting a one-page form a tenth of that,
-so a batch is split into one chunk per core and each chunk goes to one
-process. Every process gets its own throw-away user profile (two soffice
-processes sharing a profile wait on each other's lock or fail) and runs in its
-own process group, which is killed, whatever happens: on success, error,
-timeout, Ctrl-C or SIGTERM. No soffice is ever left behind.
+Starting LibreOffice costs about a second; converting a one-page form, a
+tenth of that. So :class:`Office` starts one LibreOffice *before* the caller
+has its documents ready (it starts while Python loads and renders the
+records), and one ``soffice --convert-to`` then converts a whole chunk of
+files: a second soffice on the same profile only hands its arguments to the
+running one, through LibreOffice's single-instance pipe, and waits for them
+to be done. A large batch also gets one more process per extra core.
+
+Every process uses a private copy of a profile (two soffice on one profile
+wait on each other's lock or fail) and runs in its own process group, which
+is killed whatever happens: success, error, timeout, Ctrl-C or SIGTERM.
 """
 import contextlib
 import os
@@ -28,9 +32,10 @@ INSTALL_HINT = (
 )
 STARTUP_SECONDS = 60.0  # a cold first start on a busy machine can take tens of seconds
 SECONDS_PER_FILE = 10.0
-POLL_SECONDS = 0.05
+POLL_SECONDS = 0.02
 PROFILE_PREFIX = "vanthu-lo-"
 PROFILE_CACHE_ENV = "VANTHU_CACHE"
+QUIET = ("--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault")
 
 
 def find_soffice():
@@ -74,54 +79,100 @@ def chunks(items, count):
 
 def convert(docx_paths, outdir, *, options=ExportOptions(), workers=1, timeout=None,
             progress=None, workdir=None):
-    """Convert DOCX files to PDF files in ``outdir`` (same stem, ``.pdf``).
+    """Convert DOCX files to PDFs in ``outdir`` with LibreOffice started just for this."""
+    with Office(workdir=workdir, warm=False) as office:
+        return office.convert(docx_paths, outdir, options=options, workers=workers,
+                              timeout=timeout, progress=progress)
 
-    Uses up to ``workers`` soffice processes, each converting one chunk of the
-    files. ``progress(n)`` is called with the number of PDFs done so far.
-    Returns the PDF path for every input, ``None`` where LibreOffice made none.
-    Raises VanthuError if soffice is missing, fails or exceeds ``timeout``.
+
+class Office:
+    """LibreOffice, started ahead of the work (LibreOffice chạy sẵn); a context manager.
+
+    ``warm=True`` starts one LibreOffice on entering, with no document, so
+    that its start overlaps whatever the caller does before :meth:`convert`.
+    Leaving kills every process started, and removes the profiles.
     """
-    paths = [Path(p) for p in docx_paths]
-    if not paths:
-        return []
-    program = find_soffice()
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    expected = [outdir / (p.stem + ".pdf") for p in paths]
-    with tempfile.TemporaryDirectory(prefix=PROFILE_PREFIX, dir=workdir) as scratch:
-        jobs = [_Job(program, chunk, outdir, Path(scratch) / f"worker{i}", options)
-                for i, chunk in enumerate(chunks(paths, workers))]
+
+    def __init__(self, *, workdir=None, warm=True):
+        self.workdir, self.warm = workdir, warm
+        self._server = None
+        self._homes = 0
+
+    def __enter__(self):
+        self.program = find_soffice()
+        self._scratch = tempfile.TemporaryDirectory(prefix=PROFILE_PREFIX, dir=self.workdir)
+        self._interruptions = _Interruptions().__enter__()
+        try:
+            self.template = _ensure_template(self.program, self._interruptions)
+            if self.warm:
+                self._server = _Process(self.program, QUIET, self._new_home(), template=self.template)
+                with self._interruptions.held():
+                    self._server.start()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            with self._interruptions.held():
+                if self._server is not None:
+                    self._server.kill()
+        finally:
+            self._interruptions.__exit__()
+            self._scratch.cleanup()
+        return False
+
+    def _new_home(self):
+        self._homes += 1
+        return Path(self._scratch.name) / f"worker{self._homes}"
+
+    def convert(self, docx_paths, outdir, *, options=ExportOptions(), workers=1, timeout=None, progress=None):
+        """Convert DOCX files to PDF files in ``outdir`` (same stem, ``.pdf``).
+
+        Up to ``workers`` processes each convert one chunk of the files (the
+        first chunk goes to the running LibreOffice, if any). ``progress(n)``
+        gets the number of PDFs done so far. Returns the PDF path for every
+        input, ``None`` where LibreOffice made none. Raises VanthuError if
+        LibreOffice fails or exceeds ``timeout`` seconds.
+        """
+        paths = [Path(p) for p in docx_paths]
+        if not paths:
+            return []
+        outdir = Path(outdir)
+        outdir.mkdir(parents=True, exist_ok=True)
+        expected = [outdir / (p.stem + ".pdf") for p in paths]
+        jobs = [self._job(i, chunk, outdir, options) for i, chunk in enumerate(chunks(paths, workers))]
         limit = timeout if timeout is not None else default_timeout(max(len(j.inputs) for j in jobs))
-        _run_all(jobs, limit, expected, progress)
-        _keep_profile(program, jobs[0].profile)
-    return [p if p.exists() and p.stat().st_size > 0 else None for p in expected]
+        _run_all(jobs, limit, expected, progress, self._interruptions)
+        return [p if p.exists() and p.stat().st_size > 0 else None for p in expected]
+
+    def _job(self, index, inputs, outdir, options):
+        arguments = [*QUIET, "--convert-to", options.convert_to, "--outdir", str(outdir), *map(str, inputs)]
+        if index == 0 and self._server is not None:  # handed over to the running LibreOffice
+            return _Process(self.program, arguments, self._new_home(), profile=self._server.profile, inputs=inputs)
+        return _Process(self.program, arguments, self._new_home(), template=self.template, inputs=inputs)
 
 
-class _Job:
-    """One soffice process converting one chunk, with its own profile (hồ sơ người dùng)."""
+class _Process:
+    """One soffice process in its own process group, logging to its home folder."""
 
-    def __init__(self, program, inputs, outdir, home, options):
-        self.inputs = inputs
-        self.home = home
-        self.profile = home / "profile"
-        self.template = _cached_profile(program)
-        self.command = [
-            program, f"-env:UserInstallation={self.profile.as_uri()}",
-            "--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault",
-            "--convert-to", options.convert_to, "--outdir", str(outdir), *map(str, inputs),
-        ]
+    def __init__(self, program, arguments, home, *, template=None, profile=None, inputs=()):
+        """``template``: a profile to copy; ``profile``: one already in use (a running LibreOffice's)."""
+        self.home, self.template, self.inputs = home, template, inputs
+        self.profile = profile or home / "profile"
+        self.command = [program, f"-env:UserInstallation={self.profile.as_uri()}", *arguments]
         self.process = None
 
     def start(self):
         self.home.mkdir(parents=True)
-        if self.template.is_dir():
+        if self.template is not None:
             shutil.copytree(self.template, self.profile, ignore=shutil.ignore_patterns(".lock"))
         self.log = open(self.home / "soffice.log", "wb")
         # Own session = own process group: Ctrl-C in the terminal does not reach it,
         # and killpg reaches oosplash, soffice.bin and anything they started.
         self.process = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=self.log,
-                                        stderr=subprocess.STDOUT, start_new_session=True,
-                                        env=_environment())
+                                        stderr=subprocess.STDOUT, start_new_session=True, env=_environment())
 
     def finished(self):
         return self.process.poll() is not None
@@ -139,39 +190,8 @@ class _Job:
         """Why this process failed (None if it exited cleanly)."""
         if self.process.returncode == 0:
             return None
-        self.log.flush()
         tail = (self.home / "soffice.log").read_text(errors="replace").strip().splitlines()[-3:]
         return f"LibreOffice dừng với mã {self.process.returncode}: {' / '.join(tail) or 'không có thông báo'}"
-
-
-def _cached_profile(program):
-    """Where a finished profile is kept, per LibreOffice installation.
-
-    A new profile costs LibreOffice about 0.2 s to build on every start; a copy
-    of one built before costs a few milliseconds. Each run still gets its own copy.
-    """
-    real = Path(program).resolve()
-    stamp = f"{real}:{real.stat().st_mtime_ns}".encode()
-    root = os.environ.get(PROFILE_CACHE_ENV) or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "vanthu")
-    return Path(root) / f"lo-profile-{zlib.crc32(stamp):08x}"
-
-
-def _keep_profile(program, profile):
-    """Keep a copy of a profile LibreOffice just built, if none is kept yet."""
-    target = _cached_profile(program)
-    if target.is_dir() or not (profile / "user").is_dir():
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".profile-", dir=target.parent))
-    shutil.copytree(profile, staging / "p", ignore=shutil.ignore_patterns(".lock"))
-    try:
-        os.rename(staging / "p", target)  # atomic: a parallel run may have won the race
-    except OSError:
-        if not target.is_dir():
-            raise
-    finally:
-        shutil.rmtree(staging)
 
 
 def _environment():
@@ -181,19 +201,50 @@ def _environment():
     return env
 
 
-def _run_all(jobs, limit, expected, progress):
+def _cache_folder(program):
+    """Where the template profile is kept, one per LibreOffice installation."""
+    real = Path(program).resolve()
+    stamp = f"{real}:{real.stat().st_mtime_ns}".encode()
+    root = os.environ.get(PROFILE_CACHE_ENV) or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "vanthu")
+    return Path(root) / f"lo-profile-{zlib.crc32(stamp):08x}"
+
+
+def _ensure_template(program, interruptions):
+    """A clean profile to copy for every run, made once by LibreOffice itself.
+
+    A new profile costs LibreOffice about 0.2 s on every start; a copy costs
+    milliseconds. ``--terminate_after_init`` builds one and exits cleanly.
+    """
+    target = _cache_folder(program)
+    if (target / "user").is_dir():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".profile-", dir=target.parent))
+    try:
+        maker = _Process(program, [*QUIET, "--terminate_after_init"], staging / "home")
+        _run_all([maker], STARTUP_SECONDS, [], None, interruptions)
+        if not (maker.profile / "user").is_dir():
+            raise VanthuError("LibreOffice không tạo được hồ sơ người dùng (user profile); hãy cài lại LibreOffice.")
+        with contextlib.suppress(OSError):  # a parallel run may have won the race: use theirs
+            os.rename(maker.profile, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _run_all(jobs, limit, expected, progress, interruptions):
     """Run the processes to completion within ``limit`` seconds; always reap them."""
     deadline = time.monotonic() + limit
-    with _Interruptions() as interruptions:
-        try:
-            for job in jobs:
-                with interruptions.held():
-                    job.start()
-            _wait(jobs, deadline, limit, expected, progress)
-        finally:
+    try:
+        for job in jobs:
             with interruptions.held():
-                for job in jobs:
-                    job.kill()
+                job.start()
+        _wait(jobs, deadline, limit, expected, progress)
+    finally:
+        with interruptions.held():
+            for job in jobs:
+                job.kill()
     VanthuError.collect([f for f in (job.failure() for job in jobs) if f])
 
 
