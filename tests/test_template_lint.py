@@ -121,12 +121,20 @@ def test_cli_reports_each_finding_and_exits_1(cli, tmp_path):
     assert result.code == 1
     assert result.err_lines[0].startswith(f"{bad}: thân văn bản (word/document.xml), đoạn 1 «Họ tên: {{{{ f.name }}}}»: ")
     assert "Cách sửa:" in result.err_lines[0]
-    assert result.err_lines[-1] == "Lỗi: 1 lỗi trong 2 tệp mẫu."
+    assert result.err_lines[-1] == "Lỗi: 1 lỗi trong 2 mẫu."
 
 
 def test_cli_clean_template(cli, tmp_path):
     result = cli("templates", "check", make_template(tmp_path, GOOD))
-    assert result.code == 0 and result.out.strip() == "1 tệp mẫu: không có lỗi."
+    assert result.code == 0 and result.out.strip() == "1 mẫu: không có lỗi."
+
+
+def test_cli_checks_a_template_by_name(cli, tmp_path):
+    folder = tmp_path / "mau"
+    folder.mkdir()
+    make_template(folder, ["Họ tên: {{ f.name|safe }}", PHONE])
+    result = cli("--templates", folder, "templates", "check", "phieu", "cong-van")
+    assert result.code == 1 and "bộ lọc |safe" in result.err and result.err_lines[-1] == "Lỗi: 1 lỗi trong 2 mẫu."
 
 
 def test_cli_templates_still_lists_and_describes(cli):

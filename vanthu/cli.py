@@ -68,20 +68,21 @@ def new(ctx, type_name, output):
 
 
 @cli.command()
-@click.argument("args", nargs=-1, metavar="[NAME | check FILE.docx...]")
+@click.argument("args", nargs=-1, metavar="[NAME | check FILE.docx|NAME...]")
 @click.pass_context
 def templates(ctx, args):
     """Liệt kê các mẫu (tên, tên tiếng Việt, loại), hoặc các trường của mẫu NAME;
-    'check FILE.docx' kiểm tra mẫu riêng (thẻ bị tách, trường thiếu/thừa, lỗi cú pháp, lược đồ).
+    'check FILE.docx' (hoặc tên mẫu) kiểm tra mẫu: thẻ bị tách, trường thiếu/thừa, lỗi cú pháp, lược đồ.
 
     \b
     Ví dụ:
       vanthu templates                       # danh sách mẫu
       vanthu templates cong-van              # các trường của mẫu cong-van
       vanthu templates check mau/giay-moi.docx
+      vanthu templates check cong-van        # mẫu đang dùng (của văn phòng nếu có)
     """
     if args[:1] == ("check",):
-        return _check_templates(args[1:])
+        return _check_templates(ctx, args[1:])
     if len(args) > 1:
         raise click.UsageError("cần một tên mẫu, hoặc: vanthu templates check TỆP.docx")
     from .templates.listing import describe, table
@@ -89,12 +90,12 @@ def templates(ctx, args):
     click.echo(describe(library.get(args[0])) if args else table(library))
 
 
-def _check_templates(files):
-    """``templates check FILE.docx...``: every finding with where and how to fix; exit 1 if any."""
+def _check_templates(ctx, files):
+    """``templates check FILE.docx|NAME...``: every finding with where and how to fix; exit 1 if any."""
     if not files:
         raise click.UsageError("cần tệp mẫu: vanthu templates check TỆP.docx")
     from .templates.lint import check_files
-    click.echo(check_files(files))
+    click.echo(check_files(files, _library(ctx)))
 
 
 @cli.command()

@@ -55,13 +55,45 @@ def lint(docx_path, schema_path=None):
     docx_path = Path(docx_path)
     parts = wordparts.read_parts(docx_path)
     findings = []
-    schemas = [Path(schema_path)] if schema_path else _schemas_for(docx_path)
-    if not schemas:
-        findings.append(_missing_schema(docx_path))
-    templates = [t for t in (_template(s, findings) for s in schemas) if t]
+    templates = _templates(docx_path, schema_path, findings)
     provisions = [usage.provision(t) for t in templates] or [_fallback_provision()]
-    markup = set().union(*(p.markup for p in provisions))
-    complete, used, paragraphs = True, set(), []
+    scan = _scan(docx_path, parts, set().union(*(p.markup for p in provisions)), findings)
+    for template, provision in zip(templates, provisions) if scan.complete else ():
+        findings += _usage_findings(template, provision, scan.used, scan.paragraphs)
+        findings += _style_findings(parts, provision, scan.used)
+    return list(dict.fromkeys(findings))  # a layout shared by several schemas: say each fault once
+
+
+def check_files(paths, library=None):
+    """``vanthu templates check``: a summary if every template is clean, else one error listing every finding.
+
+    A path is a ``.docx``; anything else is taken as a template name in ``library``.
+    """
+    problems = [f.problem(docx) for path in paths for docx, schema in [_target(path, library)]
+                for f in lint(docx, schema)]
+    if problems:
+        raise VanthuError(*problems, f"{len(problems)} lỗi trong {len(paths)} mẫu.")
+    return f"{len(paths)} mẫu: không có lỗi."
+
+
+def _target(path, library):
+    if Path(path).suffix.lower() == ".docx" or library is None:
+        return Path(path), None
+    template = library.get(str(path))
+    return template.docx_path, template.schema_path
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What reading the Word parts found: their paragraphs, the paths used, whether all parsed."""
+
+    paragraphs: list
+    used: set
+    complete: bool
+
+
+def _scan(docx_path, parts, markup, findings):
+    paragraphs, used, complete = [], set(), True
     for name in sorted(n for n in parts if wordparts.is_templated(n)):
         found = wordparts.paragraphs(name, parts[name])
         findings += _paragraph_findings(found, markup)
@@ -69,21 +101,18 @@ def lint(docx_path, schema_path=None):
         complete = complete and ast is not None
         used |= usage.used_paths(ast, _ENV) if ast is not None else set()
         paragraphs += found
-    for template, provision in zip(templates, provisions) if complete else ():
-        findings += _usage_findings(template, provision, used, paragraphs)
-        findings += _style_findings(parts, provision, used)
-    return list(dict.fromkeys(findings))  # a layout shared by several schemas: say each fault once
-
-
-def check_files(paths):
-    """``vanthu templates check``: a summary if every file is clean, else one error listing every finding."""
-    problems = [f.problem(path) for path in paths for f in lint(path)]
-    if problems:
-        raise VanthuError(*problems, f"{len(problems)} lỗi trong {len(paths)} tệp mẫu.")
-    return f"{len(paths)} tệp mẫu: không có lỗi."
+    return _Scan(paragraphs, used, complete)
 
 
 # --- the schema -------------------------------------------------------------
+
+def _templates(docx_path, schema_path, findings):
+    """The templates whose layout this is (several when a ``.docx`` is shared); findings if none or bad."""
+    schemas = [Path(schema_path)] if schema_path else _schemas_for(docx_path)
+    if not schemas:
+        findings.append(_missing_schema(docx_path))
+    return [t for t in (_template(s, findings) for s in schemas) if t]
+
 
 def _schemas_for(docx_path):
     """``NAME.yaml`` beside ``NAME.docx``, or the schemas naming it as their ``layout:``."""

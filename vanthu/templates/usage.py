@@ -79,7 +79,7 @@ class _Sampler:
 
     def _candidates(self, field):
         if field.type == "choice" and field.choices:
-            return [(field.choices[0], field.choices[1] if len(field.choices) > 1 else None)]
+            return [(field.choices[0], field.choices[-1])]
         return _SAMPLES.get(field.type, _FALLBACK)
 
     def _settle(self):
