@@ -103,7 +103,7 @@ WORKER = textwrap.dedent("""
     while not go.exists():
         time.sleep(0.01)
     for _ in range(count // per_call):
-        issue([k.record(date="2020-06-01") for _ in range(per_call)], home, renderer=k.BytesRenderer())
+        issue([k.record(date="2020-06-01") for _ in range(per_call)], home, renderer=k.BytesRenderer(), index=False)
 """)
 
 

@@ -5,7 +5,9 @@ clerk issues; every write goes through :func:`write_transaction`, which takes
 the write lock up front (``BEGIN IMMEDIATE``) so that two ``vanthu issue``
 processes queue instead of both reading the same "next number".
 """
+import os
 import sqlite3
+import threading
 from contextlib import contextmanager
 
 from ..errors import VanthuError
@@ -79,6 +81,25 @@ MIGRATIONS = (
 )
 
 
+_OPEN = {}  # (process, thread, path) -> connection: reused by later calls in the same thread
+
+
+def shared(path):
+    """This thread's connection to ``path``, opened and migrated once.
+
+    Closing a WAL database's last connection checkpoints and removes the
+    log (several ms); a process issuing many documents keeps one open.
+    A forked child gets its own: the key has the process id.
+    """
+    key = (os.getpid(), threading.get_ident(), str(path))
+    conn = _OPEN.get(key)
+    if conn is None:
+        conn = connect(path)
+        migrate(conn)
+        _OPEN[key] = conn
+    return conn
+
+
 def connect(path):
     """Open the database file with the settings every connection needs."""
     conn = sqlite3.connect(str(path), timeout=LOCK_WAIT_SECONDS, isolation_level=None)
@@ -121,3 +142,9 @@ def write_transaction(conn):
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def forget(path):
+    """Drop this process's cached connections to ``path`` (its file is gone)."""
+    for key in [k for k in _OPEN if k[2] == str(path)]:
+        _OPEN.pop(key).close()

@@ -118,14 +118,12 @@ def opened(path=None):
     """Open (creating if needed) the archive home at ``path``."""
     home = Home.locate(path)
     home.prepare()
-    conn = db.connect(home.database)
-    try:
-        db.migrate(conn)
-        archive = Archive(home, conn, settings.load(home.settings))
-        _recover_if_needed(archive)
-        yield archive
-    finally:
-        conn.close()
+    if not home.database.exists():
+        db.forget(home.database)  # the home was removed and made again: a cached connection is stale
+    conn = db.shared(home.database)
+    archive = Archive(home, conn, settings.load(home.settings))
+    _recover_if_needed(archive)
+    yield archive
 
 
 def _recover_if_needed(archive):

@@ -43,7 +43,8 @@ class Issued:
         return [f.path for f in self.files]
 
 
-def issue(records, home=None, *, renderer=None, to_pdf=None, replaces=None, corrects=None, today=None, warn=None):
+def issue(records, home=None, *, renderer=None, to_pdf=None, replaces=None, corrects=None, today=None, warn=None,
+          index=True):
     """Issue ``records`` (checked :class:`~vanthu.generator.records.Record`) into the archive.
 
     ``to_pdf(records, list of DOCX bytes) -> list of PDF bytes`` converts in
@@ -63,7 +64,8 @@ def issue(records, home=None, *, renderer=None, to_pdf=None, replaces=None, corr
             results = [_store(archive, batch, entry, files, links) for (entry, _), files in zip(numbered, zip(docx, pdfs))]
             checkpoint("staged")
         archive.remember_log_head()
-        notify_search(archive.home, [entry.document for entry, _ in numbered], warn)
+        if index:
+            notify_search(archive.home, [entry.document for entry, _ in numbered], warn)
     checkpoint("done")
     return results
 

@@ -3,6 +3,7 @@
 Art. 15.1.c of Nghị định 30 leaves it to the head of the body whether some
 document types get a series of their own; the clerk edits this file.
 """
+import functools
 from dataclasses import dataclass
 
 from .. import yamlfile
@@ -37,8 +38,16 @@ def write_default(path):
 
 
 def load(path):
-    if not path.exists():
+    """The settings in ``path``; read again only when the file changed."""
+    try:
+        stamp = path.stat()
+    except FileNotFoundError:
         return Settings()
+    return _load(path, stamp.st_mtime_ns, stamp.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _load(path, mtime_ns, size):
     data = yamlfile.load(path) or {}
     if not isinstance(data, dict):
         raise VanthuError(Problem("tệp cài đặt phải là một bảng khóa: giá trị", str(path), 1))
