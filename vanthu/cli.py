@@ -13,6 +13,44 @@ from .errors import VanthuError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
+# click's own words (usage errors, help headings), in Vietnamese for the clerk.
+_CLICK_VI = {
+    "Error: {message}": "Lỗi: {message}",
+    "Try '{command} {option}' for help.": "Gõ '{command} {option}' để xem hướng dẫn.",
+    "Invalid value: {message}": "Giá trị không hợp lệ: {message}",
+    "Invalid value for {param_hint}: {message}": "Giá trị không hợp lệ cho {param_hint}: {message}",
+    "Missing argument": "Thiếu đối số", "Missing option": "Thiếu tùy chọn", "Missing parameter": "Thiếu tham số",
+    "No such option {name!r}.": "Không có tùy chọn {name!r}.",
+    "No such command {name!r}.": "Không có lệnh {name!r}.",
+    "Missing command.": "Thiếu lệnh.", "Aborted!": "Đã dừng.",
+    "Usage:": "Cách dùng:", "Options": "Tùy chọn", "Commands": "Lệnh",
+    "default: {default}": "mặc định: {default}", "env var: {var}": "biến môi trường: {var}",
+    "Choose from:\n\t{choices}": "Chọn một trong:\n\t{choices}",
+    "{value!r} is not one of {choices}.": "{value!r} không phải một trong {choices}.",
+    "{value!r} is not a valid {number_type}.": "{value!r} không phải {number_type} hợp lệ.",
+    "integer": "số nguyên", "float": "số thực",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} không tồn tại.",
+    "{name} {filename!r} is a file.": "{name} {filename!r} là một tệp.",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} là một thư mục.",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} không đọc được.",
+    "file": "tệp", "directory": "thư mục", "path": "đường dẫn",
+    "Option {name!r} does not take a value.": "Tùy chọn {name!r} không nhận giá trị.",
+    "Option {name!r} requires an argument.": "Tùy chọn {name!r} cần một giá trị.",
+    "Got unexpected extra argument ({args})": "Thừa đối số ({args})",
+    "Got unexpected extra arguments ({args})": "Thừa các đối số ({args})",
+    "Show this message and exit.": "Hiện hướng dẫn này rồi thoát.",
+    "Show the version and exit.": "Hiện số phiên bản rồi thoát.",
+}
+
+
+def _vietnamese(message):
+    return _CLICK_VI.get(message, message)
+
+
+for _module in (click.core, click.exceptions, click.parser, click.types, click.formatting, click.decorators):
+    if hasattr(_module, "_"):
+        _module._ = _vietnamese
+
 
 @click.group(context_settings=CONTEXT)
 @click.option("--home", envvar="VANTHU_HOME", default="vanthu-data", show_default=True,
