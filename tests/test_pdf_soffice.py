@@ -50,13 +50,16 @@ def test_missing_soffice_says_how_to_install(monkeypatch, tmp_path):
     assert "make install" in message
 
 
-def test_batch_in_two_processes_reports_the_document_it_cannot_convert():
+@pytest.mark.parametrize("warm", [False, True], ids=["cold", "warm"])
+def test_batch_in_two_processes_reports_the_document_it_cannot_convert(warm):
     good = [small_docx(f"Văn bản thứ {i}: Đồng Nai") for i in range(5)]
     broken = good[0][:3000]  # a cut-off DOCX: LibreOffice cannot load it
     parts = [pdf.PdfPart(d, DocumentInfo(title=f"Văn bản {i}"), f"lo.yaml:{i + 1}")
              for i, d in enumerate(good[:2] + [broken] + good[2:])]
     seen = []
-    result = pdf.build_pdf(parts, workers=2, progress=lambda done, total: seen.append((done, total)))
+    with soffice.Office(warm=warm) as office:
+        result = pdf.build_pdf(parts, workers=2, progress=lambda done, total: seen.append((done, total)),
+                               office=office)
     assert [str(p) for p in result.problems] == ["lo.yaml:3: LibreOffice không chuyển được văn bản này sang PDF"]
     reader = reader_of(result.pdf)
     assert [o.title for o in reader.outline] == ["Văn bản 0", "Văn bản 1", "Văn bản 3", "Văn bản 4", "Văn bản 5"]
@@ -69,6 +72,19 @@ def test_timeout_kills_soffice_and_says_so(private_tmp):
     with pytest.raises(VanthuError, match="LibreOffice không xong sau 0.3 giây"):
         pdf.convert_all([small_docx("chậm")] * 3, timeout=0.3)
     assert time.monotonic() - started < 5
+    assert_no_soffice(str(private_tmp), grace=0)
+
+
+def test_timeout_of_a_warm_office_kills_it_too(private_tmp):
+    with pytest.raises(VanthuError, match="không xong"):
+        with soffice.Office() as office:
+            pdf.convert_all([small_docx("chậm")], timeout=0.2, office=office)
+    assert_no_soffice(str(private_tmp), grace=0)
+
+
+def test_an_unused_office_leaves_nothing(private_tmp):
+    with soffice.Office():
+        assert live_processes(str(private_tmp))
     assert_no_soffice(str(private_tmp), grace=0)
 
 

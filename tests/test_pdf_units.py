@@ -116,3 +116,11 @@ def test_xmp_escapes_and_matches_the_info_dictionary():
     assert xmp.dc_title == {"x-default": info.title} and xmp.dc_creator == ["SỞ Y TẾ"]
     assert reader.metadata.title == info.title and reader.metadata.creation_date.date() == dt.date(2020, 8, 6)
     assert xmp.pdf_producer == reader.metadata.producer
+
+
+def test_without_a_signer_on_the_pages_the_field_goes_bottom_right_of_the_last_page():
+    writer = PdfWriter()
+    for _ in range(2):
+        writer.add_blank_page(595.3, 841.9)
+    page, box = signing.signer_place(writer.pages, "Trần Văn Đức", "THỦ TRƯỞNG ĐƠN VỊ")
+    assert page == 1 and box.right < 595.3 - 50 and 50 < box.bottom < 100 and box.right - box.left == 200

@@ -219,8 +219,11 @@ def _ensure_template(program, interruptions):
     target = _cache_folder(program)
     if (target / "user").is_dir():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".profile-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".profile-", dir=target.parent))
+    except OSError:  # no writable cache (read-only home): each run builds its own profile
+        return None
     try:
         maker = _Process(program, [*QUIET, "--terminate_after_init"], staging / "home")
         _run_all([maker], STARTUP_SECONDS, [], None, interruptions)
