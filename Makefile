@@ -19,6 +19,7 @@ demo: install
 	mkdir -p $(OUT)
 	vanthu render examples/4482-SYT-VP.yaml -o $(OUT)/4482-SYT-VP.docx
 	vanthu render examples/dang-ky-tai-khoan-bluezone.yaml -o $(OUT)/dang-ky-tai-khoan-bluezone.docx
+	vanthu render examples/4482-SYT-VP.yaml examples/dang-ky-tai-khoan-bluezone.yaml -o $(OUT)/4482-SYT-VP-va-bieu-mau.pdf
 	@echo "Kết quả trong thư mục $(OUT)/"
 
 test: install
