@@ -27,3 +27,4 @@ test: install
 
 bench: install
 	$(PYTHON) bench/render.py
+	$(PYTHON) bench/pdf.py

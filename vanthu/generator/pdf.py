@@ -86,12 +86,7 @@ def assemble(documents, *, pdfa=False):
     names = set()
     for data, info in documents:
         reader = PdfReader(io.BytesIO(data))
-        first = len(writer.pages)
-        writer.append(reader, import_outline=False)
-        writer.add_outline_item(title=info.bookmark, page_number=first)
-        pages = writer.pages[first:]
-        index, box = signing.signer_place(pages, info.signer, info.signer_title)
-        signing.add_signature_field(writer, pages[index], box, _unique(info.field or signing.field_name(info.subject), names))
+        _add_document(writer, reader, info, names)
         if pdfa and "/OutputIntents" not in writer.root_object:
             _copy_output_intents(reader, writer)
     writer.page_mode = "/UseOutlines"
@@ -102,7 +97,19 @@ def assemble(documents, *, pdfa=False):
     return out.getvalue()
 
 
+def _add_document(writer, reader, info, names):
+    """Append one document: its pages, its bookmark, its signature field."""
+    first = len(writer.pages)
+    writer.append(reader, import_outline=False)
+    writer.add_outline_item(title=info.bookmark, page_number=first)
+    pages = writer.pages[first:]
+    index, box = signing.signer_place(pages, info.signer, info.signer_title)
+    name = _unique(info.field or signing.field_name(info.subject), names)
+    signing.add_signature_field(writer, pages[index], box, name)
+
+
 def _unique(name, taken):
+    """``name``, or ``name-2``, ``name-3``... if a field of the file already has it."""
     candidate, n = name, 1
     while candidate in taken:
         n += 1
