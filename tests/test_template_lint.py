@@ -28,10 +28,13 @@ def make_template(folder, paragraphs, schema=FORM, table=None):
         paragraph = document.add_paragraph()
         for text in [runs] if isinstance(runs, str) else runs:
             paragraph.add_run(text)
-    if table:
+    if table:  # one row; a cell is a string, or a list of paragraphs
         cells = document.add_table(rows=1, cols=len(table)).rows[0].cells
-        for cell, text in zip(cells, table):
-            cell.paragraphs[0].add_run(text)
+        for cell, texts in zip(cells, table):
+            texts = [texts] if isinstance(texts, str) else texts
+            cell.paragraphs[0].add_run(texts[0])
+            for text in texts[1:]:
+                cell.add_paragraph(text)
     document.save(folder / "phieu.docx")
     if schema is not None:
         (folder / "phieu.yaml").write_text(schema, encoding="utf-8")
@@ -65,6 +68,8 @@ BROKEN = {
     "text beside a paragraph tag": ([GOOD[0] + " {%p if f.phone %}", PHONE, "{%p endif %}"], FORM, None,
                                     [("thay cả đoạn chứa nó khi kết xuất", "đoạn 1"),  # so {{ f.name }} is gone:
                                      ("trường 'name' (Họ tên) được khai báo nhưng mẫu không in ra", "phieu.yaml:5")]),
+    "table cell left without a paragraph": ([GOOD[0]], FORM, [["{%p if f.phone %}", "{{ f.phone }}", "{%p endif %}"]],
+                                            [("ô bảng này có thể không còn đoạn nào", "đoạn 2 «{%p if f.phone %}»")]),
     "missing schema": (GOOD, None, None, [("thiếu lược đồ phieu.yaml bên cạnh phieu.docx", "phieu.docx")]),
     "schema not YAML": (GOOD, FORM.replace("label: Họ tên", "label: [Họ tên"), None,
                         [("YAML sai cú pháp", "phieu.yaml:7")]),
@@ -93,6 +98,11 @@ def test_broken_template_is_caught(tmp_path, case):
 
 def test_good_template_has_no_findings(tmp_path):
     assert lint(make_template(tmp_path, GOOD)) == []
+
+
+def test_cell_keeping_an_empty_paragraph_is_fine(tmp_path):
+    cell = ["{%p if f.phone %}", "{{ f.phone }}", "{%p endif %}", ""]
+    assert lint(make_template(tmp_path, [GOOD[0]], table=[cell])) == []
 
 
 def test_split_tag_inside_a_tag_still_names_runs(tmp_path):

@@ -97,6 +97,7 @@ def _scan(docx_path, parts, markup, findings):
     for name in sorted(n for n in parts if wordparts.is_templated(n)):
         found = wordparts.paragraphs(name, parts[name])
         findings += _paragraph_findings(found, markup)
+        findings += _cell_findings(found, wordparts.cells(parts[name]))
         ast = _parse(docx_path, name, parts[name], found, findings)
         complete = complete and ast is not None
         used |= usage.used_paths(ast, _ENV) if ast is not None else set()
@@ -231,6 +232,27 @@ def _lonely_faults(paragraph):
         yield (f"thẻ «{level[0].text}» thay cả {unit} chứa nó khi kết xuất, nên phần còn lại "
                f"«{paragraph.text.replace(level[0].text, '').strip()}» sẽ mất",
                f"để thẻ «{level[0].text}» một mình một {unit} (Enter trước và sau thẻ)")
+
+
+def _cell_findings(paragraphs, cells):
+    """A cell whose every paragraph may vanish at render time: Word calls such a file corrupt."""
+    for numbers in cells:
+        cell = [paragraphs[n - 1] for n in numbers]
+        if cell and not _keeps_a_paragraph(cell):
+            yield Finding("ô bảng này có thể không còn đoạn nào sau khi kết xuất (mọi đoạn đều là thẻ {%p ...%} "
+                          "hoặc nằm trong khối {%p if %}); Word sẽ báo tệp hỏng",
+                          "thêm một đoạn trống ở cuối ô, ngoài mọi khối {%p ... %}", cell[0].where)
+
+
+def _keeps_a_paragraph(cell):
+    depth = 0
+    for paragraph in cell:
+        m = re.fullmatch(r"\s*\{[%#{]p\s+(\w+).*?[%#}]\}\s*", paragraph.text, re.S)
+        if m is None and depth == 0:
+            return True
+        word = m.group(1) if m else ""
+        depth += (word in _OPENERS) - word.startswith("end")
+    return False
 
 
 # --- Jinja syntax -----------------------------------------------------------

@@ -77,6 +77,13 @@ def paragraphs(name, xml):
     return [Paragraph(name, n, tuple(_run_texts(p))) for n, p in enumerate(root.iter(W + "p"), 1)]
 
 
+def cells(xml):
+    """For each table cell (ô bảng), the numbers of the paragraphs directly in it."""
+    root = etree.fromstring(xml)
+    number = {p: n for n, p in enumerate(root.iter(W + "p"), 1)}
+    return [[number[p] for p in tc.findall(W + "p")] for tc in root.iter(W + "tc")]
+
+
 def _run_texts(paragraph):
     texts, last = [], None
     for t in paragraph.iter(W + "t"):
