@@ -7,6 +7,7 @@ definitions are copied over, or its paragraphs would fall back to Normal.
 A style both define keeps the main document's definition.
 """
 import copy
+import functools
 
 from lxml import etree
 
@@ -30,6 +31,12 @@ def with_attachment_styles(main, attachments):
     ``main`` and ``attachments`` are compiled templates (their ``parts`` by name).
     Nothing changes when nothing is missing, so outputs stay byte-for-byte stable.
     """
+    return dict(_merged(main, tuple(attachments)))
+
+
+@functools.lru_cache(maxsize=64)
+def _merged(main, attachments):
+    # Templates are compiled once and never change: merge once per combination, not per render.
     if STYLES not in main.parts:
         return {}
     root = etree.fromstring(main.parts[STYLES])
