@@ -329,38 +329,32 @@ def cong_van():
     return document
 
 
-def typed_document():
-    """Mẫu 1.1, 1.2, 1.3, 1.4: a document with a type name (quyết định, thông báo, kế hoạch...)."""
+def _typed(middle, contact=True):
+    """The frame every typed model shares: header, title block, the model's own lines, body, signature."""
     document = new_document()
     header_table(document, with_cv_subject=False)
     title_block(document)
-    decision_block(document)
-    kinh_gui(document)
+    middle(document)
     para(document, "{{p body }}", "VBBody")
     signature_table(document)
-    contact_footer(document)
+    if contact:
+        contact_footer(document)
     return document
 
 
-def cong_dien():
-    """Mẫu 1.6: công điện — ``{người gửi} điện:`` and a dash list of recipients."""
-    document = new_document()
-    header_table(document, with_cv_subject=False)
-    title_block(document)
+def _decision_and_recipients(document):
+    decision_block(document)
+    kinh_gui(document)
+
+
+def _telegram_lines(document):
     para(document, "{{ v.sender }} điện:", "VBBody")
     tags(document, "{%p for item in to_list or [to_inline] %}")
     para(document, "{{ item if to_list else '- ' ~ item }}", "VBKinhGuiItem")
     tags(document, "{%p endfor %}")
-    para(document, "{{p body }}", "VBBody")
-    signature_table(document)
-    return document
 
 
-def giay_moi():
-    """Mẫu 1.7: giấy mời — ``... trân trọng kính mời:``, then Tới dự, Chủ trì, Thời gian, Địa điểm."""
-    document = new_document()
-    header_table(document, with_cv_subject=False)
-    title_block(document)
+def _invitation_lines(document):
     para(document, "{{ v.inviter }} trân trọng kính mời:", "VBBody")
     tags(document, "{%p if to_inline %}")
     para(document, "{{ to_inline }}", "VBBodyCenter")
@@ -371,40 +365,41 @@ def giay_moi():
     tags(document, "{%p for line in meeting %}")
     para(document, "{{ line }}", "VBBody")
     tags(document, "{%p endfor %}")
-    para(document, "{{p body }}", "VBBody")
-    signature_table(document)
-    contact_footer(document)
-    return document
+
+
+def typed_document():
+    """Mẫu 1.1, 1.2, 1.3, 1.4: a document with a type name (quyết định, thông báo, kế hoạch...)."""
+    return _typed(_decision_and_recipients)
+
+
+def cong_dien():
+    """Mẫu 1.6: công điện — ``{người gửi} điện:`` and a dash list of recipients."""
+    return _typed(_telegram_lines, contact=False)
+
+
+def giay_moi():
+    """Mẫu 1.7: giấy mời — ``... trân trọng kính mời:``, then Tới dự, Chủ trì, Thời gian, Địa điểm."""
+    return _typed(_invitation_lines)
 
 
 def giay_gioi_thieu():
     """Mẫu 1.8: giấy giới thiệu."""
-    document = new_document()
-    header_table(document, with_cv_subject=False)
-    title_block(document)
-    lines(document, "{{ v.introducer }} trân trọng giới thiệu:", "Ông (bà): {{ v.person }}",
-          "?position Chức vụ: {{ v.position }}", "Được cử đến: {{ v.destination }}", "Về việc: {{ v.purpose }}",
-          "Đề nghị Quý cơ quan tạo điều kiện để ông (bà) có tên ở trên hoàn thành nhiệm vụ.",
-          "?valid_until Giấy này có giá trị đến hết ngày {{ v.valid_until }}./.")
-    para(document, "{{p body }}", "VBBody")
-    signature_table(document)
-    return document
+    return _typed(lambda document: lines(
+        document, "{{ v.introducer }} trân trọng giới thiệu:", "Ông (bà): {{ v.person }}",
+        "?position Chức vụ: {{ v.position }}", "Được cử đến: {{ v.destination }}", "Về việc: {{ v.purpose }}",
+        "Đề nghị Quý cơ quan tạo điều kiện để ông (bà) có tên ở trên hoàn thành nhiệm vụ.",
+        "?valid_until Giấy này có giá trị đến hết ngày {{ v.valid_until }}./."), contact=False)
 
 
 def giay_nghi_phep():
     """Mẫu 1.10: giấy nghỉ phép."""
-    document = new_document()
-    header_table(document, with_cv_subject=False)
-    title_block(document)
-    lines(document, "?request_date Xét Đơn đề nghị nghỉ phép ngày {{ v.request_date }} của ông (bà) {{ v.person }},",
-          "{{ v.grantor }} cấp cho:", "Ông (bà): {{ v.person }}", "?position Chức vụ: {{ v.position }}",
-          "?unit_name Thuộc cơ quan, đơn vị: {{ v.unit_name }}",
-          "Nghỉ phép {{ v.leave_kind or 'năm' }} trong thời gian {{ v.days }} ngày, kể từ ngày {{ v.from_date }} "
-          "đến hết ngày {{ v.to_date }}",
-          "Tại: {{ v.leave_place }}./.")
-    para(document, "{{p body }}", "VBBody")
-    signature_table(document)
-    return document
+    return _typed(lambda document: lines(
+        document, "?request_date Xét Đơn đề nghị nghỉ phép ngày {{ v.request_date }} của ông (bà) {{ v.person }},",
+        "{{ v.grantor }} cấp cho:", "Ông (bà): {{ v.person }}", "?position Chức vụ: {{ v.position }}",
+        "?unit_name Thuộc cơ quan, đơn vị: {{ v.unit_name }}",
+        "Nghỉ phép {{ v.leave_kind or 'năm' }} trong thời gian {{ v.days }} ngày, kể từ ngày {{ v.from_date }} "
+        "đến hết ngày {{ v.to_date }}",
+        "Tại: {{ v.leave_place }}./."), contact=False)
 
 
 def bien_ban():
