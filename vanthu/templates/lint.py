@@ -109,13 +109,13 @@ def _scan(docx_path, parts, markup, findings):
 
 def _templates(docx_path, schema_path, findings):
     """The templates whose layout this is (several when a ``.docx`` is shared); findings if none or bad."""
-    schemas = [Path(schema_path)] if schema_path else _schemas_for(docx_path)
+    schemas = [Path(schema_path)] if schema_path else schemas_for(docx_path)
     if not schemas:
         findings.append(_missing_schema(docx_path))
     return [t for t in (_template(s, findings) for s in schemas) if t]
 
 
-def _schemas_for(docx_path):
+def schemas_for(docx_path):
     """``NAME.yaml`` beside ``NAME.docx``, or the schemas naming it as their ``layout:``."""
     beside = docx_path.with_suffix(".yaml")
     if beside.is_file():
