@@ -9,6 +9,7 @@ and new context keys are so covered without touching this module.
 
 Keys are *paths*: ``issuer``, ``place_date``, or ``f.phone`` for a form field.
 """
+import re
 from dataclasses import dataclass
 
 from jinja2 import meta, nodes
@@ -36,7 +37,7 @@ _SAMPLES = {
     "lines": [(["Dòng A"], ["Dòng B", "Dòng C"])],
 }
 # Types added later: try text, then a list, then leave the field out (if it may be left out).
-_FALLBACK = [_TEXT, _LIST, ([["Cột A", "Cột B"], ["1", "2"]], [["Cột C"], ["3"]]), (None, None)]
+_FALLBACK = [_TEXT, _LIST, (None, None)]
 _NOT_IN_CONTEXT = ("records",)  # attachments: the renderer places them, the template does not
 
 
@@ -80,6 +81,9 @@ class _Sampler:
     def _candidates(self, field):
         if field.type == "choice" and field.choices:
             return [(field.choices[0], field.choices[-1])]
+        if field.type == "table":  # rows by column name
+            row = lambda text: {name: text for name, _ in field.columns}  # noqa: E731
+            return [([row("Ô A")], [row("Ô B"), row("Ô C")])]
         return _SAMPLES.get(field.type, _FALLBACK)
 
     def _settle(self):
@@ -98,7 +102,8 @@ class _Sampler:
             self.record(values)
             return set()
         except VanthuError as error:
-            return {p.key.removeprefix("fields.").split(".")[0] for p in error.problems} & set(self.fields)
+            # keys read fields.phone, signer.name, appendices[1].title: the field is the first name
+            return {re.match(r"[^.\[]*", p.key.removeprefix("fields.")).group() for p in error.problems} & set(self.fields)
 
     def record(self, values):
         values = {n: v for n, v in values.items() if v is not None}
