@@ -100,6 +100,11 @@ def test_good_template_has_no_findings(tmp_path):
     assert lint(make_template(tmp_path, GOOD)) == []
 
 
+def test_smart_quotes_typed_by_word_are_fine(tmp_path):
+    """docxtpl straightens “ ” ‘ ’ inside tags, so Word's AutoCorrect does no harm."""
+    assert lint(make_template(tmp_path, ["{%p if f.name == “A” %}", GOOD[0], "{%p endif %}", PHONE])) == []
+
+
 def test_cell_keeping_an_empty_paragraph_is_fine(tmp_path):
     cell = ["{%p if f.phone %}", "{{ f.phone }}", "{%p endif %}", ""]
     assert lint(make_template(tmp_path, [GOOD[0]], table=[cell])) == []
