@@ -134,7 +134,8 @@ def test_cli_reports_each_finding_and_exits_1(cli, tmp_path):
     good = make_template(tmp_path / "good", GOOD)
     result = cli("templates", "check", bad, good)
     assert result.code == 1
-    assert result.err_lines[0].startswith(f"{bad}: thân văn bản (word/document.xml), đoạn 1 «Họ tên: {{{{ f.name }}}}»: ")
+    where = "thân văn bản (word/document.xml), đoạn 1 «Họ tên: {{ f.name }}»"
+    assert result.err_lines[0].startswith(f"{bad}: {where}: ")
     assert "Cách sửa:" in result.err_lines[0]
     assert result.err_lines[-1] == "Lỗi: 1 lỗi trong 2 mẫu."
 

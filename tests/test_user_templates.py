@@ -59,7 +59,8 @@ def own_cong_van(folder):
     folder.mkdir(parents=True, exist_ok=True)
     for suffix in (".docx", ".yaml"):
         shutil.copy(BUILTIN_DIR / f"cong-van{suffix}", folder / f"cong-van{suffix}")
-    _rewrite_part(folder / "cong-van.docx", "word/document.xml", lambda xml: xml.replace("Nơi nhận:", "Nơi nhận (mẫu riêng):"))
+    _rewrite_part(folder / "cong-van.docx", "word/document.xml",
+                  lambda xml: xml.replace("Nơi nhận:", "Nơi nhận (mẫu riêng):"))
     return folder
 
 

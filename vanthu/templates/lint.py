@@ -173,9 +173,10 @@ def _paragraph_findings(paragraphs, markup):
 
 def _tag_faults(tag, markup):
     """(what, fix) for each fault of one tag; ``markup``: the paths holding vanthu's own Word XML."""
-    yield from _split(tag)
-    yield from _form(tag)
-    yield from _unescaped(tag, markup)
+    for check in (_split, _form, _safe_filter, _autoescape_off):
+        yield from check(tag)
+    yield from _raw_markup(tag, markup)
+    yield from _markup_in_a_paragraph(tag, markup)
 
 
 def _split(tag):
@@ -202,19 +203,31 @@ def _form(tag):
                "khoảng trắng); thẻ Jinja thường để khoảng trắng sau dấu ngoặc: {{ ten_truong }}, {% if ... %}")
 
 
-def _unescaped(tag, markup):
+def _safe_filter(tag):
     if re.search(r"\|\s*safe\b", tag.text):
         yield (f"thẻ «{tag.text}» dùng bộ lọc |safe: giá trị in ra không được thoát ký tự, một dấu < hay & trong "
                "bản ghi sẽ làm hỏng tệp hoặc chèn được mã Word", "bỏ |safe; vanthu tự thoát ký tự khi in")
+
+
+def _autoescape_off(tag):
     if re.match(r"\{%-?\s*autoescape\s+(?!true\s*-?%\})", tag.text):
         yield (f"thẻ «{tag.text}» tắt thoát ký tự: mọi giá trị trong khối in ra như mã Word thô",
                "xóa cặp thẻ {% autoescape ... %} / {% endautoescape %}")
+
+
+def _raw_markup(tag, markup):
+    """``{{p x }}`` / ``{{r x }}`` insert ``x`` as Word XML: only vanthu's own paragraphs may go there."""
     m = _PRINT_MARKUP.match(tag.text)
-    if m and m.group(2) not in markup:
-        yield (f"thẻ «{tag.text}» chèn '{m.group(2)}' như mã Word thô, nhưng đó không phải mã Word do vanthu tạo; "
-               "kết xuất ra tệp hỏng",
-               f"viết {{{{ {m.group(2)} }}}}; " + (f"chỉ {', '.join(sorted(markup))} mới dùng {{{{{m.group(1)} ...}}}}" if markup
-                                                     else f"biểu mẫu không có khóa nào dùng {{{{{m.group(1)} ...}}}}"))
+    if not m or m.group(2) in markup:
+        return
+    prefix, name = m.groups()
+    allowed = (f"chỉ {', '.join(sorted(markup))} mới dùng {{{{{prefix} ...}}}}" if markup
+               else f"biểu mẫu không có khóa nào dùng {{{{{prefix} ...}}}}")
+    yield (f"thẻ «{tag.text}» chèn '{name}' như mã Word thô, nhưng đó không phải mã Word do vanthu tạo; "
+           "kết xuất ra tệp hỏng", f"viết {{{{ {name} }}}}; {allowed}")
+
+
+def _markup_in_a_paragraph(tag, markup):
     plain = re.fullmatch(r"\{\{-?\s*([\w.]+)\s*-?\}\}", tag.text)
     if plain and plain.group(1) in markup:
         yield (f"thẻ «{tag.text}»: '{plain.group(1)}' là các đoạn văn do vanthu tạo, in bằng {{{{ }}}} trong một "
@@ -322,7 +335,8 @@ def _usage_findings(template, provision, used, paragraphs):
     # Only the schema's own fields: a model inherits every common field through
     # extends, shown or not (a biên bản has no Kính gửi, only công văn has a unit).
     for name in (n for n in usage.unused_fields(used, provision) if n in own):
-        shown = " hoặc ".join(_print_form(p, provision) for p in sorted(provision.fed[name]) if p in _printable(provision))
+        printable = [p for p in sorted(provision.fed[name]) if p in _printable(provision)]
+        shown = " hoặc ".join(_print_form(p, provision) for p in printable)
         findings.append(Finding(f"trường '{name}' ({template.fields[name].label}) được khai báo nhưng mẫu không in ra",
                                 f"in nó trong mẫu bằng {shown}, hoặc bỏ trường khỏi fields: của lược đồ",
                                 file=str(template.schema_path), line=own[name]))

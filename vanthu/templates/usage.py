@@ -103,7 +103,8 @@ class _Sampler:
             return set()
         except VanthuError as error:
             # keys read fields.phone, signer.name, appendices[1].title: the field is the first name
-            return {re.match(r"[^.\[]*", p.key.removeprefix("fields.")).group() for p in error.problems} & set(self.fields)
+            names = {re.match(r"[^.\[]*", p.key.removeprefix("fields.")).group() for p in error.problems}
+            return names & set(self.fields)
 
     def record(self, values):
         values = {n: v for n, v in values.items() if v is not None}
