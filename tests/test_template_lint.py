@@ -55,6 +55,8 @@ BROKEN = {
                            [("khối lệnh mở mà chưa đóng", "đoạn 1 «{%p if f.name %}»")]),
     "end tag without start": ([GOOD[0], "{%p endif %}", PHONE], FORM, None,
                               [("thẻ đóng 'endif' không có thẻ mở", "đoạn 2 «{%p endif %}»")]),
+    "tag running into the next paragraph": (["Họ tên: {{ f.name", "}}", PHONE], FORM, None,
+                                            [("thẻ «{{ f.name» không đóng trong đoạn này", "đoạn 1")]),
     "bad expression": (["Họ tên: {{ f.name + }}", PHONE], FORM, None, [("lỗi cú pháp Jinja", "đoạn 1")]),
     "syntax error in a table cell": (["Tiêu đề", GOOD[0]], FORM, ["Ô đầu", "{{ f.phone + }}"],
                                      [("lỗi cú pháp Jinja", "đoạn 4 «{{ f.phone + }}»")]),

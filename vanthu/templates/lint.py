@@ -168,6 +168,7 @@ def _paragraph_findings(paragraphs, markup):
         for tag in paragraph.tags():
             findings += [Finding(what, fix, paragraph.where) for what, fix in _tag_faults(tag, markup)]
         findings += [Finding(what, fix, paragraph.where) for what, fix in _lonely_faults(paragraph)]
+        findings += [Finding(what, fix, paragraph.where) for what, fix in _open_at_the_end(paragraph)]
     return findings
 
 
@@ -245,6 +246,14 @@ def _lonely_faults(paragraph):
         yield (f"thẻ «{level[0].text}» thay cả {unit} chứa nó khi kết xuất, nên phần còn lại "
                f"«{paragraph.text.replace(level[0].text, '').strip()}» sẽ mất",
                f"để thẻ «{level[0].text}» một mình một {unit} (Enter trước và sau thẻ)")
+
+
+def _open_at_the_end(paragraph):
+    """A tag opened and not closed in its paragraph: it runs into the next one (an Enter typed inside it)."""
+    m = re.search(r"\{[{%#].*", wordparts.TAG.sub("", paragraph.text), re.S)
+    if m:
+        yield (f"thẻ «{m.group()}» không đóng trong đoạn này mà kéo sang đoạn sau",
+               "để cả thẻ trong một đoạn: xóa dấu xuống dòng (Enter) ở giữa thẻ")
 
 
 def _cell_findings(paragraphs, cells):
