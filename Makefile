@@ -28,3 +28,4 @@ test: install
 bench: install
 	$(PYTHON) bench/render.py
 	$(PYTHON) bench/pdf.py
+	$(PYTHON) bench/lint.py
