@@ -329,7 +329,7 @@ def cong_van():
     return document
 
 
-def _typed(middle, contact=True):
+def _typed(middle):
     """The frame every typed model shares: header, title block, the model's own lines, body, signature."""
     document = new_document()
     header_table(document, with_cv_subject=False)
@@ -337,8 +337,7 @@ def _typed(middle, contact=True):
     middle(document)
     para(document, "{{p body }}", "VBBody")
     signature_table(document)
-    if contact:
-        contact_footer(document)
+    contact_footer(document)
     return document
 
 
@@ -374,7 +373,7 @@ def typed_document():
 
 def cong_dien():
     """Mẫu 1.6: công điện — ``{người gửi} điện:`` and a dash list of recipients."""
-    return _typed(_telegram_lines, contact=False)
+    return _typed(_telegram_lines)
 
 
 def giay_moi():
@@ -388,7 +387,7 @@ def giay_gioi_thieu():
         document, "{{ v.introducer }} trân trọng giới thiệu:", "Ông (bà): {{ v.person }}",
         "?position Chức vụ: {{ v.position }}", "Được cử đến: {{ v.destination }}", "Về việc: {{ v.purpose }}",
         "Đề nghị Quý cơ quan tạo điều kiện để ông (bà) có tên ở trên hoàn thành nhiệm vụ.",
-        "?valid_until Giấy này có giá trị đến hết ngày {{ v.valid_until }}./."), contact=False)
+        "?valid_until Giấy này có giá trị đến hết ngày {{ v.valid_until }}./."))
 
 
 def giay_nghi_phep():
@@ -399,7 +398,7 @@ def giay_nghi_phep():
         "?unit_name Thuộc cơ quan, đơn vị: {{ v.unit_name }}",
         "Nghỉ phép {{ v.leave_kind or 'năm' }} trong thời gian {{ v.days }} ngày, kể từ ngày {{ v.from_date }} "
         "đến hết ngày {{ v.to_date }}",
-        "Tại: {{ v.leave_place }}./."), contact=False)
+        "Tại: {{ v.leave_place }}./."))
 
 
 def bien_ban():

@@ -200,3 +200,20 @@ def test_styles_untouched_when_nothing_is_missing(cli, tmp_path):
     assert cli("render", DATA / "4482-SYT-VP.yaml", "-o", tmp_path / "cv.docx").code == 0
     with zipfile.ZipFile(BUILTIN_DIR / "cong-van.docx") as z:
         assert _styles_and_document(tmp_path / "cv.docx")[0] == z.read("word/styles.xml").decode("utf-8")
+
+
+def test_a_shared_layout_can_be_overridden_alone(cli, tmp_path):
+    """A clerk's van-ban.docx is used by every type that fills it, without copying the schemas."""
+    import shutil
+    from vanthu.templates import BUILTIN_DIR, TemplateLibrary
+    own = tmp_path / "mine"
+    own.mkdir()
+    shutil.copy(BUILTIN_DIR / "van-ban.docx", own / "van-ban.docx")
+    library = TemplateLibrary([own])
+    assert library.get("thong-bao").docx_path == own / "van-ban.docx"
+    assert TemplateLibrary().get("thong-bao").docx_path == BUILTIN_DIR / "van-ban.docx"
+
+
+def test_a_missing_templates_folder_is_an_error(cli, tmp_path):
+    result = cli("--templates", tmp_path / "khong-co", "templates")
+    assert result.code == 1 and "không có thư mục" in result.err

@@ -80,8 +80,10 @@ def _say(message):
 def _library(ctx):
     """The template library: the clerk's folders first, then the built-ins."""
     from .templates import TemplateLibrary
-    home = ctx.obj["home"]
-    return TemplateLibrary([ctx.obj["templates"], os.path.join(home, "templates")])
+    own = ctx.obj["templates"]
+    if own and not os.path.isdir(own):
+        raise VanthuError(f"--templates: không có thư mục {own}")
+    return TemplateLibrary([own, os.path.join(ctx.obj["home"], "templates")])
 
 
 # --- drafting: new, templates, check, render --------------------------------

@@ -37,8 +37,14 @@ class TemplateLibrary:
             if path is None:
                 raise VanthuError(f"không có mẫu '{name}'{_suggest(name, self.names())}; "
                                   "xem danh sách bằng lệnh: vanthu templates")
-            self._cache[name] = load_schema(path, self._base_fields)
+            template = load_schema(path, self._base_fields)
+            if template.layout:  # a shared layout may be overridden alone, in a user folder
+                template.layout_path = self._find(template.layout)
+            self._cache[name] = template
         return self._cache[name]
+
+    def _find(self, file_name):
+        return next((f / file_name for f in self.folders if (f / file_name).is_file()), None)
 
     def names(self):
         found = {p.stem for folder in self.folders if folder.is_dir() for p in folder.glob("*.yaml")}

@@ -44,11 +44,14 @@ class Template:
     heading: str = ""                # tên loại printed on top: QUYẾT ĐỊNH
     decides: str = ""                # the word before the articles: QUYẾT ĐỊNH:
     layout: str = ""                 # the .docx it fills, when shared with other types
+    layout_path: Optional[Path] = None  # where the library found ``layout`` (a clerk's copy wins)
 
     @property
     def docx_path(self):
-        """The DOCX beside the schema: ``layout`` if named, else ``NAME.docx``."""
-        return self.schema_path.with_name(self.layout) if self.layout else self.schema_path.with_suffix(".docx")
+        """The DOCX it fills: the library's ``layout`` file if named, else ``NAME.docx`` beside the schema."""
+        if self.layout:
+            return self.layout_path or self.schema_path.with_name(self.layout)
+        return self.schema_path.with_suffix(".docx")
 
     @property
     def is_form(self):
