@@ -142,7 +142,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="vanthu-bench-") as workdir:
         plan = [("docx-each", args.count), ("docx-batch", args.count), ("pdf-batch", args.pdf_count)]
         for name, count in plan:
-            if not args.only or args.only == name:
+            if count and (not args.only or args.only == name):
                 results.append(run_single(name, count, workdir, args.index))
         if not args.only or args.only == "alloc":
             results.append(run_concurrent(args.procs, args.count, workdir))

@@ -124,3 +124,23 @@ def test_four_processes_issuing_250_each_take_1_to_1000_exactly_once(tmp_path):
     assert len(k.stored_files(home)) == 1000
     from vanthu.archive.verify import verify
     assert verify(home).problems == []
+
+
+def test_a_failed_pdf_conversion_takes_no_number(tmp_path):
+    def no_libreoffice(records, docx):
+        raise VanthuError("Không tìm thấy LibreOffice")
+
+    with pytest.raises(VanthuError, match="LibreOffice"):
+        issue([k.record(date="2021-01-06")], tmp_path, renderer=k.FakeRenderer(), to_pdf=no_libreoffice)
+    assert k.serials(tmp_path) == [] and k.stored_files(tmp_path) == []
+
+
+def test_a_stray_file_where_the_next_document_goes_is_kept_and_nothing_is_issued(tmp_path):
+    issue_fast(tmp_path, [k.record(date="2021-01-05")])
+    stray = tmp_path / "files/2021/di/02-SYT-VP/02-SYT-VP.docx"
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"ai do de vao")
+    with pytest.raises(VanthuError, match="không thuộc sổ, đúng chỗ lưu văn bản mới; không ghi đè"):
+        issue_fast(tmp_path, [k.record(date="2021-01-06")])
+    assert stray.read_bytes() == b"ai do de vao"
+    assert k.serials(tmp_path) == [1]

@@ -4,16 +4,23 @@ One LibreOffice run converts the whole batch; each PDF then gets its own
 metadata and an empty signature field over the signer's place, as a draft
 PDF does (:mod:`vanthu.generator.pdf`).
 """
-from ..errors import Problem, VanthuError
+from ..errors import VanthuError
+
+
+CHUNK = 100  # one LibreOffice process stopped converting after ~240 files here; restart it well before
 
 
 def convert(records, docx_list):
     """PDF bytes for each issued record's DOCX, or an error naming the records that failed."""
     from ..generator import pdf  # LibreOffice is only needed when a PDF is wanted
-    pdfs = pdf.convert_all(docx_list)
-    failed = [Problem("LibreOffice không chuyển được văn bản này sang PDF", r.source, r.line)
-              for r, data in zip(records, pdfs) if data is None]
-    VanthuError.collect(failed)
+    pdfs = []
+    for start in range(0, len(docx_list), CHUNK):
+        pdfs += pdf.convert_all(docx_list[start:start + CHUNK])
+    failed = [str(r.number) for r, data in zip(records, pdfs) if data is None]
+    if failed:
+        shown = ", ".join(failed[:10]) + (f" và {len(failed) - 10} văn bản khác" if len(failed) > 10 else "")
+        raise VanthuError(f"LibreOffice không chuyển được {len(failed)}/{len(records)} văn bản sang PDF ({shown}); "
+                          "không văn bản nào được ban hành, số chưa bị lấy")
     return [pdf.assemble([(data, info_of(r))]) for r, data in zip(records, pdfs)]
 
 

@@ -20,6 +20,8 @@ import unicodedata
 import uuid
 from dataclasses import dataclass, field
 
+from ..errors import VanthuError
+
 READ_ONLY = 0o444
 MANIFEST = "manifest.json"
 LOCK = ".lock"
@@ -79,6 +81,7 @@ class Batch:
     home: object
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
     files: list = field(default_factory=list)
+    published: list = field(default_factory=list)
     _lock_fd: int = -1
 
     @property
@@ -115,32 +118,45 @@ class Batch:
 
     def _write_manifest(self):
         temp = self.folder / (MANIFEST + ".tmp")
-        temp.write_text(json.dumps([f.path for f in self.files], ensure_ascii=False), encoding="utf-8")
+        temp.write_text(json.dumps([[f.path, f.sha256] for f in self.files], ensure_ascii=False), encoding="utf-8")
         os.replace(temp, self.folder / MANIFEST)
 
     def publish(self):
         """Move every staged file to its final path; refuses to overwrite anything."""
         for index, stored in enumerate(self.files):
             _move(self.folder / str(index), self.home.root / stored.path)
+            self.published.append(stored)
 
     def discard(self):
-        """Undo :meth:`publish`; call it before the rollback, while holding the write lock."""
-        _remove_published(self.home, [f.path for f in self.files])
+        """Undo :meth:`publish`; call it before the rollback, while holding the write lock.
+
+        Only files this batch put in place go: a path that was taken (publish
+        refused it) belongs to someone else.
+        """
+        _remove_published(self.home, [(f.path, f.sha256) for f in self.published])
 
 
 def _move(staged, final):
     final.parent.mkdir(parents=True, exist_ok=True)
-    os.link(staged, final)  # unlike rename, fails if the final path is taken
+    try:
+        os.link(staged, final)  # unlike rename, fails if the final path is taken
+    except FileExistsError:
+        raise VanthuError(f"đã có tệp {final} không thuộc sổ, đúng chỗ lưu văn bản mới; không ghi đè. "
+                          "Chạy 'vanthu verify' và chuyển tệp lạ đi nơi khác") from None
     os.unlink(staged)
     _fsync_dir(final.parent)
 
 
-def _remove_published(home, paths):
-    for relative in paths:
+def _remove_published(home, entries):
+    """Remove files of an uncommitted batch from their final paths: ``(path, sha256)`` pairs.
+
+    A file is removed only if it is the one the batch staged (same checksum).
+    """
+    for relative, digest in entries:
         final = home.root / relative
-        if final.exists():
+        if final.is_file() and sha256_file(final) == digest:
             final.unlink()
-        _prune_empty(final.parent, home.files)
+            _prune_empty(final.parent, home.files)
 
 
 def _prune_empty(folder, top):
@@ -230,8 +246,8 @@ def _manifest(folder):
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
 
 
-def _finish_publish(home, folder, paths):
-    for index, relative in enumerate(paths):
+def _finish_publish(home, folder, entries):
+    for index, (relative, _) in enumerate(entries):
         staged, final = folder / str(index), home.root / relative
         if staged.exists() and not final.exists():
             _move(staged, final)
