@@ -29,3 +29,4 @@ bench: install
 	$(PYTHON) bench/render.py
 	$(PYTHON) bench/pdf.py
 	$(PYTHON) bench/lint.py
+	$(PYTHON) bench/issue.py
