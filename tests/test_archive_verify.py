@@ -91,3 +91,12 @@ def test_a_checksum_rewritten_in_the_database_is_reported(home):
                            (sha256_file(target), "files/2021/di/01-SYT-VP/01-SYT-VP.docx"))
     assert verify(home).problems == [
         "mã băm của files/2021/di/01-SYT-VP/01-SYT-VP.docx trong sổ khác với mã ghi trong nhật ký lúc lưu"]
+
+
+def test_a_document_row_deleted_from_the_register_is_reported(home):
+    conn = database(home)
+    conn.execute("DELETE FROM files WHERE document_id = 2")
+    conn.execute("DELETE FROM documents WHERE id = 2")
+    problems = verify(home).problems
+    assert "văn bản 02/SYT-VP (nhật ký mục 2) không còn trong sổ" in problems
+    assert "tệp lạ files/2021/di/02-SYT-VP/02-SYT-VP.docx không có trong sổ" in problems

@@ -47,9 +47,13 @@ def issue(records, home=None, *, renderer=None, to_pdf=None, replaces=None, corr
           index=True):
     """Issue ``records`` (checked :class:`~vanthu.generator.records.Record`) into the archive.
 
+    One call is one transaction: all records are issued, or none.
     ``to_pdf(records, list of DOCX bytes) -> list of PDF bytes`` converts in
-    one batch (:func:`vanthu.archive.pdfexport.convert`); None stores DOCX only. ``replaces`` / ``corrects``: the number of an
-    earlier document this one replaces or corrects (Art. 18).
+    one batch (:func:`vanthu.archive.pdfexport.convert`); None stores DOCX only.
+    ``replaces`` / ``corrects``: the number of an earlier document this one
+    replaces or corrects (Art. 18). ``today``: the date for records without
+    one. ``warn(text)`` hears what went wrong after the commit (the search
+    index); ``index=False`` leaves indexing to ``vanthu reindex``.
     """
     records = list(records)
     _check_issuable(records)
@@ -61,11 +65,12 @@ def issue(records, home=None, *, renderer=None, to_pdf=None, replaces=None, corr
             checkpoint("numbered")
             docx = [renderer.render(issued_record) for _, issued_record in numbered]
             pdfs = _convert(to_pdf, [r for _, r in numbered], docx)
-            results = [_store(archive, batch, entry, files, links) for (entry, _), files in zip(numbered, zip(docx, pdfs))]
+            entries = [entry for entry, _ in numbered]
+            results = [_store(archive, batch, e, files, links) for e, files in zip(entries, zip(docx, pdfs))]
             checkpoint("staged")
         archive.remember_log_head()
         if index:
-            notify_search(archive.home, [entry.document for entry, _ in numbered], warn)
+            notify_search(archive.home, [e.document for e in entries], warn)
     checkpoint("done")
     return results
 

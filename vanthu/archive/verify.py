@@ -50,6 +50,7 @@ def _check(archive):
     report.problems += [p for row in rows if (p := _file_problem(archive.home.root, row))]
     report.problems += _untracked(archive.home, {row["path"] for row in rows})
     report.problems += _logged_checksums(archive.conn, rows)
+    report.problems += _vanished_documents(archive.conn)
     chain, report.events = events.chain_problems(archive.conn, events.read_head(archive.home.log_head))
     report.problems += chain
     return report
@@ -83,6 +84,20 @@ def _logged_checksums(conn, rows):
         elif recorded != row["sha256"]:
             problems.append(f"mã băm của {row['path']} trong sổ khác với mã ghi trong nhật ký lúc lưu")
     return problems
+
+
+def _vanished_documents(conn):
+    """Documents the log says were issued or imported, whose row is gone from the register."""
+    rows = conn.execute("SELECT e.id, e.detail FROM events e LEFT JOIN documents d ON d.id = e.document_id"
+                        " WHERE e.action IN ('issue', 'import') AND d.id IS NULL ORDER BY e.id")
+    return [f"văn bản {_number_of(r['detail'])} (nhật ký mục {r['id']}) không còn trong sổ" for r in rows]
+
+
+def _number_of(detail):
+    try:
+        return json.loads(detail).get("number", "?")
+    except (ValueError, AttributeError):
+        return "?"
 
 
 def _files_of(detail):
