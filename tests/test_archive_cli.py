@@ -86,3 +86,12 @@ def test_issue_stores_docx_and_pdf_then_a_correction_links_to_it(cli, seed_copy,
     assert result.out.splitlines()[0] == "Đã ban hành số 4483/SYT-VP ngày 07/8/2020"
     assert "Được đính chính bởi 4483/SYT-VP ngày 07/8/2020" in cli("show", "4482/SYT-VP").out.splitlines()
     assert "Đính chính văn bản 4482/SYT-VP ngày 06/8/2020" in cli("show", "4483/SYT-VP").out.splitlines()
+
+
+def test_show_copies_every_file_into_a_folder(cli, tmp_path):
+    from vanthu.archive.issuing import issue
+    issue([k.seed()], tmp_path / "home", renderer=k.FakeRenderer(), to_pdf=k.fake_pdf)
+    (tmp_path / "ra").mkdir()
+    result = cli("show", "4482/SYT-VP", "--year", "2020", "-o", "ra")
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in (tmp_path / "ra").iterdir()) == ["4482-SYT-VP.docx", "4482-SYT-VP.pdf"]

@@ -100,3 +100,13 @@ def test_a_document_row_deleted_from_the_register_is_reported(home):
     problems = verify(home).problems
     assert "văn bản 02/SYT-VP (nhật ký mục 2) không còn trong sổ" in problems
     assert "tệp lạ files/2021/di/02-SYT-VP/02-SYT-VP.docx không có trong sổ" in problems
+
+
+def test_a_damaged_log_head_is_reported_and_blocks_issuing(home):
+    (home / "log-head.json").write_text("{sửa tay")
+    assert verify(home).problems == ["tệp log-head.json (mục nhật ký cuối) bị hỏng hoặc bị sửa; chạy 'vanthu verify'"]
+    from vanthu.errors import VanthuError
+    (home / "log-head.json").write_text("{sửa tay")
+    with pytest.raises(VanthuError, match="log-head.json"):
+        issue([k.record(date="2021-02-09")], home, renderer=k.FakeRenderer())
+    assert k.serials(home) == [1, 2, 3]

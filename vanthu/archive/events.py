@@ -13,6 +13,8 @@ import json
 import os
 from dataclasses import dataclass
 
+from ..errors import VanthuError
+
 GENESIS = "0" * 64
 
 
@@ -105,10 +107,14 @@ def _head_problems(head, last_id, seen):
 
 
 def read_head(path):
+    """The saved (id, hash) of the newest entry, None before the first; damage is an error."""
     if not path.exists():
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return data["id"], data["hash"]
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return int(data["id"]), str(data["hash"])
+    except (ValueError, KeyError, TypeError):
+        raise VanthuError(f"tệp {path.name} (mục nhật ký cuối) bị hỏng hoặc bị sửa; chạy 'vanthu verify'") from None
 
 
 def write_head(path, conn):

@@ -8,6 +8,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from ..errors import VanthuError
 from . import db, events
 from .home import opened
 from .store import sha256_file
@@ -37,8 +38,9 @@ def verify(home=None):
         with db.write_transaction(archive.conn):  # no issue may move files in while we look
             archive.recover()
             report = _check(archive)
-            archive.log("verify", {"files": report.files, "problems": len(report.problems)},
-                        hashlib.sha256("\n".join(report.problems).encode("utf-8")).hexdigest())
+            events.append(archive.conn, "verify", {"files": report.files, "problems": len(report.problems)},
+                          hashlib.sha256("\n".join(report.problems).encode("utf-8")).hexdigest(),
+                          head=_head(archive.home.log_head)[0])
         archive.remember_log_head()
     return report
 
@@ -51,9 +53,17 @@ def _check(archive):
     report.problems += _untracked(archive.home, {row["path"] for row in rows})
     report.problems += _logged_checksums(archive.conn, rows)
     report.problems += _vanished_documents(archive.conn)
-    chain, report.events = events.chain_problems(archive.conn, events.read_head(archive.home.log_head))
-    report.problems += chain
+    head, damaged = _head(archive.home.log_head)
+    chain, report.events = events.chain_problems(archive.conn, head)
+    report.problems += damaged + chain
     return report
+
+
+def _head(path):
+    try:
+        return events.read_head(path), []
+    except VanthuError as error:
+        return None, [str(p) for p in error.problems]
 
 
 def _file_problem(root, row):
