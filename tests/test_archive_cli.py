@@ -95,3 +95,22 @@ def test_show_copies_every_file_into_a_folder(cli, tmp_path):
     result = cli("show", "4482/SYT-VP", "--year", "2020", "-o", "ra")
     assert result.code == 0, result.err
     assert sorted(p.name for p in (tmp_path / "ra").iterdir()) == ["4482-SYT-VP.docx", "4482-SYT-VP.pdf"]
+
+
+@pytest.mark.slow
+def test_four_vanthu_issue_commands_at_once_share_one_series(tmp_path):
+    import subprocess
+    import sys
+    seed = (k.SEED).read_text(encoding="utf-8").replace("number: 4482\n", "").replace("date: 2020-08-06\n", "date: 2021-03-02\n")
+    body = "\n".join(line for line in seed.splitlines() if not line.startswith("#"))
+    items = "\n".join("- " + "\n  ".join(body.split("attachments:")[0].strip().splitlines()) for _ in range(10))
+    (tmp_path / "lo.yaml").write_text(items + "\n", encoding="utf-8")
+    command = [sys.executable, "-m", "vanthu.cli", "--home", str(tmp_path / "home"), "issue", "--no-pdf", "lo.yaml"]
+    runs = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(4)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0] * 4, [err for _, err in outputs]
+    printed = sorted(int(line.split()[4].split("/")[0]) for out, _ in outputs for line in out.splitlines()
+                     if line.startswith("Đã ban hành số"))
+    assert printed == list(range(1, 41))
+    assert k.serials(tmp_path / "home", year=2021) == list(range(1, 41))

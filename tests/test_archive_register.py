@@ -109,3 +109,11 @@ def test_the_seed_has_its_phu_luc_vi_metadata_and_is_handed_to_search_as_an_arch
     assert meta["SignerInfo"] == {"Position": "GIÁM ĐỐC", "FullName": "Phan Huy Anh Vũ"}
     assert [to["OrganName"] for to in meta["To"]] == seed_doc.recipients
     assert meta["FileCode"]["FileCatalog"] == 2020
+
+
+def test_the_number_and_date_taken_at_issue_are_printed_in_the_stored_docx(tmp_path):
+    from readback import docx_paragraphs
+    (done,) = issue([k.record()], tmp_path / "home", renderer=Renderer(), today=dt.date(2021, 2, 5))
+    text = docx_paragraphs(tmp_path / "home" / done.paths[0])
+    assert "Số: 01/SYT-VP" in text
+    assert "Đồng Nai, ngày 05 tháng 02 năm 2021" in text
