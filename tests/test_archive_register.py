@@ -95,7 +95,6 @@ def test_the_register_prints_to_pdf(seeded, tmp_path):
 
 def test_the_seed_has_its_phu_luc_vi_metadata_and_is_handed_to_search_as_an_archived_document(seeded):
     from vanthu.archive.catalog import documents
-    from vanthu.archive.lookup import show
     seed_doc = next(d for d in documents(seeded) if d.number.number == 4482)
     assert (seed_doc.direction, seed_doc.date, seed_doc.signer, seed_doc.issuer_code) == (
         "out", dt.date(2020, 8, 6), "Phan Huy Anh Vũ", "SYT")

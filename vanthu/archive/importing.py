@@ -24,7 +24,7 @@ MAX_BYTES = 200 * 1024 * 1024  # bigger than any scanned dispatch; refuse before
 
 
 def import_document(path, number, date, issuer, home=None, *, type_name="", subject="", received=None, warn=None):
-    """Register a received document; returns its :class:`Issued` (``number`` is its arrival number)."""
+    """Register a received document; returns its :class:`Issued` (``arrival_number``: its số đến)."""
     path = Path(path)
     data, kind = _read(path)
     text = extract_text(data, kind, path)
