@@ -116,3 +116,27 @@ def test_the_number_and_date_taken_at_issue_are_printed_in_the_stored_docx(tmp_p
     text = docx_paragraphs(tmp_path / "home" / done.paths[0])
     assert "Số: 01/SYT-VP" in text
     assert "Đồng Nai, ngày 05 tháng 02 năm 2021" in text
+
+
+def test_each_issuing_body_has_its_own_outgoing_register(tmp_path):
+    home = tmp_path / "home"
+    issue([k.record(date="2020-05-01"), k.record(date="2020-05-02"), k.record(date="2020-05-03", code="UBND")],
+          home, renderer=k.BytesRenderer())
+    main = register.build(home, 2020)
+    assert [row[0] for row in main.rows] == ["01/SYT-VP", "02/SYT-VP"] and main.others == ["UBND"]
+    assert "Sổ của cơ quan khác: UBND (xem bằng --issuer)" in register.as_text(main)
+    assert [row[0] for row in register.build(home, 2020, issuer="UBND").rows] == ["01/UBND-VP"]
+    from vanthu.errors import VanthuError
+    with pytest.raises(VanthuError, match="không có văn bản đi của cơ quan 'BYT' trong năm; các cơ quan có: SYT, UBND"):
+        register.build(home, 2020, issuer="BYT")
+
+
+def test_copies_and_grouped_recipients_fill_their_columns(tmp_path):
+    base = k.record(date="2020-05-04")
+    values = {**base.values, "copies": 300, "to": None,
+              "cc": ["Như trên", "Lưu: VT, VP", ("Bản điện tử", ["Như kính gửi", "Lãnh đạo Sở"])]}
+    values.pop("to")
+    grouped = type(base)(base.template, values, base.source, base.line, [])
+    issue([grouped], tmp_path / "home", renderer=k.BytesRenderer())
+    (row,) = register.build(tmp_path / "home", 2020).rows
+    assert (row[4], row[5], row[6]) == ("Lãnh đạo Sở", "VT, VP", "300")

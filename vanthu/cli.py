@@ -271,8 +271,9 @@ def show(ctx, number, year, output):
 @click.option("--direction", type=click.Choice(["out", "in"]), default="out", show_default=True,
               help="out: sổ văn bản đi; in: sổ văn bản đến.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi sổ ra tệp .docx hoặc .pdf để in, đóng quyển.")
+@click.option("--issuer", metavar="MÃ", help="Sổ văn bản đi của cơ quan có mã MÃ (ví dụ SYT), khi kho có nhiều cơ quan.")
 @click.pass_context
-def register(ctx, year, direction, output):
+def register(ctx, year, direction, output, issuer):
     """Sổ đăng ký văn bản đi/đến theo mẫu Phụ lục IV: bảng trên màn hình hoặc tệp để in.
 
     \b
@@ -281,7 +282,7 @@ def register(ctx, year, direction, output):
       vanthu register --year 2020 --direction in -o so-den-2020.pdf
     """
     from .archive.register import produce
-    result = produce(ctx.obj["home"], year, direction, output)
+    result = produce(ctx.obj["home"], year, direction, output, issuer)
     click.echo(result if isinstance(result, str) else f"Đã ghi {result}")
 
 

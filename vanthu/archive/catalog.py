@@ -6,6 +6,7 @@ here and gets :class:`~vanthu.archive.document.ArchivedDocument` values.
 import datetime as _dt
 import json
 from dataclasses import dataclass, field
+from typing import Optional
 
 from ..docnumber import DocumentNumber, normalize_key
 from ..errors import VanthuError
@@ -46,6 +47,7 @@ class Entry:
     title: str = ""          # tên loại và trích yếu, as the register prints it
     issuer_parent: str = ""
     copy_holders: str = ""   # đơn vị, người nhận bản lưu
+    copies: Optional[int] = None  # số lượng bản phát hành
     metadata: dict = field(default_factory=dict)  # Phụ lục VI
     files: list = field(default_factory=list)
     links: list = field(default_factory=list)
@@ -117,8 +119,9 @@ def _links(conn, document_id):
 
 
 def to_entry(conn, row):
+    metadata = json.loads(row["metadata"])
     return Entry(to_document(row), row["series"], row["template"], row["title"], row["issuer_parent"], row["copy_holders"],
-                 json.loads(row["metadata"]), _files(conn, row["id"]), _links(conn, row["id"]))
+                 metadata.get("IssuedAmount"), metadata, _files(conn, row["id"]), _links(conn, row["id"]))
 
 
 def select(conn, direction=None, year=None, after_id=0):

@@ -24,7 +24,7 @@ from .home import opened
 from .store import safe_name
 
 _KEEP_COPY = re.compile(r"^\s*Lưu\s*:?\s*(.*?)[\s.;]*$", re.IGNORECASE)
-_AS_ABOVE = re.compile(r"^\s*Như\s+trên\s*[.;]?\s*$", re.IGNORECASE)
+_AS_ABOVE = re.compile(r"^\s*Như\s+\S", re.IGNORECASE)  # "Như trên", "Như kính gửi", "Như Điều 3"
 
 
 @dataclass(frozen=True)
@@ -147,20 +147,29 @@ def _entry(record, series):
         signer_title=signer.get("title", ""), recipients=recipients(record),
         confidentiality=record.get("confidentiality"), urgency=record.get("urgency"))
     return catalog.Entry(document, series.key, record.template.name, record.title, record.issuer.get("parent", ""),
-                         copy_holders(record))
+                         copy_holders(record), record.get("copies"))
+
+
+def cc_lines(record):
+    """Every Nơi nhận line, groups (``{Bản điện tử: [...]}``) flattened."""
+    for item in record.get("cc") or []:
+        if isinstance(item, str):
+            yield item
+        else:
+            _label, items = item
+            yield from items
 
 
 def recipients(record):
-    """Nơi nhận: the Kính gửi list, else the Nơi nhận lines other than "Như trên" and "Lưu"."""
+    """Nơi nhận: the Kính gửi list, else the Nơi nhận lines other than "Như ..." and "Lưu"."""
     if record.get("to"):
         return list(record.get("to"))
-    return [c for c in record.get("cc") or [] if not _AS_ABOVE.match(c) and not _KEEP_COPY.match(c)]
+    return [c for c in cc_lines(record) if not _AS_ABOVE.match(c) and not _KEEP_COPY.match(c)]
 
 
 def copy_holders(record):
     """Đơn vị, người nhận bản lưu: ``VT, VP`` from the ``Lưu: VT, VP`` line."""
-    kept = [m[1] for c in record.get("cc") or [] if (m := _KEEP_COPY.match(c))]
-    return "; ".join(kept)
+    return "; ".join(m[1] for c in cc_lines(record) if (m := _KEEP_COPY.match(c)))
 
 
 def folder_of(document, series):
@@ -180,7 +189,7 @@ def _store(archive, batch, entry, files, links):
         catalog.insert_file(archive.conn, document.id, f)
     for kind, target in links:
         catalog.insert_link(archive.conn, document.id, kind, target.document.id)
-    entry.metadata = metadata.outgoing(document, archive.settings.organ_id, page_count(pdf))
+    entry.metadata = metadata.outgoing(document, archive.settings.organ_id, page_count(pdf), entry.copies)
     archive.conn.execute("UPDATE documents SET metadata = ? WHERE id = ?", (_json(entry.metadata), document.id))
     archive.log("issue", event_detail(entry, stored, links), files_checksum(stored), document.id)
     return Issued(document.id, document.number, document.date, entry.series, tuple(stored))

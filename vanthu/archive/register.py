@@ -6,7 +6,6 @@ with the model's cover lines and all ten columns, ready to print and bind
 """
 import os
 import textwrap
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +39,7 @@ class Register:
     last: str = ""
     first_date: str = ""
     last_date: str = ""
+    others: list = field(default_factory=list)  # other issuing bodies with a register that year
 
     @property
     def title(self):
@@ -56,15 +56,24 @@ class Register:
                 f"Từ số {self.first or '…'} đến số {self.last or '…'}", "Quyển số: 01"]
 
 
-def build(home=None, year=None, direction=OUTGOING):
-    """The register of ``year`` (default: the latest year with documents)."""
+def build(home=None, year=None, direction=OUTGOING, issuer=None):
+    """The register of ``year`` (default: the latest year with documents).
+
+    An outgoing register belongs to one issuing body (``issuer``: its code,
+    e.g. ``SYT``; default: the body with most documents that year); the
+    incoming register is the keeping body's, whoever sent the documents.
+    """
     if direction not in TITLES:
         raise VanthuError(f"hướng sổ phải là out (đi) hoặc in (đến), không phải '{direction}'")
     with opened(home) as archive:
         year = year or _latest_year(archive.conn, direction)
+        bodies = _bodies(archive.conn, year)
+        keeper = _keeper(bodies, issuer)
         entries = catalog.entries(archive.conn, direction, year)
-        parent, body = _body_names(archive.conn)
-    register = Register(direction, year, parent, body)
+    if direction == OUTGOING and keeper:
+        entries = [e for e in entries if e.document.issuer_code == keeper]
+    parent, body = bodies.get(keeper, ("", ""))[1:] if keeper else ("", "")
+    register = Register(direction, year, parent, body, others=sorted(set(bodies) - {keeper}))
     register.rows = [_out_row(e) if direction == OUTGOING else _in_row(e) for e in entries]
     _span(register, entries)
     return register
@@ -77,11 +86,22 @@ def _latest_year(conn, direction):
     return row[0]
 
 
-def _body_names(conn):
-    """The keeping body (cơ quan giữ sổ): the issuer of most outgoing documents."""
-    names = Counter((r["issuer_parent"], r["issuer_name"]) for r in
-                    conn.execute("SELECT issuer_parent, issuer_name FROM documents WHERE direction = 'out'"))
-    return names.most_common(1)[0][0] if names else ("", "")
+def _bodies(conn, year):
+    """Issuing bodies of the year's outgoing documents: code -> (count, parent, name)."""
+    rows = conn.execute("SELECT issuer_code, issuer_parent, issuer_name, COUNT(*) AS n FROM documents"
+                        " WHERE direction = 'out' AND year = ? GROUP BY issuer_code ORDER BY n DESC, issuer_code",
+                        (year,)).fetchall()
+    return {r["issuer_code"]: (r["n"], r["issuer_parent"], r["issuer_name"]) for r in rows}
+
+
+def _keeper(bodies, issuer):
+    """The body whose register this is (cơ quan giữ sổ)."""
+    if issuer is None:
+        return next(iter(bodies), None)
+    if issuer not in bodies:
+        have = ", ".join(bodies) or "không có"
+        raise VanthuError(f"không có văn bản đi của cơ quan '{issuer}' trong năm; các cơ quan có: {have}")
+    return issuer
 
 
 def _span(register, entries):
@@ -106,9 +126,8 @@ def _notes(entry):
 
 def _out_row(entry):
     d = entry.document
-    copies = entry.metadata.get("IssuedAmount")
     return (str(d.number), short_date(d.date), entry.title, d.signer, "; ".join(d.recipients),
-            entry.copy_holders, str(copies) if copies else "", "", "", _notes(entry))
+            entry.copy_holders, str(entry.copies) if entry.copies else "", "", "", _notes(entry))
 
 
 def _in_row(entry):
@@ -122,6 +141,8 @@ def as_text(register):
     picks, widths = SCREEN_COLUMNS[register.direction], SCREEN_WIDTHS[register.direction]
     lines = [f"{register.title} - NĂM {register.year}  ({register.body or 'chưa rõ cơ quan'})",
              f"Từ số {register.first or '…'} đến số {register.last or '…'}; {len(register.rows)} văn bản", ""]
+    if register.others and register.direction == OUTGOING:
+        lines.insert(2, f"Sổ của cơ quan khác: {', '.join(register.others)} (xem bằng --issuer)")
     header = [register.columns[i] for i in picks]
     lines += _table_lines(header, widths)
     lines.append("-+-".join("-" * w for w in widths))
@@ -165,7 +186,7 @@ def _write_atomic(path, data):
         temp.unlink(missing_ok=True)
 
 
-def produce(home=None, year=None, direction=OUTGOING, out=None):
+def produce(home=None, year=None, direction=OUTGOING, out=None, issuer=None):
     """What ``vanthu register`` does: the table text, or the written file's path."""
-    register = build(home, year, direction)
+    register = build(home, year, direction, issuer)
     return write(register, out) if out else as_text(register)
