@@ -25,6 +25,8 @@ def test_issue_show_register_verify_the_seed(cli, seed_copy, tmp_path):
 
     shown = cli("show", "4482 /syt-vp")
     assert "Người ký: GIÁM ĐỐC Phan Huy Anh Vũ" in shown.out.splitlines()
+    assert {"  CodeNumber: 4482", "  CodeNotation: SYT-VP", "  To[2].OrganName: Các cơ sở y tế ngoài công lập"} <= set(
+        shown.out.splitlines())
 
     assert cli("verify").out.strip() == "Kho toàn vẹn: 1 tệp khớp mã băm, nhật ký 1 mục liền mạch."
 

@@ -35,7 +35,17 @@ def describe(entry):
     lines += [f"{label}: {value}" for label, value in (("Độ mật", d.confidentiality), ("Độ khẩn", d.urgency)) if value]
     lines += [f"{link.label} {link.other_number} ngày {short_date(_date(link.other_date))}" for link in entry.links]
     lines += [f"Tệp {f.role.upper()}: {f.path} (SHA-256 {f.sha256})" for f in entry.files]
+    lines += ["Thông tin đầu vào (Phụ lục VI):"] + [f"  {line}" for line in _flatten(entry.metadata)]
     return "\n".join(lines)
+
+
+def _flatten(value, prefix=""):
+    """``SignerInfo.FullName: Phan Huy Anh Vũ`` lines for the filled fields."""
+    if isinstance(value, dict):
+        return [line for key, inner in value.items() for line in _flatten(inner, f"{prefix}{key}.")]
+    if isinstance(value, list):
+        return [line for i, inner in enumerate(value, 1) for line in _flatten(inner, f"{prefix[:-1]}[{i}].")]
+    return [f"{prefix[:-1]}: {value}"] if value not in (None, "") else []
 
 
 def _date(text):
