@@ -86,10 +86,10 @@ def tree_rss(root):
     return total
 
 
-def timed(command, cwd):
+def timed(command, cwd, env=None):
     """Wall seconds and peak tree memory of one command; fails loudly."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     memory = PeakMemory(process.pid)
     _, err = process.communicate()
     seconds, peak = time.perf_counter() - started, memory.stop()
@@ -129,28 +129,20 @@ def form_rows(path, count):
 
 
 def batch(work, count, rounds, sample):
-    form, rows = work / "mau.yaml", work / "rows.csv"
+    """Rounds interleave the contenders, so that the machine's noise hits them all alike."""
+    form, rows, docx = work / "mau.yaml", work / "rows.csv", work / "form.docx"
     form.write_text(FORM, encoding="utf-8")
     form_rows(rows, count)
-    results = {}
-    for workers in sorted({1, os.cpu_count() or 1}):
-        env = {**os.environ, "VANTHU_PDF_WORKERS": str(workers)}
-        runs = []
-        for _ in range(rounds):
-            started = time.perf_counter()
-            process = subprocess.Popen(VANTHU + ["render", str(form), "--data", str(rows), "-o", str(work / "b.pdf")],
-                                       cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            memory = PeakMemory(process.pid)
-            _, err = process.communicate()
-            runs.append((time.perf_counter() - started, memory.stop()))
-            if process.returncode != 0:
-                raise SystemExit(err.decode(errors="replace"))
-        results[f"vanthu, {workers} worker(s)"] = runs
-    docx = work / "form.docx"
     node = yamlfile.loads(FORM + "  organization: Trung tâm Kiểm soát bệnh tật tỉnh số 1\n")
     docx.write_bytes(Renderer().render(RecordReader().read(node, "bench")))
-    per_file = [timed(bare(docx, work / "bare"), work) for _ in range(sample)]
-    results["bare soffice, one process per file"] = per_file
+    command = VANTHU + ["render", str(form), "--data", str(rows), "-o", str(work / "b.pdf")]
+    results = {}
+    for _ in range(rounds):
+        for workers in sorted({1, os.cpu_count() or 1}):
+            env = {**os.environ, "VANTHU_PDF_WORKERS": str(workers)}
+            results.setdefault(f"vanthu, {workers} worker(s)", []).append(timed(command, work, env))
+        bare_runs = results.setdefault("bare soffice, one process per file", [])
+        bare_runs += [timed(bare(docx, work / "bare"), work) for _ in range(max(1, sample // rounds))]
     return results
 
 
@@ -178,7 +170,7 @@ def main():
         many = batch(work, args.count, args.rounds, args.bare_sample)
         per_file = median(many.pop("bare soffice, one process per file"))
         print(f"\n(b) {args.count} filled forms (mail merge), medians of {args.rounds} runs")
-        print(f"  bare soffice, one process per file  {per_file:6.3f} s/doc (sample of {args.bare_sample} files)")
+        print(f"  bare soffice, one process per file {per_file:6.3f} s/doc (median of {args.bare_sample} files)")
         for name, runs in many.items():
             seconds = median(runs)
             print(f"  {name:34s} {seconds:6.2f} s total, {seconds / args.count:6.3f} s/doc, "
