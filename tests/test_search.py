@@ -142,7 +142,7 @@ def test_missing_index_is_built_from_the_archive_silently(tmp_path):
     assert [r.number for r in outcome.results] == ["4482/SYT-VP"] and outcome.warnings == []
 
 
-@pytest.mark.parametrize("victim", [".pst", ".trm", ".toc"])
+@pytest.mark.parametrize("victim", [".trm", ".toc", "_stored.col"])
 def test_truncated_index_file_is_rebuilt_on_the_next_search(tmp_path, victim):
     rebuild(tmp_path, DOCS)
     [path] = [p for p in index_dir(tmp_path).iterdir() if p.name.endswith(victim)]
@@ -202,3 +202,22 @@ def test_a_worker_error_is_raised_in_the_parent(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="AttributeError"):
         rebuild(tmp_path, DOCS + [broken])
     assert not index_dir(tmp_path).exists()
+
+
+def test_champion_lists_rank_a_common_word_as_the_full_index_does(tmp_path):
+    from vanthu.search.index import open_index
+    from vanthu.search.query import parse
+    from vanthu.search.schema import CHAMPION_SIZE
+    base = seed_document()
+    docs = [dataclasses.replace(base, id=i, number=DocumentNumber(i, "SYT-VP"), date=_dt.date(2020, 1, 1) + _dt.timedelta(i),
+                                body=" ".join(["bàn bạc"] * (i % 7 + 1) + ["họp"] * (i % 5) + ["văn bản"] * (i % 3)))
+            for i in range(1, 3 * CHAMPION_SIZE)]
+    rebuild(tmp_path, docs)
+    top = search(tmp_path, "bàn", limit=10, all_documents=list).results
+    with open_index(tmp_path).searcher() as searcher:
+        full = [hit["number"] for hit in searcher.search(parse("bàn").query, limit=10)]
+        champions = searcher.search(parse("bàn").champion, limit=None).scored_length()
+    assert [r.number for r in top] == full and champions < len(docs)   # same ranking, fewer documents scored
+    # a filter that leaves no champion: the full lists answer
+    early = search(tmp_path, "bàn bạc", filters=Filters(date_to="2020-01-04"), all_documents=list).results
+    assert sorted(r.number for r in early) == ["01/SYT-VP", "02/SYT-VP", "03/SYT-VP"]

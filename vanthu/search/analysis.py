@@ -75,6 +75,18 @@ def pairs(folded):
     return list(map(" ".join, zip(folded, folded[1:])))
 
 
+class _Forms(dict):
+    """A cache of one form of syllables, read at C speed through ``map(forms.__getitem__, ...)``."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, syllable):
+        form = self[syllable] = self.make(syllable)
+        return form
+
+
 class Vocabulary:
     """Exact and folded forms of syllables, cached: a text has few distinct ones.
 
@@ -83,23 +95,16 @@ class Vocabulary:
     """
 
     def __init__(self):
-        self._exact = {}
-        self._folded = {}
-
-    def exact(self, syllable):
-        form = self._exact.get(syllable)
-        if form is None:
-            form = self._exact[syllable] = _OLD_STYLE.sub(_move_tone, syllable)
-        return form
-
-    def folded(self, syllable):
-        form = self._folded.get(syllable)
-        if form is None:
-            form = self._folded[syllable] = fold(syllable)
-        return form
+        self.exact = _Forms(lambda syllable: _OLD_STYLE.sub(_move_tone, syllable)).__getitem__
+        self.folded = _Forms(fold).__getitem__
 
 
 _VOCABULARY = Vocabulary()
+
+
+def folded_form(word):
+    """The folded form of one word as it appears in a text (any case), cached."""
+    return _VOCABULARY.folded(_VOCABULARY.exact(word.lower()))
 
 
 def lowered_nfc(text):

@@ -9,6 +9,7 @@ parent, and nothing is listed: the half-built index is thrown away.
 import multiprocessing
 import os
 import queue
+import shutil
 import traceback
 
 from whoosh import index as whoosh_index
@@ -32,6 +33,7 @@ def build_index(storage, schema, indexname, docs, progress=None, procs=None):
         segments = _build_in_workers(storage, schema, indexname, first, docs, procs, progress)
     toc = whoosh_index.TOC(schema, [s for s in segments if s.doc_count_all()], 0)
     toc.write(storage, indexname)
+    shutil.rmtree(os.path.join(storage.folder, f"{indexname}.tmp"), ignore_errors=True)  # writers' scratch
     return sum(s.doc_count_all() for s in segments)
 
 

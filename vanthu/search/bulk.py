@@ -11,13 +11,16 @@ This relies on the block layout of ``W3PostingsWriter`` (whoosh-reloaded 2.7):
 ``_ids``, ``_weights``, ``_values`` and the block statistics.
 """
 from array import array
-from collections import defaultdict, deque
-from functools import partial
-from itertools import repeat
+from collections import defaultdict
+from functools import lru_cache, partial
+from itertools import chain, compress, repeat
 
+from operator import and_, rshift, sub
+
+from whoosh import fields
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 
-from .schema import TermBag
+from .schema import CHAMPION_SIZE, TermBag
 
 # Postings are packed as docnum << 8 | frequency: one array per term.
 _FREQ_BITS = 8
@@ -25,11 +28,27 @@ _FREQ_MAX = (1 << _FREQ_BITS) - 1
 MAX_SEGMENT_DOCS = 1 << (32 - _FREQ_BITS)
 # Most pair terms occur in a few documents: their postings go in the term
 # table itself rather than in a block of the postings file of their own.
-INLINE_LIMIT = 6
+INLINE_LIMIT = 16
+# zlib costs more per block than it saves on reading blocks of 128 small deltas
+BLOCK_COMPRESSION = 1
 
 
 class _PostingsWriter(W3PostingsWriter):
-    """W3's postings writer with inlining working (2.7.5 calls a misspelt method)."""
+    """W3's postings writer with inlining working (2.7.5 calls a misspelt method).
+
+    Its per-posting generators are replaced by ``map`` over the block: same bytes.
+    """
+
+    def _mini_ids(self):
+        ids = self._ids
+        return tuple(map(sub, ids, chain((0,), ids)))
+
+    def _mini_weights(self):
+        # frequencies pickle as small ints (2 bytes), not floats (9 bytes)
+        weights = self._weights
+        if weights.count(weights[0]) == len(weights):
+            return None if weights[0] == 1 else float(weights[0])
+        return tuple(weights)
 
     def finish_postings(self):
         if self.written() or len(self) >= self._inlinelimit:
@@ -53,12 +72,14 @@ class SegmentBuilder:
 
     def __init__(self, storage, schema, indexname="MAIN"):
         self.schema = schema
-        self.codec = _BuildCodec(inlinelimit=INLINE_LIMIT)
+        self.codec = _BuildCodec(inlinelimit=INLINE_LIMIT, compression=BLOCK_COMPRESSION)
         self.storage = storage
         self.segment = self.codec.new_segment(storage, indexname)
         self.perdoc = self.codec.per_document_writer(storage, self.segment)
         self.postings = {name: defaultdict(partial(array, "I")) for name in schema.names() if schema[name].indexed}
         self.lengths = {name: array("I") for name in self.postings}
+        self.champions = {name: schema[name].champions_of for name in self.postings
+                          if getattr(schema[name], "champions_of", None)}
         self.docnum = 0
 
     def add(self, values):
@@ -67,6 +88,8 @@ class SegmentBuilder:
             raise ValueError("segment is full")
         self.perdoc.start_doc(self.docnum)
         for name in self.postings:
+            if name in self.champions:  # derived from the full field at the end
+                continue
             value = values.get(name)
             length = self._add_terms(name, value) if value is not None else 0
             self.lengths[name].append(length)
@@ -79,23 +102,32 @@ class SegmentBuilder:
         field = self.schema[name]
         if isinstance(field, TermBag):
             counts = field.term_counts(value)
+        elif isinstance(field, fields.ID):  # the whole value is the one term
+            counts = {value.encode("utf-8"): 1}
         else:
             counts = {text: int(weight) for text, _, weight, _ in field.index(value)}
-        # map() and deque() keep the per-posting work in C: 50 million postings
-        postings = map(self.postings[name].__getitem__, counts.keys())
-        packed = map((self.docnum << _FREQ_BITS).__or__, map(min, counts.values(), repeat(_FREQ_MAX)))
-        deque(map(array.append, postings, packed), maxlen=0)
+        if counts and max(counts.values()) > _FREQ_MAX:
+            counts = {term: min(n, _FREQ_MAX) for term, n in counts.items()}
+        # the hot loop of a rebuild: some 600 postings a document
+        postings, packed = self.postings[name], self.docnum << _FREQ_BITS
+        for term, n in counts.items():
+            postings[term].append(packed | n)
         return sum(counts.values()) if field.scorable else 0
 
     def _add_per_doc(self, name, field, value):
-        length = self.lengths[name][-1] if name in self.lengths else 0
-        self.perdoc.add_field(name, field, value if field.stored else None, length)
+        length = self.lengths[name][-1] if name in self.lengths and name not in self.champions else 0
+        if field.stored or length:
+            self.perdoc.add_field(name, field, value if field.stored else None, length)
         if field.column_type:
             self.perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
 
     def finish(self):
         """Write the postings and close the segment; returns the Whoosh segment."""
         self.perdoc.close()
+        for name, full in self.champions.items():  # only for terms that need one
+            self.postings[name] = {term: champions(packed) for term, packed in self.postings[full].items()
+                                   if len(packed) > CHAMPION_SIZE}
+            self.lengths[name] = self.lengths[full]  # champions are scored as the full field
         writer = self.codec.field_writer(self.storage, self.segment)
         for name in sorted(self.postings):
             _write_field(writer, name, self.schema[name], self.postings.pop(name), self.lengths[name])
@@ -103,6 +135,36 @@ class SegmentBuilder:
         self.segment.set_doc_count(self.docnum)
         self.segment._codec = W3Codec()  # readers need nothing of _BuildCodec
         return self.segment
+
+
+def champions(packed, size=CHAMPION_SIZE):
+    """The ``size`` postings of a term with the highest frequency (the newest on a tie).
+
+    Frequencies are read as bytes and postings picked with ``compress``: the
+    whole selection runs in C, over every posting of the segment.
+    """
+    if len(packed) <= size:
+        return packed
+    freqs = bytes(map(and_, packed, repeat(_FREQ_MAX)))
+    chosen, threshold = 0, 0
+    for threshold in sorted(set(freqs), reverse=True):
+        count = freqs.count(threshold)
+        if chosen + count >= size:
+            break
+        chosen += count
+    above = compress(packed, freqs.translate(_above(threshold)))
+    ties = list(compress(packed, freqs.translate(_equal(threshold))))[chosen - size:]
+    return array("I", sorted(chain(above, ties)))
+
+
+@lru_cache(maxsize=None)
+def _above(threshold):
+    return bytes(int(f > threshold) for f in range(256))
+
+
+@lru_cache(maxsize=None)
+def _equal(threshold):
+    return bytes(int(f == threshold) for f in range(256))
 
 
 def _write_field(writer, name, field, postings, lengths):
@@ -126,10 +188,10 @@ def _write_term(postwriter, packed, lengths):
 
 
 def _fill_block(postwriter, chunk, lengths):
-    ids = array("I", [p >> _FREQ_BITS for p in chunk])
-    weights = array("f", [p & _FREQ_MAX for p in chunk])
+    ids = array("I", map(rshift, chunk, repeat(_FREQ_BITS)))
+    weights = array("B", map(and_, chunk, repeat(_FREQ_MAX)))
     postwriter._ids, postwriter._weights, postwriter._values = ids, weights, []
     postwriter._maxweight = max(weights)
     if lengths is not None:
-        block_lengths = [lengths[i] for i in ids]
+        block_lengths = list(map(lengths.__getitem__, ids))
         postwriter._minlength, postwriter._maxlength = min(block_lengths), max(block_lengths)

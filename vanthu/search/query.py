@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from whoosh import query as q
+from whoosh.matching import MultiMatcher, NullMatcher, WrappingMatcher
 
 from ..docnumber import normalize_key
 from ..errors import VanthuError
@@ -75,6 +76,7 @@ class Parsed:
     words: set = field(default_factory=set)  # folded syllables to mark in snippets
     is_number: bool = False
     fallback: Optional[q.Query] = None
+    champion: Optional[q.Query] = None  # the same over champion lists, tried first
 
 
 def looks_like_number(text):
@@ -92,6 +94,7 @@ def parse(text, filters=Filters()):
     if extra:
         parsed.query = _with_filters(parsed.query, extra)
         parsed.fallback = parsed.fallback and _with_filters(parsed.fallback, extra)
+        parsed.champion = parsed.champion and _with_filters(parsed.champion, extra)
     return parsed
 
 
@@ -101,10 +104,13 @@ def _with_filters(query, extra):
 
 def _parse_words(text):
     words = set()
-    tokens = list(_tokens(text))
-    query = _build(_runs(tokens), words)
-    split = _build(tokens, set())
-    return Parsed(query, words, fallback=None if split == query else split)
+    tokens = _runs(list(_tokens(text)))
+    query = _build(tokens, words)
+    split = _build(list(_tokens(text)), set())
+    champion = None
+    if len(tokens) == 1 and tokens[0] not in ("OR", "NOT") and not tokens[0][0] and tokens[0][1] is None:
+        champion = content_query(tokens[0][2], set(), champions=True)
+    return Parsed(query, words, fallback=None if split == query else split, champion=champion)
 
 
 def _tokens(text):
@@ -178,19 +184,59 @@ def _clause(name, value, words):
     return _field_query(target, value, words)
 
 
-def content_query(text, words):
-    """Words or a phrase over the document's content, exact forms boosted."""
+def content_query(text, words, champions=False):
+    """Words or a phrase over the document's content, exact forms boosted.
+
+    With ``champions``, the required terms are read from the champion lists
+    (the documents where each term weighs most): a quick first answer for one
+    common word or pair, good when it gives a full page of results.
+    """
     exact = syllables(text)
     if not exact:
         return None
     folded = [fold(s) for s in exact]
     words.update(folded)
+    term = ChampionTerm if champions else _FullTerm
     if len(folded) == 1:
+        if champions:  # exact champions may be missing from the folded ones
+            return q.Or([term(FOLDED, folded[0]), term(EXACT, exact[0], boost=EXACT_BOOST)])
         required = q.Term(FOLDED, folded[0])
     else:
-        required = q.And([q.Term(PAIRS, f"{a} {b}") for a, b in zip(folded, folded[1:])])
+        required = q.And([term(PAIRS, f"{a} {b}") for a, b in zip(folded, folded[1:])])
     boost = [q.Term(EXACT, s, boost=EXACT_BOOST) for s in dict.fromkeys(exact)]
     return q.AndMaybe(required, boost[0] if len(boost) == 1 else q.And(boost))
+
+
+def _FullTerm(fieldname, text, boost=1.0):
+    return q.Term(fieldname, text, boost=boost)
+
+
+class ChampionTerm(q.Term):
+    """A term read from its champion list in a segment that has one, else in full.
+
+    A rebuild writes a champion list (``<field>_top``) for the terms of a
+    segment found in more than ``CHAMPION_SIZE`` documents. The documents are
+    scored with the full field's statistics, so scores are those of the full
+    field, only fewer documents are looked at.
+    """
+
+    def __init__(self, fieldname, text, boost=1.0):
+        super().__init__(fieldname, text, boost=boost)
+
+    def matcher(self, searcher, context=None):
+        if not searcher.is_atomic():  # searches ask one segment at a time; others may not
+            subs = searcher.subsearchers
+            return MultiMatcher([self.matcher(sub, context) for sub, _ in subs], [offset for _, offset in subs])
+        reader, btext = searcher.reader(), self.text.encode("utf-8")
+        source = f"{self.fieldname}_top"
+        if (source, btext) not in reader:
+            source = self.fieldname
+            if (source, btext) not in reader:
+                return NullMatcher()
+        weighting = context.weighting if context is not None else searcher.weighting
+        scorer = weighting.scorer(searcher, self.fieldname, self.text)
+        matcher = reader.postings(source, btext, scorer=scorer)
+        return WrappingMatcher(matcher, boost=self.boost) if self.boost != 1.0 else matcher
 
 
 def meta_query(fieldname, text, words):

@@ -3,11 +3,12 @@ import datetime as _dt
 import json
 import re
 import unicodedata
+from itertools import islice
 from dataclasses import dataclass
 from typing import Optional
 
 from ..vndate import short_date
-from .analysis import fold
+from .analysis import folded_form
 
 SNIPPET_WORDS = 28
 _WORD = re.compile(r"\w+")
@@ -76,21 +77,22 @@ class Outcome:
 def make_snippet(text, words, size=SNIPPET_WORDS):
     """The ``size`` words of ``text`` around most of the query's words, matches marked."""
     text = unicodedata.normalize("NFC", text)
-    tokens = list(_WORD.finditer(text))
+    tokens = list(_WORD.finditer(text)) if words else list(islice(_WORD.finditer(text), size + 1))
     if not tokens:
         return Snippet(())
-    hits = [fold(t.group()) in words for t in tokens]
-    start = _best_start(hits, tokens, words, size)
+    folded = list(map(folded_form, (t.group() for t in tokens)))
+    hits = [f in words for f in folded]
+    start = _best_start(hits, folded, words, size)
     end = min(len(tokens), start + size)
     return Snippet(tuple(_fragments(text, tokens, hits, start, end)))
 
 
-def _best_start(hits, tokens, words, size):
+def _best_start(hits, folded, words, size):
     """Start a few words before the match that has the most query words after it."""
     best, best_count = 0, 0
     for i, hit in enumerate(hits):
         if hit:
-            seen = {fold(tokens[j].group()) for j in range(i, min(len(tokens), i + size)) if hits[j]}
+            seen = {f for f, h in zip(folded[i:i + size], hits[i:i + size]) if h}
             if len(seen) > best_count:
                 best, best_count = i, len(seen)
                 if best_count == len(words):

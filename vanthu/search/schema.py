@@ -5,8 +5,6 @@ decides what of an :class:`~vanthu.archive.document.ArchivedDocument` is
 searchable. A secret document (văn bản mật) gives its metadata only: its body
 is never written to the index, not even compressed for snippets.
 """
-import zlib
-
 from whoosh import fields, formats
 
 from ..docnumber import normalize_key
@@ -14,6 +12,10 @@ from .analysis import TermCounts, fold, meta_terms
 
 # Content views (nội dung): every word of the document, in three forms.
 EXACT, FOLDED, PAIRS = "text", "fold", "pair"
+# Champion lists (danh sách hàng đầu): per term, only the documents where it
+# weighs most, so that a common word is ranked without scoring every document.
+CHAMPIONS = {f"{name}_top": name for name in (EXACT, FOLDED, PAIRS)}
+CHAMPION_SIZE = 128
 # Metadata text fields: folded syllables and folded pairs in one field.
 META_FIELDS = ("subject", "issuer", "signer", "recipients", "type")
 
@@ -27,8 +29,9 @@ class TermBag(fields.FieldType):
     answered from pair terms.
     """
 
-    def __init__(self, view):
+    def __init__(self, view, champions_of=None):
         self.view = view
+        self.champions_of = champions_of  # the full field, for a champion-list field
         self.format = formats.Existence()
         self.analyzer = None
         self.scorable = True
@@ -87,7 +90,10 @@ def make_schema():
         text=TermBag("exact"),
         fold=TermBag("folded"),
         pair=TermBag("pairs"),
-        body_z=fields.STORED(),
+        text_top=TermBag("exact", champions_of=EXACT),
+        fold_top=TermBag("folded", champions_of=FOLDED),
+        pair_top=TermBag("pairs", champions_of=PAIRS),
+        body=fields.STORED(),  # for snippets; Whoosh compresses stored fields
     )
 
 
@@ -124,16 +130,9 @@ def fields_of(doc):
         "recipients": " ; ".join(doc.recipients),
         "direction": doc.direction,
         "confidentiality": keyword(doc.confidentiality) if doc.confidentiality else None,
-        EXACT: counts, FOLDED: counts, PAIRS: counts,
-        "body_z": None if doc.is_secret or not doc.body else compress(doc.body),
+        # a document added one at a time is a champion for all its terms,
+        # until the next rebuild (reindex) keeps only the best of each term
+        **{name: counts for name in (EXACT, FOLDED, PAIRS, *CHAMPIONS)},
+        "body": None if doc.is_secret else doc.body,
     }
     return {name: value for name, value in values.items() if value not in (None, "")}
-
-
-def compress(text):
-    """The body as kept for snippets: fast zlib, a tenth of the build's time budget."""
-    return zlib.compress(text.encode("utf-8"), 1)
-
-
-def decompress(blob):
-    return zlib.decompress(blob).decode("utf-8")

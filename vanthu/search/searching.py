@@ -5,7 +5,7 @@ from ..errors import VanthuError
 from .index import DAMAGE, open_or_rebuild
 from .query import Filters, parse
 from .results import Outcome, Result, Snippet, make_snippet
-from .schema import decompress
+from .schema import CHAMPION_SIZE
 
 DEFAULT_LIMIT = 20
 
@@ -32,6 +32,10 @@ def _archive(home):
 
 
 def _run(searcher, parsed, limit):
+    if parsed.champion is not None and limit <= CHAMPION_SIZE // 2:
+        hits = searcher.search(parsed.champion, limit=limit)
+        if hits.scored_length() == limit:
+            return hits
     if parsed.words or parsed.is_number:
         hits = searcher.search(parsed.query, limit=limit)
         if not hits.scored_length() and parsed.fallback is not None:
@@ -43,8 +47,7 @@ def _run(searcher, parsed, limit):
 
 def _result(hit, words):
     stored = hit.fields()
-    body = stored.get("body_z")
-    text = decompress(body) if body else stored.get("subject_text", "")
+    text = stored.get("body") or stored.get("subject_text", "")
     return Result(
         number=stored["number"], date=_date(stored["date"]), type_name=stored.get("type_name", ""),
         subject=stored.get("subject_text", ""), issuer=stored.get("issuer_name", ""),
