@@ -39,6 +39,7 @@ from vanthu.generator.render import Renderer  # noqa: E402
 
 SEED = ROOT / "examples" / "4482-SYT-VP.yaml"
 FORM = "type: dang-ky-tai-khoan-bluezone\nfields:\n  place: Đồng Nai\n  date: 2020-08-06\n  head_name: Trần Văn Đức\n"
+SETTLE = 0.5  # seconds between runs: a killed LibreOffice frees its memory after its parent returns
 VANTHU = [sys.executable, "-c", "from vanthu.cli import main; main()"]
 
 
@@ -111,11 +112,14 @@ def one_document(work, rounds):
     rows = {"bare soffice": [], "vanthu render (new process)": [], "docx_to_pdf (core, in process)": []}
     for _ in range(rounds):
         rows["bare soffice"].append(timed(bare(docx, work / "bare"), work))
+        time.sleep(SETTLE)
         rows["vanthu render (new process)"].append(
             timed(VANTHU + ["render", str(SEED), "-o", str(work / "one.pdf")], work))
+        time.sleep(SETTLE)
         started = time.perf_counter()
         docx_to_pdf(docx.read_bytes(), info_of(record))
         rows["docx_to_pdf (core, in process)"].append((time.perf_counter() - started, 0))
+        time.sleep(SETTLE)
     return rows
 
 
@@ -161,9 +165,9 @@ def main():
     print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory(prefix="vanthu-bench-pdf-") as tmp:
         work = Path(tmp)
-        single = one_document(work, max(args.rounds, 5))
+        single = one_document(work, max(args.rounds, 7))
         base = median(single["bare soffice"])
-        print(f"\n(a) one document, 4482/SYT-VP with its attached form, medians of {max(args.rounds, 5)} runs")
+        print(f"\n(a) one document, 4482/SYT-VP with its attached form, medians of {max(args.rounds, 7)} runs")
         for name, runs in single.items():
             mem = f", peak {median(runs, 1) / 2**20:.0f} MiB" if median(runs, 1) else ""
             print(f"  {name:34s} {median(runs):6.2f} s  ({median(runs) / base:.2f}x bare){mem}")

@@ -6,6 +6,7 @@ exactly, whatever else runs on the machine.
 """
 import datetime as dt
 import io
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -45,10 +46,16 @@ def private_tmp(tmp_path_factory):
     """The temp folder of every soffice profile this module starts; checked empty of processes."""
     folder = tmp_path_factory.mktemp("soffice")
     saved, tempfile.tempdir = tempfile.tempdir, str(folder)
+    saved_env = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(folder)  # else the profiles would go to /dev/shm
     try:
         yield folder
     finally:
         tempfile.tempdir = saved
+        if saved_env is None:
+            del os.environ["TMPDIR"]
+        else:
+            os.environ["TMPDIR"] = saved_env
     assert_no_soffice(str(folder))
 
 

@@ -69,7 +69,7 @@ def convert_all(docx_list, *, pdfa=False, workers=None, timeout=None, progress=N
             return convert_all(docx_list, pdfa=pdfa, workers=workers, timeout=timeout, progress=progress,
                                workdir=workdir, office=office)
     workers = workers or worker_count(len(docx_list))
-    with tempfile.TemporaryDirectory(prefix="vanthu-pdf-", dir=workdir) as scratch:
+    with tempfile.TemporaryDirectory(prefix="vanthu-pdf-", dir=soffice.scratch_root(workdir)) as scratch:
         inputs = []
         for index, data in enumerate(docx_list):
             inputs.append(Path(scratch, f"{index:05d}.docx"))

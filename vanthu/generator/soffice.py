@@ -35,7 +35,19 @@ SECONDS_PER_FILE = 10.0
 POLL_SECONDS = 0.02
 PROFILE_PREFIX = "vanthu-lo-"
 PROFILE_CACHE_ENV = "VANTHU_CACHE"
+SHARED_MEMORY = "/dev/shm"
 QUIET = ("--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault")
+
+
+def scratch_root(workdir=None):
+    """Where profiles and files in transit go: ``workdir``, else $TMPDIR, else RAM (/dev/shm).
+
+    Deleting a profile's hundred files took 0.2 s on a disk mounted with
+    ``discard``, and 1 ms in RAM; a batch of 200 documents leaves 400 files.
+    """
+    if workdir or os.environ.get("TMPDIR"):
+        return workdir
+    return SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) and os.access(SHARED_MEMORY, os.W_OK) else None
 
 
 def find_soffice():
@@ -100,7 +112,7 @@ class Office:
 
     def __enter__(self):
         self.program = find_soffice()
-        self._scratch = tempfile.TemporaryDirectory(prefix=PROFILE_PREFIX, dir=self.workdir)
+        self._scratch = tempfile.TemporaryDirectory(prefix=PROFILE_PREFIX, dir=scratch_root(self.workdir))
         self._interruptions = _Interruptions().__enter__()
         try:
             self.template = _ensure_template(self.program, self._interruptions)
