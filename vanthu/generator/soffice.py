@@ -184,7 +184,8 @@ class _Process:
         # Own session = own process group: Ctrl-C in the terminal does not reach it,
         # and killpg reaches oosplash, soffice.bin and anything they started.
         self.process = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=self.log,
-                                        stderr=subprocess.STDOUT, start_new_session=True, env=_environment())
+                                        stderr=subprocess.STDOUT, start_new_session=True,
+                                        env=_environment(self.home.parent))
 
     def finished(self):
         return self.process.poll() is not None
@@ -206,8 +207,9 @@ class _Process:
         return f"LibreOffice dừng với mã {self.process.returncode}: {' / '.join(tail) or 'không có thông báo'}"
 
 
-def _environment():
-    env = dict(os.environ)
+def _environment(scratch):
+    """soffice's environment: its own temporary files go to the run's scratch folder, removed with it."""
+    env = dict(os.environ, TMPDIR=str(scratch))
     env.pop("DISPLAY", None)
     env.setdefault("SAL_USE_VCLPLUGIN", "svp")  # headless rendering, no X server probing
     return env
