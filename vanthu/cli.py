@@ -77,6 +77,10 @@ def _say(message):
     click.echo(message, err=True)
 
 
+def _warn(message):
+    _say(f"Cảnh báo: {message}")
+
+
 def _library(ctx):
     """The template library: the clerk's folders first, then the built-ins."""
     from .templates import TemplateLibrary
@@ -216,7 +220,7 @@ def issue(ctx, records, replaces, corrects, no_pdf):
     from .vndate import short_date
     home = ctx.obj["home"]
     for done in issue_files(records, home, library=_library(ctx), pdf=not no_pdf, replaces=replaces, corrects=corrects,
-                            warn=_say):
+                            warn=_warn):
         click.echo(f"Đã ban hành số {done.number} ngày {short_date(done.date)}")
         for path in done.paths:
             click.echo(f"  {os.path.join(home, path)}")
@@ -242,7 +246,7 @@ def import_(ctx, file, number, doc_date, issuer, type_name, subject, received):
     from .vndate import short_date
     home = ctx.obj["home"]
     done = import_document(file, number, doc_date, issuer, home, type_name=type_name, subject=subject, received=received,
-                           warn=_say)
+                           warn=_warn)
     click.echo(f"Đã vào sổ đến số {done.arrival_number:02d}: văn bản {done.number} ngày {short_date(done.date)}")
     for path in done.paths:
         click.echo(f"  {os.path.join(home, path)}")
@@ -343,7 +347,7 @@ def search(ctx, query, date_from, date_to, type_name, issuer, limit, as_json):
     filters = Filters(date_from=date_from, date_to=date_to, type=type_name, issuer=issuer)
     outcome = run_search(ctx.obj["home"], " ".join(query), filters=filters, limit=limit)
     for warning in outcome.warnings:
-        _say(f"Cảnh báo: {warning}")
+        _warn(warning)
     if as_json:
         for line in outcome.json_lines():
             click.echo(line)
