@@ -36,6 +36,7 @@ POLL_SECONDS = 0.02
 PROFILE_PREFIX = "vanthu-lo-"
 PROFILE_CACHE_ENV = "VANTHU_CACHE"
 SHARED_MEMORY = "/dev/shm"
+MAX_FILES_PER_RUN = 100  # LibreOffice 7.4 silently stops after about 240 files in one --convert-to
 QUIET = ("--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault")
 
 
@@ -154,24 +155,33 @@ class Office:
         outdir = Path(outdir)
         outdir.mkdir(parents=True, exist_ok=True)
         expected = [outdir / (p.stem + ".pdf") for p in paths]
-        jobs = [self._job(i, chunk, outdir, options) for i, chunk in enumerate(chunks(paths, workers))]
-        limit = timeout if timeout is not None else default_timeout(max(len(j.inputs) for j in jobs))
-        _run_all(jobs, limit, expected, progress, self._interruptions)
+        shares = chunks(paths, workers)
+        runs = [self._runs(i, share, outdir, options) for i, share in enumerate(shares)]
+        limit = timeout if timeout is not None else default_timeout(max(len(share) for share in shares))
+        _run_all(runs, limit, expected, progress, self._interruptions)
         return [p if p.exists() and p.stat().st_size > 0 else None for p in expected]
 
-    def _job(self, index, inputs, outdir, options):
-        arguments = [*QUIET, "--convert-to", options.convert_to, "--outdir", str(outdir), *map(str, inputs)]
-        if index == 0 and self._server is not None:  # handed over to the running LibreOffice
-            return _Process(self.program, arguments, self._new_home(), profile=self._server.profile, inputs=inputs)
-        return _Process(self.program, arguments, self._new_home(), template=self.template, inputs=inputs)
+    def _runs(self, index, share, outdir, options):
+        """One worker's runs, one after another on one profile: the running LibreOffice's for the first."""
+        batches = [share[i:i + MAX_FILES_PER_RUN] for i in range(0, len(share), MAX_FILES_PER_RUN)]
+        warm = index == 0 and self._server is not None
+        profile = self._server.profile if warm else None
+        runs = []
+        for number, batch in enumerate(batches):
+            arguments = [*QUIET, "--convert-to", options.convert_to, "--outdir", str(outdir), *map(str, batch)]
+            fresh = not warm and number == 0  # the worker's first run copies the template profile
+            runs.append(_Process(self.program, arguments, self._new_home(), profile=profile,
+                                 template=self.template if fresh else None))
+            profile = runs[0].profile
+        return runs
 
 
 class _Process:
     """One soffice process in its own process group, logging to its home folder."""
 
-    def __init__(self, program, arguments, home, *, template=None, profile=None, inputs=()):
-        """``template``: a profile to copy; ``profile``: one already in use (a running LibreOffice's)."""
-        self.home, self.template, self.inputs = home, template, inputs
+    def __init__(self, program, arguments, home, *, template=None, profile=None):
+        """``template``: a profile to copy; ``profile``: one made before (by a running or earlier LibreOffice)."""
+        self.home, self.template = home, template
         self.profile = profile or home / "profile"
         self.command = [program, f"-env:UserInstallation={self.profile.as_uri()}", *arguments]
         self.process = None
@@ -188,20 +198,22 @@ class _Process:
                                         env=_environment(self.home.parent))
 
     def finished(self):
-        return self.process.poll() is not None
+        return self.process is not None and self.process.poll() is not None
 
     def kill(self):
         """Kill the whole process group and reap the leader (idempotent)."""
         if self.process is None:
             return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+        # A group whose leader ended well is gone; its id may already belong to someone else.
+        if self.process.poll() is None or self.process.returncode != 0:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
         self.log.close()
 
     def failure(self):
-        """Why this process failed (None if it exited cleanly)."""
-        if self.process.returncode == 0:
+        """Why this process failed (None if it exited cleanly or never started)."""
+        if self.process is None or self.process.returncode == 0:
             return None
         tail = (self.home / "soffice.log").read_text(errors="replace").strip().splitlines()[-3:]
         return f"LibreOffice dừng với mã {self.process.returncode}: {' / '.join(tail) or 'không có thông báo'}"
@@ -240,7 +252,7 @@ def _ensure_template(program, interruptions):
         return None
     try:
         maker = _Process(program, [*QUIET, "--terminate_after_init"], staging / "home")
-        _run_all([maker], STARTUP_SECONDS, [], None, interruptions)
+        _run_all([[maker]], STARTUP_SECONDS, [], None, interruptions)
         if not (maker.profile / "user").is_dir():
             raise VanthuError("LibreOffice không tạo được hồ sơ người dùng (user profile); hãy cài lại LibreOffice.")
         with contextlib.suppress(OSError):  # a parallel run may have won the race: use theirs
@@ -250,41 +262,69 @@ def _ensure_template(program, interruptions):
     return target
 
 
-def _run_all(jobs, limit, expected, progress, interruptions):
-    """Run the processes to completion within ``limit`` seconds; always reap them."""
+def _run_all(workers, limit, expected, progress, interruptions):
+    """Run the workers side by side, each worker's processes one after another, within
+    ``limit`` seconds; always reap them all. ``workers``: lists of :class:`_Process`."""
+    team = [_Worker(runs) for runs in workers]
     deadline = time.monotonic() + limit
     try:
-        for job in jobs:
-            with interruptions.held():
-                job.start()
-        _wait(jobs, deadline, limit, expected, progress)
+        done = -1
+        while True:
+            for worker in team:
+                worker.step(interruptions)
+            done = _report(expected, done, progress)
+            if all(worker.over for worker in team):
+                break
+            if time.monotonic() > deadline:
+                raise VanthuError(f"LibreOffice không xong sau {limit:g} giây; đã dừng nó. "
+                                  "Thử lại, hoặc chia nhỏ lô văn bản.")
+            _pause([run for worker in team for run in worker.started])
+        _report(expected, done, progress)
     finally:
         with interruptions.held():
-            for job in jobs:
-                job.kill()
-    VanthuError.collect([f for f in (job.failure() for job in jobs) if f])
+            for worker in team:
+                worker.kill()
+    VanthuError.collect([f for worker in team for f in worker.failures()])
 
 
-def _wait(jobs, deadline, limit, expected, progress):
-    done = -1
-    while True:
-        finished = all(job.finished() for job in jobs)
-        if progress is not None:
-            now = sum(1 for p in expected if p.exists())
-            if now != done:
-                done = now
-                progress(done)
-        if finished:
-            return
-        if time.monotonic() > deadline:
-            raise VanthuError(f"LibreOffice không xong sau {limit:g} giây; đã dừng nó. "
-                              "Thử lại, hoặc chia nhỏ lô văn bản.")
-        _pause(jobs)
+class _Worker:
+    """One profile's soffice runs, strictly one after another (a profile serves one LibreOffice)."""
+
+    def __init__(self, runs):
+        self.waiting, self.started = list(runs), []
+
+    def step(self, interruptions):
+        """Start the next run once the previous one is over."""
+        if self.waiting and (not self.started or self.started[-1].finished()):
+            with interruptions.held():  # recorded before it starts: whatever happens, it gets killed
+                self.started.append(self.waiting.pop(0))
+                self.started[-1].start()
+
+    @property
+    def over(self):
+        return not self.waiting and all(run.finished() for run in self.started)
+
+    def kill(self):
+        for run in self.started:
+            run.kill()
+
+    def failures(self):
+        return [f for f in (run.failure() for run in self.started) if f]
 
 
-def _pause(jobs):
+def _report(expected, done, progress):
+    """Tell ``progress`` how many PDFs exist, when that changed."""
+    if progress is None:
+        return done
+    now = sum(1 for p in expected if p.exists())
+    if now != done:
+        progress(now)
+    return now
+
+
+def _pause(runs):
     """Sleep a moment, waking at once when a running process exits."""
-    running = next((job for job in jobs if not job.finished()), None)
+    running = next((run for run in runs if not run.finished()), None)
     if running is None:
         return
     with contextlib.suppress(subprocess.TimeoutExpired):
