@@ -144,7 +144,7 @@ def time_vanthu(home, queries, numbers):
             started = time.perf_counter()
             parsed = parse(text, filters)
             hits = _run(searcher, parsed, 10)
-            results = [_result(hit, parsed.words) for hit in hits]
+            results = [_result(stored, score, parsed.words) for stored, score in hits]
             return time.perf_counter() - started, len(results)
 
         run("khởi động")  # warm the caches once

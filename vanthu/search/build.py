@@ -18,7 +18,7 @@ from .bulk import SegmentBuilder
 from .schema import fields_of
 
 BATCH_DOCS = 500
-SEGMENT_DOCS = 25_000
+SEGMENT_DOCS = 20_000  # per worker: about 120 MB of postings and terms
 SMALL = 2_000  # fewer documents than this: one process is faster than starting more
 
 

@@ -28,8 +28,12 @@ MANIFEST = "vanthu-manifest-{}.json"
 LOCK_WAIT_SECONDS = 5.0   # a writer waits this long for another to finish
 
 # What a damaged index file raises when Whoosh reads it.
-DAMAGE = (whoosh_index.IndexError, OSError, EOFError, struct.error, zlib.error,
-          pickle.UnpicklingError, ValueError, KeyError, IndexError, TypeError)
+DAMAGE = (whoosh_index.IndexError, OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError,
+          ValueError, KeyError, IndexError, TypeError, AttributeError, ImportError)
+
+
+# What reading a damaged file raises in a search (a bug raises something else).
+READ_DAMAGE = (whoosh_index.IndexError, OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError)
 
 
 def index_dir(home):

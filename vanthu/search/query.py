@@ -8,12 +8,13 @@
 * ``OR`` between two terms: either; ``NOT term`` or ``-term``: without it;
 * a whole query that is a document number (``4482 /syt-vp``) looks up the number.
 """
+import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from typing import Optional
 
 from whoosh import query as q
-from whoosh.matching import MultiMatcher, NullMatcher, WrappingMatcher
+from whoosh.matching import ListMatcher, MultiMatcher, NullMatcher, WrappingMatcher
 
 from ..docnumber import normalize_key
 from ..errors import VanthuError
@@ -21,6 +22,7 @@ from ..vndate import parse_range
 from .analysis import fold, folded_syllables, syllables
 from .schema import EXACT, FOLDED, PAIRS, date_value, keyword
 
+_DAY = _dt.timedelta(days=1)
 EXACT_BOOST = 4.0  # a word as typed, diacritics and all, outranks its folded look-alikes
 
 FIELDS = {  # what may be typed before ':' -> the field it searches
@@ -92,6 +94,8 @@ def parse(text, filters=Filters()):
         parsed = _parse_words(text)
     extra = filters.queries()
     if extra:
+        if parsed.query != q.Every():
+            extra = [DocSet(q.And(extra))]  # one list for every reading
         parsed.query = _with_filters(parsed.query, extra)
         parsed.fallback = parsed.fallback and _with_filters(parsed.fallback, extra)
         parsed.champion = parsed.champion and _with_filters(parsed.champion, extra)
@@ -99,7 +103,48 @@ def parse(text, filters=Filters()):
 
 
 def _with_filters(query, extra):
-    return q.And(extra) if query == q.Every() else q.And([query, *extra])
+    if query == q.Every():
+        return q.And(extra)
+    return q.And([query, extra[0] if isinstance(extra[0], DocSet) else DocSet(q.And(extra))])
+
+
+class DocSet(q.Query):
+    """The documents of the filters, listed once per segment (liệt kê một lần).
+
+    Whoosh intersects by skipping each side to the other's next document: a
+    short list on one side means few skips in the long posting lists of the
+    words, and only the documents left are scored. The list is kept, so the
+    champion, full and fallback readings of one search share it.
+    """
+
+    def __init__(self, query):
+        self.query = query
+        self._lists = {}
+
+    def __eq__(self, other):
+        return type(other) is DocSet and other.query == self.query
+
+    def __hash__(self):
+        return hash(("DocSet", self.query))
+
+    def __repr__(self):
+        return f"DocSet({self.query!r})"
+
+    def __str__(self):
+        return f"[{self.query}]"
+
+    def estimate_size(self, ixreader):
+        return 1  # small: Whoosh lets the smallest side lead
+
+    def matcher(self, searcher, context=None):
+        if not searcher.is_atomic():
+            subs = searcher.subsearchers
+            return MultiMatcher([self.matcher(sub, context) for sub, _ in subs], [offset for _, offset in subs])
+        reader = searcher.reader()
+        if reader not in self._lists:
+            self._lists[reader] = sorted(self.query.docs(searcher))
+        ids = self._lists[reader]
+        return ListMatcher(ids, all_weights=1.0) if ids else NullMatcher()
 
 
 def _parse_words(text):
@@ -268,7 +313,34 @@ def _field_query(target, value, words):
 
 
 def _dates(low, high):
-    return q.NumericRange("date", low and date_value(low), high and date_value(high))
+    """A date range: whole years and months as one term each, the rest by day.
+
+    A month is one posting list; the same month as a numeric range is some
+    thirty trie terms, each looked up and merged.
+    """
+    if low is None or high is None:
+        return q.NumericRange("date", low and date_value(low), high and date_value(high))
+    parts = []
+    while low <= high:
+        part, low = _first_part(low, high)
+        parts.append(part)
+    return parts[0] if len(parts) == 1 else q.Or(parts)
+
+
+def _first_part(low, high):
+    """The largest whole year, whole month or run of days starting at ``low``."""
+    year_end, month_end = _dt.date(low.year, 12, 31), _month_end(low)
+    if (low.month, low.day) == (1, 1) and year_end <= high:
+        return q.Term("year", str(low.year)), year_end + _DAY
+    if low.day == 1 and month_end <= high:
+        return q.Term("month", f"{low:%Y-%m}"), month_end + _DAY
+    end = min(month_end, high)
+    return q.NumericRange("date", date_value(low), date_value(end)), end + _DAY
+
+
+def _month_end(day):
+    following = (day.replace(day=28) + _dt.timedelta(days=4)).replace(day=1)
+    return following - _DAY
 
 
 def issuer_query(text):

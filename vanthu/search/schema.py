@@ -15,7 +15,7 @@ EXACT, FOLDED, PAIRS = "text", "fold", "pair"
 # Champion lists (danh sách hàng đầu): per term, only the documents where it
 # weighs most, so that a common word is ranked without scoring every document.
 CHAMPIONS = {f"{name}_top": name for name in (EXACT, FOLDED, PAIRS)}
-CHAMPION_SIZE = 128
+CHAMPION_SIZE = 64
 # Metadata text fields: folded syllables and folded pairs in one field.
 META_FIELDS = ("subject", "issuer", "signer", "recipients", "type")
 
@@ -75,6 +75,7 @@ def make_schema():
         # signed: Whoosh 2.7 splits some ranges of unsigned 32-bit fields wrongly
         date=fields.NUMERIC(int, bits=32, signed=True, stored=True, sortable=True),
         year=fields.ID(),
+        month=fields.ID(),  # "2020-08": a month is one term
         issuer=TermBag("meta"),
         issuer_code=fields.ID(),
         issuer_name=fields.STORED(),
@@ -118,6 +119,7 @@ def fields_of(doc):
         "number": str(doc.number),
         "date": date_value(doc.date),
         "year": str(doc.year),
+        "month": f"{doc.date:%Y-%m}",
         "issuer": f"{doc.issuer_name} {doc.issuer_code}",
         "issuer_code": normalize_key(doc.issuer_code) if doc.issuer_code else None,
         "issuer_name": doc.issuer_name,

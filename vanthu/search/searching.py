@@ -1,8 +1,9 @@
 """Running a search over the index (tra cứu)."""
 import datetime as _dt
+import heapq
 
 from ..errors import VanthuError
-from .index import DAMAGE, open_or_rebuild
+from .index import READ_DAMAGE, open_or_rebuild
 from .query import Filters, parse
 from .results import Outcome, Result, Snippet, make_snippet
 from .schema import CHAMPION_SIZE
@@ -18,9 +19,9 @@ def search(home, text="", filters=Filters(), limit=DEFAULT_LIMIT, all_documents=
     ix, warnings = open_or_rebuild(home, all_documents or _archive(home))
     try:
         with ix.searcher() as searcher:
-            hits = _run(searcher, parsed, limit)
-            return Outcome([_result(hit, parsed.words) for hit in hits], warnings)
-    except DAMAGE as damage:
+            found = _run(searcher, parsed, limit)
+            return Outcome([_result(stored, score, parsed.words) for stored, score in found], warnings)
+    except READ_DAMAGE as damage:
         raise VanthuError(f"chỉ mục tìm kiếm bị hỏng ({damage}); chạy 'vanthu reindex'") from damage
 
 
@@ -32,27 +33,37 @@ def _archive(home):
 
 
 def _run(searcher, parsed, limit):
+    """``(stored fields, score)`` of the best ``limit`` documents."""
+    if not (parsed.words or parsed.is_number):
+        return _newest(searcher, parsed.query, limit)
     if parsed.champion is not None and limit <= CHAMPION_SIZE // 2:
         hits = searcher.search(parsed.champion, limit=limit)
         if hits.scored_length() == limit:
-            return hits
-    if parsed.words or parsed.is_number:
-        hits = searcher.search(parsed.query, limit=limit)
-        if not hits.scored_length() and parsed.fallback is not None:
-            hits = searcher.search(parsed.fallback, limit=limit)
-        return hits
-    # filters only: the most recent first
-    return searcher.search(parsed.query, limit=limit, sortedby="date", reverse=True)
+            return _pairs(hits)
+    hits = searcher.search(parsed.query, limit=limit)
+    if not hits.scored_length() and parsed.fallback is not None:
+        hits = searcher.search(parsed.fallback, limit=limit)
+    return _pairs(hits)
 
 
-def _result(hit, words):
-    stored = hit.fields()
+def _pairs(hits):
+    return [(hit.fields(), hit.score) for hit in hits]
+
+
+def _newest(searcher, query, limit):
+    """Filters only: the most recent documents first, read off the date column."""
+    dates = searcher.reader().column_reader("date")
+    newest = heapq.nlargest(limit, query.docs(searcher), key=lambda docnum: (dates[docnum], docnum))
+    return [(searcher.stored_fields(docnum), None) for docnum in newest]
+
+
+def _result(stored, score, words):
     text = stored.get("body") or stored.get("subject_text", "")
     return Result(
         number=stored["number"], date=_date(stored["date"]), type_name=stored.get("type_name", ""),
         subject=stored.get("subject_text", ""), issuer=stored.get("issuer_name", ""),
         direction=stored.get("direction", ""), snippet=make_snippet(text, words) if text else Snippet(()),
-        score=hit.score, doc_id=int(stored["doc_id"]))
+        score=score, doc_id=int(stored["doc_id"]))
 
 
 def _date(value):

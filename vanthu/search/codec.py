@@ -1,0 +1,48 @@
+"""Whoosh's W3 codec, read faster (đọc nhanh danh sách văn bản).
+
+Whoosh 2.7 decodes each block of document numbers with a Python generator
+and skips inside a block one posting at a time; ``itertools.accumulate`` and
+``bisect`` do the same in C. On 100,000 documents a phrase query skips
+through hundreds of blocks, so this was most of its time.
+The files are the W3 codec's, unchanged: segments written by a rebuild name
+this codec for reading, segments Whoosh writes itself keep the plain one.
+"""
+from bisect import bisect_left
+from itertools import accumulate
+
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
+from whoosh.matching import ReadTooFar
+
+
+class _LeafMatcher(W3LeafMatcher):
+    def _read_ids(self):
+        if self._data is None:
+            self._read_data()
+        ids = self._data[0]
+        self._ids = ids if self._byteids else tuple(accumulate(ids))
+
+    def skip_to(self, targetid):
+        # as W3's, but inside a block by bisection rather than one posting at a time
+        if not self.is_active():
+            raise ReadTooFar
+        if targetid <= self.id():
+            return
+        if targetid > self.block_max_id():
+            self._skip_to_block(lambda: targetid > self.block_max_id())
+            if not self.is_active():
+                return
+        if self._ids is None:
+            self._read_ids()
+        self._i = bisect_left(self._ids, targetid, self._i)
+        if self._i == self._blocklength:
+            self._next_block()
+
+
+class ReadingCodec(W3Codec):
+    """The W3 codec with :class:`_LeafMatcher` for postings in the postings file."""
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, length = terminfo.extent()
+        return _LeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
