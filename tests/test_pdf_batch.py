@@ -135,3 +135,14 @@ def test_mail_merge_names_row_and_column_of_each_bad_row(merge):
     assert len(errors) == 2
     assert re.match(rf"{re.escape(str(folder / 'cdc.csv'))}:18: hàng 17, cột phone: .*0123 456", errors[0])
     assert re.match(rf"{re.escape(str(folder / 'cdc.csv'))}:65: hàng 64, cột email: ", errors[1])
+
+
+def test_when_every_record_is_bad_no_pdf_is_written(tmp_path):
+    source = tmp_path / "hong.yaml"
+    source.write_text("\n".join(form_record(1) + ['    phone: "12"']).replace('    phone: "0912 345 678"\n', ""),
+                      encoding="utf-8")
+    result = run_cli("render", source, "-o", tmp_path / "x.pdf")
+    assert result.code == 1 and not (tmp_path / "x.pdf").exists()
+    assert [line for line in result.err_lines if line.startswith(str(source))] == [
+        f"{source}:8: fields.phone: '12' không phải số di động Việt Nam (10 chữ số, bắt đầu 03, 05, 07, 08 hoặc 09)"]
+    assert "Đã ghi" not in result.err

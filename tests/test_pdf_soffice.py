@@ -10,6 +10,7 @@ import docx
 import pytest
 from docx.shared import Mm
 
+from conftest import DATA, run_cli
 from pdfkit import assert_no_soffice, hide_soffice, live_processes, no_soffice_left, private_tmp, reader_of  # noqa: F401
 from vanthu.errors import VanthuError
 from vanthu.generator import pdf, soffice
@@ -48,6 +49,13 @@ def test_missing_soffice_says_how_to_install(monkeypatch, tmp_path):
     message = str(error.value)
     assert "LibreOffice" in message and "apt-get install libreoffice-writer-nogui fonts-liberation2" in message
     assert "make install" in message
+
+
+def test_render_to_pdf_without_libreoffice_is_one_clear_line(monkeypatch, tmp_path):
+    hide_soffice(monkeypatch, tmp_path)
+    result = run_cli("render", DATA / "4482-SYT-VP.yaml", "-o", tmp_path / "x.pdf")
+    assert result.code == 1 and not (tmp_path / "x.pdf").exists()
+    assert result.err_lines[-1] == f"Lỗi: {soffice.INSTALL_HINT}"
 
 
 @pytest.mark.parametrize("warm", [False, True], ids=["cold", "warm"])
