@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import DATA, run_cli
+from conftest import run_cli
 from pdfkit import no_soffice_left, pages_of_outline, private_tmp, reader_of, text_of_pages  # noqa: F401
 from readback import fold
 
