@@ -93,7 +93,9 @@ def test_metadata_of_a_document(archival):
 
 def test_pdfa_2b_is_declared_and_consistent(archival):
     reader = reader_of(archival)
-    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    metadata = reader.trailer["/Root"]["/Metadata"].get_object()
+    assert "/Filter" not in metadata and metadata["/Subtype"] == "/XML"  # PDF/A: readable as is
+    xmp = metadata.get_data().decode("utf-8")
     assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
     assert re.search(r"<dc:title>.*>Công văn V/v triển khai cài đặt và sử dụng ứng dụng BlueZone<", xmp)
     assert "<xmp:CreateDate>2020-08-06T00:00:00+07:00</xmp:CreateDate>" in xmp
