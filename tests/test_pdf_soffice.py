@@ -108,16 +108,24 @@ CONVERT_MANY = textwrap.dedent("""
     print("start", flush=True)
     pdf.convert_all([data] * 40, workers=2)
 """)
+WARM_WHILE_RENDERING = textwrap.dedent("""
+    import sys, tempfile, time
+    tempfile.tempdir = sys.argv[1]
+    from vanthu.generator import soffice
+    with soffice.Office():
+        time.sleep(60)  # as if rendering a long batch while LibreOffice starts
+""")
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("script", [CONVERT_MANY, WARM_WHILE_RENDERING], ids=["converting", "rendering"])
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_stopping_the_program_reaps_soffice(tmp_path, signum):
+def test_stopping_the_program_reaps_soffice(tmp_path, signum, script):
     sample = tmp_path / "a.docx"
     sample.write_bytes(small_docx("Một trang"))
     scratch = tmp_path / "scratch"
     scratch.mkdir()
-    child = subprocess.Popen([sys.executable, "-c", CONVERT_MANY, str(scratch), str(sample)],
+    child = subprocess.Popen([sys.executable, "-c", script, str(scratch), str(sample)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30
