@@ -7,29 +7,20 @@ PDF does (:mod:`vanthu.generator.pdf`).
 from ..errors import VanthuError
 
 
-CHUNK = 100  # one LibreOffice process stopped converting after ~240 files here; restart it well before
-
-
 def convert(records, docx_list):
-    """PDF bytes for each issued record's DOCX, or an error naming the records that failed."""
+    """PDF bytes for each issued record's DOCX, or an error naming the records that failed.
+
+    LibreOffice's own limits (files per run) are :mod:`vanthu.generator.soffice`'s business.
+    """
     from ..generator import pdf  # LibreOffice is only needed when a PDF is wanted
-    pdfs = []
-    for start in range(0, len(docx_list), CHUNK):
-        pdfs += pdf.convert_all(docx_list[start:start + CHUNK])
+    from ..generator.pdfrender import info_of
+    pdfs = pdf.convert_all(docx_list)
     failed = [str(r.number) for r, data in zip(records, pdfs) if data is None]
     if failed:
         shown = ", ".join(failed[:10]) + (f" và {len(failed) - 10} văn bản khác" if len(failed) > 10 else "")
         raise VanthuError(f"LibreOffice không chuyển được {len(failed)}/{len(records)} văn bản sang PDF ({shown}); "
                           "không văn bản nào được ban hành, số chưa bị lấy")
     return [pdf.assemble([(data, info_of(r))]) for r, data in zip(records, pdfs)]
-
-
-def info_of(record):
-    """The PDF's document info: title, issuing body, number, date, signer."""
-    from ..generator.pdfmeta import DocumentInfo
-    signer = record.get("signer") or {}
-    return DocumentInfo(title=record.title, author=record.issuer.get("name", ""), subject=str(record.number),
-                        date=record.date, signer=signer.get("name", ""), signer_title=signer.get("title", ""))
 
 
 def docx_to_pdf(docx):
