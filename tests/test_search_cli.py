@@ -1,10 +1,12 @@
 """``vanthu search`` and ``vanthu reindex`` over an archive made by ``vanthu issue`` and ``vanthu import``."""
 import json
+import os
 
 import docx
 import pytest
 
 from conftest import DATA
+from vanthu.search import citations
 
 
 @pytest.fixture
@@ -68,3 +70,9 @@ def test_search_help_documents_the_syntax(cli):
     text = cli("search", "--help").out
     for example in ['"đơn vị trực thuộc"', "bluezone OR", "NOT covid", "TRƯỜNG:giá trị", "vanthu search 4482 /syt-vp"]:
         assert example in text
+
+
+def test_citations_link_the_dispatch_and_the_document_it_implements(archive):
+    home = os.environ["VANTHU_HOME"]
+    assert citations(home, "4482/SYT-VP") == (["4199/BYT-VPB1"], [])
+    assert citations(home, "4199 / byt-vpb1") == ([], ["4482/SYT-VP"])

@@ -25,6 +25,18 @@ def search(home, text="", **options):
     return _search(home, text, **options)
 
 
+def citations(home, number, all_documents=None):
+    """What the document numbered ``number`` cites, and what cites it (viện dẫn).
+
+    Returns ``(cites, cited_by)``: two lists of document numbers as written.
+    ``cites`` names documents whether or not they are in the archive;
+    ``cited_by`` lists archived documents. Read from the index (rebuilt from
+    the archive if needed), for ``vanthu show``.
+    """
+    from .searching import citations as _citations
+    return _citations(home, number, all_documents)
+
+
 def reindex(home, progress=None):
     """``vanthu reindex``: the index rebuilt from the whole archive; a summary line."""
     import time

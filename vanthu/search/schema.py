@@ -7,6 +7,7 @@ is never written to the index, not even compressed for snippets.
 """
 from whoosh import fields, formats
 
+from ..citations import cited_numbers
 from ..docnumber import normalize_key
 from .analysis import TermCounts, fold, meta_terms
 
@@ -24,8 +25,8 @@ class TermBag(fields.FieldType):
     """A field whose terms are counted by :mod:`.analysis`, not by a Whoosh analyzer.
 
     ``view`` picks the terms: ``exact``, ``folded``, ``pairs`` of a
-    :class:`TermCounts`, or ``meta`` (folded syllables plus pairs of a short
-    text). Weights are term frequencies; no positions are kept, phrases are
+    :class:`TermCounts`, ``meta`` (folded syllables plus pairs of a short
+    text) or ``keys`` (a list of exact values). Weights are term frequencies; no positions are kept, phrases are
     answered from pair terms.
     """
 
@@ -44,6 +45,8 @@ class TermBag(fields.FieldType):
         """``{term: frequency}`` for a value (a :class:`TermCounts` or a short text)."""
         if self.view == "meta":
             return meta_terms(value)
+        if self.view == "keys":
+            return dict.fromkeys(value, 1)
         return getattr(value, self.view)
 
     def index(self, value, **kwargs):
@@ -95,6 +98,8 @@ def make_schema():
         fold_top=TermBag("folded", champions_of=FOLDED),
         pair_top=TermBag("pairs", champions_of=PAIRS),
         body=fields.STORED(),  # for snippets; Whoosh compresses stored fields
+        cites=TermBag("keys"),  # number keys of the documents its text cites
+        cited=fields.STORED(),  # the same numbers as written
     )
 
 
@@ -108,6 +113,12 @@ def searchable_text(doc):
     if not doc.is_secret:
         parts.append(doc.body)
     return "\n".join(p for p in parts if p)
+
+
+def _citations(doc):
+    """The documents a (non-secret) body cites: a secret body gives away nothing."""
+    cited = [] if doc.is_secret else cited_numbers(doc.body, own=doc.number)
+    return {"cites": [n.key for n in cited], "cited": [str(n) for n in cited]} if cited else {}
 
 
 def fields_of(doc):
@@ -136,5 +147,6 @@ def fields_of(doc):
         # until the next rebuild (reindex) keeps only the best of each term
         **{name: counts for name in (EXACT, FOLDED, PAIRS, *CHAMPIONS)},
         "body": None if doc.is_secret else doc.body,
+        **_citations(doc),
     }
     return {name: value for name, value in values.items() if value not in (None, "")}

@@ -2,6 +2,9 @@
 import datetime as _dt
 import heapq
 
+from whoosh import query as q
+
+from ..docnumber import DocumentNumber
 from ..errors import VanthuError
 from .index import READ_DAMAGE, open_or_rebuild
 from .query import Filters, parse
@@ -68,3 +71,13 @@ def _result(stored, score, words):
 
 def _date(value):
     return _dt.date(value // 10000, value // 100 % 100, value % 100)
+
+
+def citations(home, number, all_documents=None):
+    """``(cites, cited_by)`` of a document number, from the index."""
+    key = DocumentNumber.parse(number).key if isinstance(number, str) else number.key
+    ix, _ = open_or_rebuild(home, all_documents or _archive(home))
+    with ix.searcher() as searcher:
+        own = searcher.document(number_key=key) or {}
+        citing = searcher.search(q.Term("cites", key), limit=None, sortedby="date")
+        return list(own.get("cited", [])), [hit["number"] for hit in citing]
