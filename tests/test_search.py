@@ -221,3 +221,9 @@ def test_champion_lists_rank_a_common_word_as_the_full_index_does(tmp_path):
     # a filter that leaves no champion: the full lists answer
     early = search(tmp_path, "bàn bạc", filters=Filters(date_to="2020-01-04"), all_documents=list).results
     assert sorted(r.number for r in early) == ["01/SYT-VP", "02/SYT-VP", "03/SYT-VP"]
+
+
+def test_an_empty_archive_answers_nothing(tmp_path):
+    assert search(tmp_path, "truy vet", all_documents=list).results == []
+    assert search(tmp_path, filters=Filters(date_from="2020"), all_documents=list).results == []
+    assert sorted(p.name for p in index_dir(tmp_path).iterdir()) == ["_MAIN_0.toc", "vanthu-manifest-0.json"]

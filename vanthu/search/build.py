@@ -31,10 +31,11 @@ def build_index(storage, schema, indexname, docs, progress=None, procs=None):
         segments = _build_here(storage, schema, indexname, first, docs, progress)
     else:
         segments = _build_in_workers(storage, schema, indexname, first, docs, procs, progress)
-    toc = whoosh_index.TOC(schema, [s for s in segments if s.doc_count_all()], 0)
-    toc.write(storage, indexname)
+    kept = [s for s in segments if s.doc_count_all()]
+    whoosh_index.TOC(schema, kept, 0).write(storage, indexname)
+    whoosh_index.clean_files(storage, indexname, 0, kept)  # the files of empty segments
     shutil.rmtree(os.path.join(storage.folder, f"{indexname}.tmp"), ignore_errors=True)  # writers' scratch
-    return sum(s.doc_count_all() for s in segments)
+    return sum(s.doc_count_all() for s in kept)
 
 
 def _take(docs, n):

@@ -55,6 +55,8 @@ def _pairs(hits):
 
 def _newest(searcher, query, limit):
     """Filters only: the most recent documents first, read off the date column."""
+    if not searcher.doc_count():
+        return []
     dates = searcher.reader().column_reader("date")
     newest = heapq.nlargest(limit, query.docs(searcher), key=lambda docnum: (dates[docnum], docnum))
     return [(searcher.stored_fields(docnum), None) for docnum in newest]
