@@ -30,3 +30,4 @@ bench: install
 	$(PYTHON) bench/pdf.py
 	$(PYTHON) bench/lint.py
 	$(PYTHON) bench/issue.py
+	$(PYTHON) bench/search.py
