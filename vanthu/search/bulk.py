@@ -56,7 +56,9 @@ class _PostingsWriter(W3PostingsWriter):
             return super().finish_postings()
         terminfo, self._terminfo = self._terminfo, None
         terminfo.add_block(self)
-        terminfo.set_inlined(self._ids, self._weights, self._values)
+        # No value bytes (Existence): one None a posting, as W3's reader gives. An empty
+        # tuple would read back as '' and break Whoosh's merge of this segment later.
+        terminfo.set_inlined(self._ids, self._weights, (None,) * len(self._ids))
         return terminfo
 
 
