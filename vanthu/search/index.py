@@ -111,9 +111,12 @@ def open_or_rebuild(home, all_documents):
     """
     try:
         return open_index(home), []
-    except DAMAGE as damage:
+    except DAMAGE:
         with writer_lock(home):
-            warnings = _rebuild_locked(home, all_documents(), None, _warning(home, damage))
+            try:  # a writer may have been between its commit and its manifest
+                return open_index(home), []
+            except DAMAGE as damage:
+                warnings = _rebuild_locked(home, all_documents(), None, _warning(home, damage))
         return open_index(home), warnings
 
 
