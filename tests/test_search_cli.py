@@ -76,3 +76,15 @@ def test_citations_link_the_dispatch_and_the_document_it_implements(archive):
     home = os.environ["VANTHU_HOME"]
     assert citations(home, "4482/SYT-VP") == (["4199/BYT-VPB1"], [])
     assert citations(home, "4199 / byt-vpb1") == ([], ["4482/SYT-VP"])
+
+
+def test_a_damaged_index_is_rebuilt_from_the_archive_with_a_warning(archive):
+    index = os.path.join(os.environ["VANTHU_HOME"], "index")
+    terms = os.path.join(index, sorted(name for name in os.listdir(index) if name.endswith(".trm"))[0])
+    with open(terms, "r+b") as damaged:
+        damaged.truncate(os.path.getsize(terms) // 2)
+    result = archive("search", "khoanh vùng")
+    assert result.code == 0
+    assert "4199/BYT-VPB1" in result.out
+    assert result.err_lines[0].startswith("Cảnh báo: chỉ mục tìm kiếm hỏng") and "đã dựng lại" in result.err_lines[0]
+    assert archive("search", "khoanh vùng").err == ""
