@@ -334,6 +334,7 @@ def search(ctx, query, date_from, date_to, type_name, issuer, limit, as_json):
                                (coquan), signer (nguoiky), recipients (noinhan),
                                type (loai), number (so), date (ngay), year (nam),
                                direction (huong: di/den), confidentiality (domat)
+
     \b
     Ví dụ:
       vanthu search truy vet
