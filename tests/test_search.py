@@ -227,3 +227,15 @@ def test_an_empty_archive_answers_nothing(tmp_path):
     assert search(tmp_path, "truy vet", all_documents=list).results == []
     assert search(tmp_path, filters=Filters(date_from="2020"), all_documents=list).results == []
     assert sorted(p.name for p in index_dir(tmp_path).iterdir()) == ["_MAIN_0.toc", "vanthu-manifest-0.json"]
+
+
+def test_a_long_phrase_needs_its_syllables_in_a_row(tmp_path):
+    base = seed_document()
+    together = dataclasses.replace(base, id=1, body="Đề nghị cài đặt ứng dụng BlueZone.")
+    apart = dataclasses.replace(base, id=2, number=DocumentNumber(2, "SYT-VP"),
+                                body="Cài đặt phần mềm; đặt ứng dụng lên máy chủ.")   # "cài đặt" and "đặt ứng", apart
+    rebuild(tmp_path, [together, apart])
+    assert find(tmp_path, '"cài đặt ứng dụng"') == ["4482/SYT-VP"]
+    assert find(tmp_path, "cai dat ung") == ["4482/SYT-VP"]
+    assert sorted(find(tmp_path, '"cài đặt" "đặt ứng"')) == ["02/SYT-VP", "4482/SYT-VP"]
+    assert sorted(find(tmp_path, "Phan Huy Anh Vũ")) == ["02/SYT-VP", "4482/SYT-VP"]   # the signer, in metadata

@@ -79,6 +79,8 @@ class Parsed:
     is_number: bool = False
     fallback: Optional[q.Query] = None
     champion: Optional[q.Query] = None  # the same over champion lists, tried first
+    phrases: tuple = ()           # phrases of 3+ syllables to check in the text of each result
+    fallback_phrases: tuple = ()
 
 
 def looks_like_number(text):
@@ -148,14 +150,15 @@ class DocSet(q.Query):
 
 
 def _parse_words(text):
-    words = set()
+    words, phrases, split_phrases = set(), [], []
     tokens = _runs(list(_tokens(text)))
-    query = _build(tokens, words)
-    split = _build(list(_tokens(text)), set())
+    query = _build(tokens, words, phrases)
+    split = _build(list(_tokens(text)), set(), split_phrases)
     champion = None
     if len(tokens) == 1 and tokens[0] not in ("OR", "NOT") and not tokens[0][0] and tokens[0][1] is None:
         champion = content_query(tokens[0][2], set(), champions=True)
-    return Parsed(query, words, fallback=None if split == query else split, champion=champion)
+    return Parsed(query, words, fallback=None if split == query else split, champion=champion,
+                  phrases=tuple(phrases), fallback_phrases=tuple(split_phrases))
 
 
 def _tokens(text):
@@ -189,8 +192,9 @@ def _runs(tokens):
     return merged
 
 
-def _build(tokens, words):
-    groups, pending_or, negate_next = [], False, False
+def _build(tokens, words, phrases=None):
+    """The query of the tokens; ``phrases`` gets the long phrases every result must have."""
+    groups, required, pending_or, negate_next = [], [], False, False
     for token in tokens:
         if token in ("OR", "NOT"):
             pending_or, negate_next = token == "OR", token == "NOT"
@@ -199,14 +203,24 @@ def _build(tokens, words):
         clause = _clause(name, value, words)
         if clause is None:
             continue
-        if negated or negate_next:
+        negated = negated or negate_next
+        if negated:
             clause, negate_next = q.Not(clause), False
         if pending_or and groups:
-            groups[-1] = q.Or([groups[-1], clause])
+            groups[-1], required[-1] = q.Or([groups[-1], clause]), None
         else:
             groups.append(clause)
+            required.append(_long_phrase(name, value) if not negated else None)
         pending_or = False
+    if phrases is not None:
+        phrases.extend(p for p in required if p)
     return _combine(groups)
+
+
+def _long_phrase(name, value):
+    """The folded syllables of a phrase of three or more: pairs alone may be apart."""
+    folded = tuple(folded_syllables(value)) if name is None and not looks_like_number(value) else ()
+    return folded if len(folded) >= 3 else None
 
 
 def _combine(groups):

@@ -98,6 +98,7 @@ def make_schema():
         fold_top=TermBag("folded", champions_of=FOLDED),
         pair_top=TermBag("pairs", champions_of=PAIRS),
         body=fields.STORED(),  # for snippets; Whoosh compresses stored fields
+        people=fields.STORED(),  # signer and recipients, to check long phrases
         cites=TermBag("keys"),  # number keys of the documents its text cites
         cited=fields.STORED(),  # the same numbers as written
     )
@@ -147,6 +148,7 @@ def fields_of(doc):
         # until the next rebuild (reindex) keeps only the best of each term
         **{name: counts for name in (EXACT, FOLDED, PAIRS, *CHAMPIONS)},
         "body": None if doc.is_secret else doc.body,
+        "people": " ; ".join([doc.signer, *doc.recipients]),
         **_citations(doc),
     }
     return {name: value for name, value in values.items() if value not in (None, "")}

@@ -8,10 +8,12 @@ from ..docnumber import DocumentNumber
 from ..errors import VanthuError
 from .index import READ_DAMAGE, open_or_rebuild
 from .query import Filters, parse
+from .analysis import folded_syllables
 from .results import Outcome, Result, Snippet, make_snippet
 from .schema import CHAMPION_SIZE
 
 DEFAULT_LIMIT = 20
+VERIFY_DEPTH = 5  # how many times ``limit`` hits are checked when phrases were found apart
 
 
 def search(home, text="", filters=Filters(), limit=DEFAULT_LIMIT, all_documents=None):
@@ -40,13 +42,33 @@ def _run(searcher, parsed, limit):
     if not (parsed.words or parsed.is_number):
         return _newest(searcher, parsed.query, limit)
     if parsed.champion is not None and limit <= CHAMPION_SIZE // 2:
-        hits = searcher.search(parsed.champion, limit=limit)
-        if hits.scored_length() == limit:
-            return _pairs(hits)
-    hits = searcher.search(parsed.query, limit=limit)
-    if not hits.scored_length() and parsed.fallback is not None:
-        hits = searcher.search(parsed.fallback, limit=limit)
-    return _pairs(hits)
+        found = _search(searcher, parsed.champion, limit, parsed.phrases)
+        if len(found) == limit:
+            return found
+    found = _search(searcher, parsed.query, limit, parsed.phrases)
+    if not found and parsed.fallback is not None:
+        found = _search(searcher, parsed.fallback, limit, parsed.fallback_phrases)
+    return found
+
+
+def _search(searcher, query, limit, phrases):
+    """The best hits; with long phrases, only those whose text has them (pairs may be apart)."""
+    hits = _pairs(searcher.search(query, limit=limit))
+    if not phrases:
+        return hits
+    kept = [hit for hit in hits if _has_phrases(hit[0], phrases)]
+    if len(kept) < limit and len(hits) == limit:  # some were dropped: look deeper, once
+        deeper = _pairs(searcher.search(query, limit=limit * VERIFY_DEPTH))
+        kept = [hit for hit in deeper if _has_phrases(hit[0], phrases)][:limit]
+    return kept
+
+
+def _has_phrases(stored, phrases):
+    """Whether the indexed text of a document holds each phrase, syllables in a row."""
+    text = " ".join(stored.get(name) or "" for name in ("number", "type_name", "issuer_name", "subject_text",
+                                                         "people", "body"))
+    folded = f" {' '.join(folded_syllables(text))} "
+    return all(f" {' '.join(phrase)} " in folded for phrase in phrases)
 
 
 def _pairs(hits):
