@@ -81,6 +81,7 @@ class Parsed:
     champion: Optional[q.Query] = None  # the same over champion lists, tried first
     phrases: tuple = ()           # phrases of 3+ syllables to check in the text of each result
     fallback_phrases: tuple = ()
+    docset: Optional["DocSet"] = None  # the filters, when there are words too
 
 
 def looks_like_number(text):
@@ -97,7 +98,8 @@ def parse(text, filters=Filters()):
     extra = filters.queries()
     if extra:
         if parsed.query != q.Every():
-            extra = [DocSet(q.And(extra))]  # one list for every reading
+            parsed.docset = DocSet(q.And(extra))
+            extra = [parsed.docset]  # one list for every reading
         parsed.query = _with_filters(parsed.query, extra)
         parsed.fallback = parsed.fallback and _with_filters(parsed.fallback, extra)
         parsed.champion = parsed.champion and _with_filters(parsed.champion, extra)
@@ -142,11 +144,19 @@ class DocSet(q.Query):
         if not searcher.is_atomic():
             subs = searcher.subsearchers
             return MultiMatcher([self.matcher(sub, context) for sub, _ in subs], [offset for _, offset in subs])
+        ids = self._listed(searcher)
+        return ListMatcher(ids, all_weights=1.0) if ids else NullMatcher()
+
+    def _listed(self, searcher):
         reader = searcher.reader()
         if reader not in self._lists:
             self._lists[reader] = sorted(self.query.docs(searcher))
-        ids = self._lists[reader]
-        return ListMatcher(ids, all_weights=1.0) if ids else NullMatcher()
+        return self._lists[reader]
+
+    def count(self, searcher):
+        """How many documents pass the filters (listing them, for the search to come)."""
+        subs = [searcher] if searcher.is_atomic() else [sub for sub, _ in searcher.subsearchers]
+        return sum(len(self._listed(sub)) for sub in subs)
 
 
 def _parse_words(text):

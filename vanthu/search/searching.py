@@ -13,6 +13,7 @@ from .results import Outcome, Result, Snippet, make_snippet
 from .schema import CHAMPION_SIZE
 
 DEFAULT_LIMIT = 20
+NARROW_FILTER = 2_000  # documents: fewer than this, champion lists would only cost
 VERIFY_DEPTH = 5  # how many times ``limit`` hits are checked when phrases were found apart
 
 
@@ -41,7 +42,7 @@ def _run(searcher, parsed, limit):
     """``(stored fields, score)`` of the best ``limit`` documents."""
     if not (parsed.words or parsed.is_number):
         return _newest(searcher, parsed.query, limit)
-    if parsed.champion is not None and limit <= CHAMPION_SIZE // 2:
+    if parsed.champion is not None and limit <= CHAMPION_SIZE // 2 and not _narrow(searcher, parsed):
         found = _search(searcher, parsed.champion, limit, parsed.phrases)
         if len(found) == limit:
             return found
@@ -49,6 +50,11 @@ def _run(searcher, parsed, limit):
     if not found and parsed.fallback is not None:
         found = _search(searcher, parsed.fallback, limit, parsed.fallback_phrases)
     return found
+
+
+def _narrow(searcher, parsed):
+    """Whether the filters leave so few documents that scoring them all is quick."""
+    return parsed.docset is not None and parsed.docset.count(searcher) <= NARROW_FILTER
 
 
 def _search(searcher, query, limit, phrases):
