@@ -208,9 +208,7 @@ def header_table(document, with_cv_subject, with_date=True):
     """
     table = borderless_table(document, [L.HEADER_LEFT, L.HEADER_RIGHT], rows=2, indent=L.HEADER_INDENT)
     left = cell(table, 0, 0)
-    tags(left, "{%p if parent %}")
-    para(left, "{{ parent }}", "VBParent")
-    tags(left, "{%p endif %}")
+    when(left, "parent", "{{ parent }}", "VBParent")
     para(left, "{{ issuer }}", "VBIssuer")
     para(left, "{{p issuer_rule }}", "VBRule")
     right = cell(table, 0, 1)
@@ -225,9 +223,7 @@ def header_table(document, with_cv_subject, with_date=True):
     para(left, "{{p marks }}", "VBMark")
     right = cell(table, 1, 1)
     if with_date:
-        tags(right, "{%p if place_date %}")
-        para(right, "{{ place_date }}", "VBPlaceDate")
-        tags(right, "{%p endif %}")
+        when(right, "place_date", "{{ place_date }}", "VBPlaceDate")
     para(right, "", "Normal")  # a cell must keep one paragraph when the date is left out
     return table
 
@@ -239,9 +235,7 @@ def contact_footer(document):
     footer._element.remove(footer.paragraphs[0]._p)
     tags(footer, "{%p if contact %}")
     para(footer, "", "VBRule")
-    tags(footer, "{%p for line in contact %}")
-    para(footer, "{{ line }}", "VBContact")
-    tags(footer, "{%p endfor %}")
+    each(footer, "line in contact", "{{ line }}", "VBContact")
     tags(footer, "{%p endif %}")
     if not footer.paragraphs or footer.paragraphs[-1].text.startswith("{%"):
         para(footer, "", "Normal")  # a footer keeps one paragraph when there is no contact
@@ -250,23 +244,29 @@ def contact_footer(document):
 def title_block(document):
     """Ô 5a: the type's name, the subject (both bold, centred), a short rule."""
     para(document, "{{ heading }}", "VBTypeTitle")
-    tags(document, "{%p if subject %}")
-    para(document, "{{ subject }}", "VBTypeSubject")
-    tags(document, "{%p endif %}")
+    when(document, "subject", "{{ subject }}", "VBTypeSubject")
     para(document, "{{p subject_rule }}", "VBRule")
 
 
 def decision_block(document):
     """Quyết định, nghị quyết: the deciding authority, the italic bases, ``QUYẾT ĐỊNH:``."""
-    tags(document, "{%p if decision_authority %}")
-    para(document, "{{ decision_authority }}", "VBAuthority")
-    tags(document, "{%p endif %}")
-    tags(document, "{%p for line in bases %}")
-    para(document, "{{ line }}", "VBBase")
-    tags(document, "{%p endfor %}")
-    tags(document, "{%p if decides %}")
-    para(document, "{{ decides }}", "VBAuthority")
-    tags(document, "{%p endif %}")
+    when(document, "decision_authority", "{{ decision_authority }}", "VBAuthority")
+    each(document, "line in bases", "{{ line }}", "VBBase")
+    when(document, "decides", "{{ decides }}", "VBAuthority")
+
+
+def when(container, condition, text, style):
+    """A paragraph printed only when ``condition`` holds ({%p if %})."""
+    tags(container, f"{{%p if {condition} %}}")
+    para(container, text, style)
+    tags(container, "{%p endif %}")
+
+
+def each(container, loop, text, style):
+    """A paragraph repeated for each item ({%p for %})."""
+    tags(container, f"{{%p for {loop} %}}")
+    para(container, text, style)
+    tags(container, "{%p endfor %}")
 
 
 def lines(document, *texts, style="VBBody"):
@@ -274,23 +274,17 @@ def lines(document, *texts, style="VBBody"):
     for line in texts:
         if line.startswith("?"):
             name, _, line = line[1:].partition(" ")
-            tags(document, f"{{%p if v.{name} %}}")
-            para(document, line, style)
-            tags(document, "{%p endif %}")
+            when(document, f"v.{name}", line, style)
         else:
             para(document, line, style)
 
 
 def kinh_gui(document):
     """Ô 9a: one recipient inline, several as a dash list under the colon."""
-    tags(document, "{%p if to_inline %}")
-    para(document, "Kính gửi: {{ to_inline }}", "VBKinhGui")
-    tags(document, "{%p endif %}")
+    when(document, "to_inline", "Kính gửi: {{ to_inline }}", "VBKinhGui")
     tags(document, "{%p if to_list %}")
     para(document, "Kính gửi:", "VBKinhGui")
-    tags(document, "{%p for item in to_list %}")
-    para(document, "{{ item }}", "VBKinhGuiItem")
-    tags(document, "{%p endfor %}")
+    each(document, "item in to_list", "{{ item }}", "VBKinhGuiItem")
     tags(document, "{%p endif %}")
 
 
@@ -299,18 +293,14 @@ def signature_table(document):
     table = borderless_table(document, [L.FOOTER_LEFT, L.FOOTER_RIGHT])
     left = cell(table, 0, 0)
     para(left, "Nơi nhận:", "VBNoiNhan")
-    tags(left, "{%p for item in cc %}")
-    para(left, "{{ item }}", "VBNoiNhanItem")
-    tags(left, "{%p endfor %}")
+    each(left, "item in cc", "{{ item }}", "VBNoiNhanItem")
     tags(left, "{%p if drafter_line %}")
     para(left, "{{ drafter_line }}", "VBNoiNhanItem")  # ô 12
     tags(left, "{%p endif %}")
     right = cell(table, 0, 1)
     p = para(right, "", "VBSignTitle")
     p.paragraph_format.space_before = document.styles["VBNoiNhan"].paragraph_format.space_before
-    tags(right, "{%p for line in authority %}")
-    para(right, "{{ line }}", "VBSignTitle")
-    tags(right, "{%p endfor %}")
+    each(right, "line in authority", "{{ line }}", "VBSignTitle")
     para(right, "{{ signer_title }}", "VBSignTitle")
     para(right, "{{ signer_name }}", "VBSignName")
     return table
@@ -348,22 +338,14 @@ def _decision_and_recipients(document):
 
 def _telegram_lines(document):
     para(document, "{{ v.sender }} điện:", "VBBody")
-    tags(document, "{%p for item in to_list or [to_inline] %}")
-    para(document, "{{ item if to_list else '- ' ~ item }}", "VBKinhGuiItem")
-    tags(document, "{%p endfor %}")
+    each(document, "item in to_list or [to_inline]", "{{ item if to_list else '- ' ~ item }}", "VBKinhGuiItem")
 
 
 def _invitation_lines(document):
     para(document, "{{ v.inviter }} trân trọng kính mời:", "VBBody")
-    tags(document, "{%p if to_inline %}")
-    para(document, "{{ to_inline }}", "VBBodyCenter")
-    tags(document, "{%p endif %}")
-    tags(document, "{%p for item in to_list %}")
-    para(document, "{{ item }}", "VBBody")
-    tags(document, "{%p endfor %}")
-    tags(document, "{%p for line in meeting %}")
-    para(document, "{{ line }}", "VBBody")
-    tags(document, "{%p endfor %}")
+    when(document, "to_inline", "{{ to_inline }}", "VBBodyCenter")
+    each(document, "item in to_list", "{{ item }}", "VBBody")
+    each(document, "line in meeting", "{{ line }}", "VBBody")
 
 
 def typed_document():
@@ -413,16 +395,12 @@ def bien_ban():
     para(left, "{{ v.secretary }}", "VBSignName")
     right = cell(table, 0, 1)
     p = para(right, "", "VBSignTitle")
-    tags(right, "{%p for line in authority %}")
-    para(right, "{{ line }}", "VBSignTitle")
-    tags(right, "{%p endfor %}")
+    each(right, "line in authority", "{{ line }}", "VBSignTitle")
     para(right, "{{ signer_title }}", "VBSignTitle")
     para(right, "{{ signer_name }}", "VBSignName")
     left = cell(table, 1, 0)
     para(left, "Nơi nhận:", "VBNoiNhan")
-    tags(left, "{%p for item in cc %}")
-    para(left, "{{ item }}", "VBNoiNhanItem")
-    tags(left, "{%p endfor %}")
+    each(left, "item in cc", "{{ item }}", "VBNoiNhanItem")
     cell(table, 1, 1).add_paragraph("")
     p.paragraph_format.space_before = document.styles["VBNoiNhan"].paragraph_format.space_before
     return document
@@ -453,9 +431,7 @@ def bluezone_form():
     para(right, "{{ place_date }}", "VBPlaceDate")
     para(right, "THỦ TRƯỞNG ĐƠN VỊ", "VBSignTitle")
     para(right, "(Ghi rõ họ tên, ký và đóng dấu)", "VBSignNote")
-    tags(right, "{%p if f.head_name %}")
-    para(right, "{{ f.head_name }}", "VBSignName")
-    tags(right, "{%p endif %}")
+    when(right, "f.head_name", "{{ f.head_name }}", "VBSignName")
     return document
 
 
