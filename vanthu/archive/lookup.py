@@ -19,7 +19,16 @@ def show(text, home=None, year=None, out=None):
         found = catalog.find(archive.conn, text, year)
     if not found:
         raise VanthuError(f"không có văn bản số {text}{f' năm {year}' if year else ''} trong sổ")
-    return "\n\n".join(describe(e) for e in found)
+    return "\n\n".join(describe(e) + _citation_lines(archive.home, e) for e in found)
+
+
+def _citation_lines(home, entry):
+    """Viện dẫn: the numbers this document cites, and the archived documents citing it (from the index)."""
+    from ..search import citations
+    cites, cited_by = citations(home.root, entry.document.number, lambda: catalog.documents(home.root))
+    lines = [f"Văn bản này dẫn chiếu: {', '.join(cites)}"] if cites else []
+    lines += [f"Được dẫn chiếu bởi: {', '.join(cited_by)}"] if cited_by else []
+    return "".join(f"\n{line}" for line in lines)
 
 
 def describe(entry):
