@@ -11,6 +11,7 @@ from vanthu.archive.document import ArchivedDocument, INCOMING
 from vanthu.docnumber import DocumentNumber
 from vanthu.errors import VanthuError
 from vanthu.search import index_documents, rebuild, search
+from vanthu.search.index import STALE_WARNING
 from vanthu.search.analysis import folded_syllables, syllables
 from vanthu.search.index import index_dir, writer_lock
 from vanthu.search.query import Filters
@@ -179,7 +180,11 @@ def test_indexing_errors_are_raised_not_logged(tmp_path):
     broken = dataclasses.replace(seed_document(60), date=None)
     with pytest.raises(AttributeError):
         index_documents(tmp_path, [broken], all_documents=list)
-    assert find(tmp_path, "truy vet") == ["4482/SYT-VP"]   # nothing half-written
+    # nothing half-written; the index is marked stale and the next search rebuilds it, saying so
+    outcome = search(tmp_path, "truy vet", filters=Filters(), all_documents=lambda: DOCS)
+    assert [r.number for r in outcome.results] == ["4482/SYT-VP"]
+    assert outcome.warnings == [STALE_WARNING]
+    assert find(tmp_path, "truy vet") == ["4482/SYT-VP"]
 
 
 def test_workers_build_the_same_index_as_one_process(tmp_path, monkeypatch):

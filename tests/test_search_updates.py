@@ -34,3 +34,22 @@ def test_a_changed_document_replaces_its_old_version(tmp_path):
     changed = dataclasses.replace(docs[0], subject="đổi trích yếu")
     index.add_documents(tmp_path, [changed], lambda: iter(docs))
     assert [r.number for r in search(tmp_path, "đổi trích yếu", filters=Filters()).results] == ["01/SYT-VP"]
+
+
+def test_a_failed_update_is_raised_and_the_next_search_catches_up(tmp_path, monkeypatch):
+    from vanthu.search import search
+    docs = [document(n) for n in range(1, 4)]
+    index.rebuild(tmp_path, docs)
+    docs.append(document(4))
+    monkeypatch.setattr(index, "_update", lambda ix, new: (_ for _ in ()).throw(OSError("đĩa đầy")))
+    try:
+        index.add_documents(tmp_path, [docs[-1]], lambda: iter(docs))
+    except OSError:
+        pass
+    else:
+        raise AssertionError("an indexing error must reach the caller")
+    monkeypatch.undo()
+    found = search(tmp_path, "04/SYT-VP", filters=Filters(), all_documents=lambda: iter(docs))
+    assert [r.number for r in found.results] == ["04/SYT-VP"]
+    assert index.STALE_WARNING in found.warnings
+    assert search(tmp_path, "04/SYT-VP", filters=Filters(), all_documents=lambda: iter(docs)).warnings == []

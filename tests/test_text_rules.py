@@ -106,3 +106,9 @@ def test_distribution_groups():
     lines = text.distribution(["Như trên;", "Lưu: VT", ("Bản điện tử", ["Như kính gửi", "Lãnh đạo."])])
     assert lines == ["- Như trên;", "- Lưu: VT.", "Bản điện tử:", "- Như kính gửi;", "- Lãnh đạo."]
     assert text.distribution(["A", "B"]) == text.punctuated(["A", "B"])
+
+
+def test_a_number_is_found_as_printed_with_its_zero():
+    from vanthu.docnumber import normalize_key
+    assert normalize_key("04/SYT-VP") == normalize_key(" 4 / syt-vp") == DocumentNumber(4, "SYT-VP").key
+    assert normalize_key("PGD&ĐT") == "PGD&ĐT"

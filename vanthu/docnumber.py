@@ -28,8 +28,9 @@ def _nfc(text):
 
 
 def normalize_key(text):
-    """The look-up form: NFC, upper case, no spaces (``4482 /syt-vp`` -> ``4482/SYT-VP``)."""
-    return re.sub(r"\s+", "", _nfc(text)).upper()
+    """The look-up form: NFC, upper case, no spaces, no leading zero on the number
+    (``4482 /syt-vp`` -> ``4482/SYT-VP``; ``04/SYT-VP`` as printed -> ``4/SYT-VP``)."""
+    return re.sub(r"^0+(\d)", r"\1", re.sub(r"\s+", "", _nfc(text)).upper())
 
 
 _PATTERN = re.compile(r"^\s*(\d+)\s*/\s*(\S.*?)\s*$")

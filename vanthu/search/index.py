@@ -40,6 +40,15 @@ def index_dir(home):
     return Path(home) / "index"
 
 
+def _stale_marker(home):
+    """Present while the archive holds documents a failed update left out of the index."""
+    return Path(home) / "index.stale"
+
+
+STALE_WARNING = ("chỉ mục tìm kiếm thiếu văn bản do lần cập nhật trước bị lỗi; "
+                 "đã dựng lại từ kho lưu trữ")
+
+
 class WriterBusy(VanthuError):
     """Another command is writing the index (chỉ mục đang được ghi)."""
 
@@ -109,6 +118,11 @@ def open_or_rebuild(home, all_documents):
 
     Returns ``(index, warnings)``: the warnings are for the clerk.
     """
+    if _stale_marker(home).exists():
+        with writer_lock(home):
+            if _stale_marker(home).exists():  # another command may have rebuilt it meanwhile
+                warnings = _rebuild_locked(home, all_documents(), None, [STALE_WARNING])
+                return open_index(home), warnings
     try:
         return open_index(home), []
     except DAMAGE:
@@ -129,11 +143,19 @@ def add_documents(home, docs, all_documents):
     that is missing or damaged.
     """
     with writer_lock(home):
+        if _stale_marker(home).exists():
+            return _rebuild_locked(home, all_documents(), None, [STALE_WARNING])
         try:
             ix = open_index(home)
         except DAMAGE as damage:
             return _rebuild_locked(home, all_documents(), None, _warning(home, damage))
-        _update(ix, docs)
+        try:
+            _update(ix, docs)
+        except BaseException:
+            # The documents are in the archive already: mark the index stale, so that the
+            # next search or commit rebuilds it, then let the error reach the caller.
+            _stale_marker(home).touch()
+            raise
         _write_manifest(index_dir(home), ix.latest_generation())
     return []
 
@@ -171,6 +193,7 @@ def _rebuild_locked(home, docs, progress, warnings):
     build_index(FileStorage(str(fresh)), SCHEMA, INDEX_NAME, docs, progress)
     _write_manifest(fresh, 0)
     _swap(fresh, final)
+    _stale_marker(home).unlink(missing_ok=True)
     return warnings
 
 
