@@ -7,8 +7,6 @@ visible (see :meth:`vanthu.archive.home.Archive.writing`).
 """
 import datetime as _dt
 import hashlib
-import importlib
-import importlib.util
 import io
 import json
 import re
@@ -222,11 +220,12 @@ def event_detail(entry, stored, links=()):
 def notify_search(home, documents, warn=None):
     """Hand new documents to the search index, once they are committed.
 
-    The index (:mod:`vanthu.search.index`) is derived data: the documents are
-    issued whatever happens here, so a failure becomes a warning that names
-    the fix (``vanthu reindex``) instead of an error after the fact.
+    The index (:mod:`vanthu.search.index`) is derived data and the documents
+    are issued whatever happens here: a failure marks the index stale (the next
+    search rebuilds it) and reaches the clerk as a warning, not as an error that
+    would make them issue the same record twice.
     """
-    if not documents or importlib.util.find_spec("vanthu.search.index") is None:
+    if not documents:
         return
     from ..search import index
     try:
@@ -234,7 +233,7 @@ def notify_search(home, documents, warn=None):
     except Exception as error:  # reported to the clerk, with the way to repair it
         numbers = ", ".join(str(d.number) for d in documents)
         problems = [f"đã lưu {numbers} vào sổ nhưng chưa cập nhật được chỉ mục tìm kiếm ({error}); "
-                    "chạy 'vanthu reindex'"]
+                    "lần tìm kiếm sau sẽ tự dựng lại chỉ mục (hoặc chạy 'vanthu reindex')"]
     for warning in problems or ():
         (warn or _no_warning_sink)(warning)
 
