@@ -46,6 +46,14 @@ def run_cli(*args):
     return Result(code, out.getvalue(), err.getvalue())
 
 
+def render_all(source, names, out):
+    """``vanthu render`` each ``source/NAME.yaml`` to ``out/NAME.docx``; the paths by name."""
+    for name in names:
+        result = run_cli("render", Path(source) / f"{name}.yaml", "-o", Path(out) / f"{name}.docx")
+        assert result.code == 0, result.err
+    return {name: Path(out) / f"{name}.docx" for name in names}
+
+
 @pytest.fixture
 def cli(tmp_path, monkeypatch):
     """``vanthu`` run in a fresh working folder (its own archive home)."""

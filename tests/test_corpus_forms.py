@@ -42,12 +42,8 @@ fields:
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """Both blank examples rendered by ``vanthu render``, as DOCX paths by name."""
-    from conftest import run_cli
-    out = tmp_path_factory.mktemp("forms")
-    for name in FORMS:
-        result = run_cli("render", EXAMPLES / f"{name}.yaml", "-o", out / f"{name}.docx")
-        assert result.code == 0, result.err
-    return {name: out / f"{name}.docx" for name in FORMS}
+    from conftest import render_all
+    return render_all(EXAMPLES, FORMS, tmp_path_factory.mktemp("forms"))
 
 
 def render(cli, tmp_path, text, name="form"):

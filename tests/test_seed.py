@@ -12,11 +12,9 @@ SEEDS = ["4482-SYT-VP", "dang-ky-tai-khoan-bluezone"]
 
 @pytest.fixture(scope="module")
 def seed_docx(tmp_path_factory):
-    from conftest import DATA, run_cli
+    from conftest import DATA, render_all
     out = tmp_path_factory.mktemp("seed")
-    for name in SEEDS:
-        result = run_cli("render", DATA / f"{name}.yaml", "-o", out / f"{name}.docx")
-        assert result.code == 0, result.err
+    render_all(DATA, SEEDS, out)
     return out
 
 
