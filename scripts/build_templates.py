@@ -289,7 +289,8 @@ def kinh_gui(document):
 
 
 def signature_table(document):
-    """Ô 9b | ô 7: Nơi nhận beside the signature block, level at the top."""
+    """Ô 9b | ô 7: Nơi nhận beside the signature block, level at the top (no spacing inside the cells)."""
+    para(document, "", "VBSpacer")
     table = borderless_table(document, [L.FOOTER_LEFT, L.FOOTER_RIGHT])
     left = cell(table, 0, 0)
     para(left, "Nơi nhận:", "VBNoiNhan")
@@ -298,8 +299,6 @@ def signature_table(document):
     para(left, "{{ drafter_line }}", "VBNoiNhanItem")  # ô 12
     tags(left, "{%p endif %}")
     right = cell(table, 0, 1)
-    p = para(right, "", "VBSignTitle")
-    p.paragraph_format.space_before = document.styles["VBNoiNhan"].paragraph_format.space_before
     each(right, "line in authority", "{{ line }}", "VBSignTitle")
     para(right, "{{ signer_title }}", "VBSignTitle")
     para(right, "{{ signer_name }}", "VBSignName")
@@ -389,12 +388,12 @@ def bien_ban():
     header_table(document, with_cv_subject=False, with_date=False)
     title_block(document)
     para(document, "{{p body }}", "VBBody")
+    para(document, "", "VBSpacer")
     table = borderless_table(document, [L.FOOTER_LEFT + 600, L.FOOTER_RIGHT - 600], rows=2)
     left = cell(table, 0, 0)
-    para(left, "THƯ KÝ", "VBSignTitle").paragraph_format.space_before = document.styles["VBNoiNhan"].paragraph_format.space_before
+    para(left, "THƯ KÝ", "VBSignTitle")
     para(left, "{{ v.secretary }}", "VBSignName")
     right = cell(table, 0, 1)
-    p = para(right, "", "VBSignTitle")
     each(right, "line in authority", "{{ line }}", "VBSignTitle")
     para(right, "{{ signer_title }}", "VBSignTitle")
     para(right, "{{ signer_name }}", "VBSignName")
@@ -402,7 +401,6 @@ def bien_ban():
     para(left, "Nơi nhận:", "VBNoiNhan")
     each(left, "item in cc", "{{ item }}", "VBNoiNhanItem")
     cell(table, 1, 1).add_paragraph("")
-    p.paragraph_format.space_before = document.styles["VBNoiNhan"].paragraph_format.space_before
     return document
 
 

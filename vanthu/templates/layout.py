@@ -42,12 +42,13 @@ STYLES = {
     "VBBody": (14, False, False, "both", {"before": 6, "first": BODY_INDENT}),
     "VBBase": (14, False, True, "both", {"before": 6, "first": BODY_INDENT}),
     "VBBodyCenter": (14, True, False, "center", {"before": 6}),
-    "VBNoiNhan": (12, True, True, "left", {"before": 12}),
+    "VBNoiNhan": (12, True, True, "left", {}),  # level with the first line of ô 7a: no space above
     "VBNoiNhanItem": (11, False, False, "left", {}),
     "VBSignTitle": (14, True, False, "center", {}),
     "VBSignName": (14, True, False, "center", {"before": 72}),
     "VBSignNote": (14, False, True, "center", {}),
     "VBPageNumber": (14, False, False, "center", {}),
+    "VBSpacer": (12, False, False, "left", {}),        # the blank line above the signature block
     "VBMark": (13, True, False, "center", {"before": 6}),
     "VBRule": (2, False, False, "center", {}),
     "VBFormTitle": (14, True, False, "center", {"after": 12}),
