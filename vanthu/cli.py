@@ -50,6 +50,7 @@ def _vietnamese(message):
 for _module in (click.core, click.exceptions, click.parser, click.types, click.formatting, click.decorators):
     if hasattr(_module, "_"):
         _module._ = _vietnamese
+click.types.IntParamType.name = "số nguyên"  # named in messages such as "'x' không phải số nguyên hợp lệ"
 
 
 @click.group(context_settings=CONTEXT)
