@@ -308,21 +308,16 @@ def signature_table(document):
 # --- the templates ---------------------------------------------------------
 
 def cong_van():
-    """Mẫu 1.5: công văn."""
-    document = new_document()
-    header_table(document, with_cv_subject=True)
-    kinh_gui(document)
-    para(document, "{{p body }}", "VBBody")
-    signature_table(document)
-    contact_footer(document)
-    return document
+    """Mẫu 1.5: công văn (V/v under the number, no title block)."""
+    return _typed(kinh_gui, typed=False)
 
 
-def _typed(middle):
-    """The frame every typed model shares: header, title block, the model's own lines, body, signature."""
+def _typed(middle, typed=True):
+    """The frame the models share: header, title block (typed documents), the model's own lines, body, signature."""
     document = new_document()
-    header_table(document, with_cv_subject=False)
-    title_block(document)
+    header_table(document, with_cv_subject=not typed)
+    if typed:
+        title_block(document)
     middle(document)
     para(document, "{{p body }}", "VBBody")
     signature_table(document)
