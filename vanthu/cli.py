@@ -376,6 +376,81 @@ def reindex(ctx):
     click.echo(summary)
 
 
+# --- people and the web app: user, serve ----------------------------------------
+
+@cli.group(context_settings=CONTEXT)
+def user():
+    """Người dùng ứng dụng web: thêm, liệt kê, đổi mật khẩu, khóa.
+
+    \b
+    Vai trò (--role, nhiều lần được): quan-tri (quản trị), van-thu (văn thư),
+    chuyen-vien (chuyên viên soạn thảo), lanh-dao (lãnh đạo duyệt, ký).
+    """
+
+
+def _password(stdin):
+    """The password: one line of standard input, or typed twice on a terminal."""
+    if stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu", err=True)
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", "roles", multiple=True, required=True, help="Vai trò: quan-tri, van-thu, chuyen-vien, lanh-dao.")
+@click.option("--full-name", default="", help="Họ và tên, ví dụ \"Nguyễn Thị Lan\".")
+@click.option("--title", default="", help="Chức vụ, ví dụ \"Văn thư\" hoặc \"Giám đốc\".")
+@click.option("--password-stdin", is_flag=True, help="Đọc mật khẩu từ dòng đầu của đầu vào chuẩn (cho tập lệnh).")
+@click.pass_context
+def user_add(ctx, name, roles, full_name, title, password_stdin):
+    """Thêm người dùng NAME (tên đăng nhập).
+
+    \b
+    Ví dụ:
+      vanthu user add lan --role van-thu --full-name "Nguyễn Thị Lan"
+      echo 'mat-khau-dai' | vanthu user add vu --role lanh-dao --password-stdin
+    """
+    from .archive import people
+    roles = people.check_roles([r for value in roles for r in value.split(",")])
+    person = people.add(name, _password(password_stdin), roles, ctx.obj["home"], full_name, title)
+    click.echo(f"Đã thêm {person.username} ({person.role_names}).")
+
+
+@user.command("list")
+@click.pass_context
+def user_list(ctx):
+    """Liệt kê người dùng: tên đăng nhập, họ tên, vai trò, trạng thái."""
+    from .archive import people
+    found = people.everyone(ctx.obj["home"])
+    for p in found:
+        state = "" if p.active else "  (đã khóa)"
+        click.echo(f"{p.username}\t{p.full_name}\t{p.role_names}{state}")
+    if not found:
+        _say("Chưa có người dùng nào. Thêm bằng: vanthu user add TÊN --role van-thu")
+
+
+@user.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Đọc mật khẩu mới từ đầu vào chuẩn.")
+@click.pass_context
+def user_passwd(ctx, name, password_stdin):
+    """Đặt mật khẩu mới cho NAME (cũng mở khóa sau nhiều lần đăng nhập sai)."""
+    from .archive import people
+    people.get(name, ctx.obj["home"])
+    people.set_password(name, _password(password_stdin), ctx.obj["home"])
+    click.echo(f"Đã đổi mật khẩu của {name}.")
+
+
+@user.command("disable")
+@click.argument("name")
+@click.pass_context
+def user_disable(ctx, name):
+    """Khóa NAME: không đăng nhập được nữa; tên vẫn còn trong nhật ký và văn bản."""
+    from .archive import people
+    people.disable(name, ctx.obj["home"])
+    click.echo(f"Đã khóa {name}.")
+
+
 def main(argv=None):
     """Entry point: runs the command, prints user errors once, sets the exit code."""
     argv = sys.argv[1:] if argv is None else argv

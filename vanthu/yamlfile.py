@@ -59,6 +59,27 @@ def loads(text, name="<văn bản>"):
         raise VanthuError(Problem(f"YAML sai cú pháp: {e}", name)) from None
 
 
+def dumps(data):
+    """YAML text of plain data (a record made by the web app), multi-line text as ``|`` blocks."""
+    import io
+    from ruamel.yaml.scalarstring import LiteralScalarString
+    yaml = YAML(typ="rt")
+    yaml.width = 4096  # one paragraph a line, as a clerk writes it
+    out = io.StringIO()
+    yaml.dump(_literal_blocks(data, LiteralScalarString), out)
+    return out.getvalue()
+
+
+def _literal_blocks(value, literal):
+    if isinstance(value, dict):
+        return {k: _literal_blocks(v, literal) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_literal_blocks(v, literal) for v in value]
+    if isinstance(value, str) and "\n" in value:
+        return literal(value.replace("\r\n", "\n").rstrip("\n") + "\n")
+    return value
+
+
 def line_of(node, key=None, default=1):
     """1-based line of ``node[key]`` (or of ``node`` itself); ``default`` if unknown."""
     lc = getattr(node, "lc", None)

@@ -78,6 +78,34 @@ MIGRATIONS = (
         hash TEXT NOT NULL
     );
     """,
+    # 2: people (người dùng) of the web app, and drafts (dự thảo) before they are issued
+    """
+    CREATE TABLE people (
+        username TEXT PRIMARY KEY,
+        full_name TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL DEFAULT '',
+        roles TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        failed_logins INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE drafts (
+        id INTEGER PRIMARY KEY,
+        template TEXT NOT NULL,
+        subject TEXT NOT NULL DEFAULT '',
+        record TEXT NOT NULL,
+        state TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        document_id INTEGER REFERENCES documents (id),
+        revision INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX drafts_state ON drafts (state);
+    CREATE INDEX drafts_owner ON drafts (owner)
+    """,
 )
 
 

@@ -6,6 +6,7 @@ hash, so editing or deleting a row breaks the chain. The last entry seen is
 also written to ``log-head.json`` outside the database, so a deleted tail is
 noticed too.
 """
+import contextvars
 import datetime as _dt
 import getpass
 import hashlib
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from ..errors import VanthuError
 
 GENESIS = "0" * 64
+_ACTOR = contextvars.ContextVar("vanthu_actor", default=None)  # the web app's logged-in person
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,26 @@ def _now():
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds")
 
 
+class acting_as:
+    """``with acting_as("lan"):`` every event logged inside names that person, not the OS account.
+
+    A context variable, so each web request (thread) names its own person.
+    """
+
+    def __init__(self, name):
+        self.name = name
+
+    def __enter__(self):
+        self._token = _ACTOR.set(self.name)
+        return self
+
+    def __exit__(self, *exc):
+        _ACTOR.reset(self._token)
+
+
 def _user():
+    if _ACTOR.get():
+        return _ACTOR.get()
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (containers): the uid still says who

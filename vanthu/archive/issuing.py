@@ -42,7 +42,7 @@ class Issued:
 
 
 def issue(records, home=None, *, renderer=None, to_pdf=None, replaces=None, corrects=None, today=None, warn=None,
-          index=True):
+          index=True, inside=None):
     """Issue ``records`` (checked :class:`~vanthu.generator.records.Record`) into the archive.
 
     One call is one transaction: all records are issued, or none.
@@ -52,6 +52,8 @@ def issue(records, home=None, *, renderer=None, to_pdf=None, replaces=None, corr
     replaces or corrects (Art. 18). ``today``: the date for records without
     one. ``warn(text)`` hears what went wrong after the commit (the search
     index); ``index=False`` leaves indexing to ``vanthu reindex``.
+    ``inside(archive, results)`` runs in the same transaction before the commit
+    (a draft marked issued together with its number, or neither).
     """
     records = list(records)
     _check_issuable(records)
@@ -65,6 +67,8 @@ def issue(records, home=None, *, renderer=None, to_pdf=None, replaces=None, corr
             pdfs = _convert(to_pdf, [r for _, r in numbered], docx)
             entries = [entry for entry, _ in numbered]
             results = [_store(archive, batch, e, files, links) for e, files in zip(entries, zip(docx, pdfs))]
+            if inside:
+                inside(archive, results)
             checkpoint("staged")
         archive.remember_log_head()
         if index:
