@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass
 
 from ..errors import VanthuError
+from ..files import write_atomic
 
 GENESIS = "0" * 64
 _ACTOR = contextvars.ContextVar("vanthu_actor", default=None)  # the web app's logged-in person
@@ -143,6 +144,4 @@ def write_head(path, conn):
     last_id, last_hash = _last(conn)
     if not last_id:
         return
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_text(json.dumps({"id": last_id, "hash": last_hash}), encoding="utf-8")
-    os.replace(temp, path)
+    write_atomic(path, json.dumps({"id": last_id, "hash": last_hash}))

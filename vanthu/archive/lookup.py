@@ -1,9 +1,9 @@
 """Looking up one archived document (tra cứu): its metadata, links, or a copy of its files."""
 import datetime as _dt
-import shutil
 from pathlib import Path
 
 from ..errors import VanthuError
+from ..files import copy_atomic
 from ..vndate import short_date
 from . import catalog
 from .document import INCOMING
@@ -78,13 +78,5 @@ def copy_out(home, entry, out):
             raise VanthuError(f"văn bản {entry.document.number} không có tệp .{role} (có: {have})")
         targets = [(chosen[0], out)]
     for stored, target in targets:
-        _copy(home.root / stored.path, target)
+        copy_atomic(home.root / stored.path, target)  # writable; the stored file stays read-only
     return [str(target) for _, target in targets]
-
-
-def _copy(source, target):
-    """A writable copy, written whole or not at all; the stored file stays read-only."""
-    temp = target.with_name(f".{target.name}.tmp")
-    shutil.copyfile(source, temp)
-    temp.chmod(0o644)
-    temp.replace(target)

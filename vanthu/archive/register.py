@@ -4,12 +4,12 @@ On screen a readable table; as a file, a landscape A4 DOCX (Times New Roman)
 with the model's cover lines and all ten columns, ready to print and bind
 (Art. 16.2, 22.3), or its PDF.
 """
-import os
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import VanthuError
+from ..files import write_atomic
 from ..vndate import short_date
 from . import catalog
 from .document import INCOMING, OUTGOING
@@ -167,23 +167,13 @@ def write(register, out, to_pdf=None):
     data = to_docx(register)
     if suffix == ".pdf":
         data = (to_pdf or _default_pdf)(data)
-    _write_atomic(out, data)
+    write_atomic(out, data)
     return out
 
 
 def _default_pdf(docx):
     from .pdfexport import docx_to_pdf
     return docx_to_pdf(docx)
-
-
-def _write_atomic(path, data):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temp.write_bytes(data)
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 def produce(home=None, year=None, direction=OUTGOING, out=None, issuer=None):

@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from ..errors import VanthuError
+from ..files import fsync_dir, write_atomic, write_new
 
 READ_ONLY = 0o444
 MANIFEST = "manifest.json"
@@ -56,22 +57,6 @@ class StoredFile:
     path: str
     sha256: str
     size: int
-
-
-def _write_durably(path, data):
-    with open(path, "xb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.chmod(path, READ_ONLY)
-
-
-def _fsync_dir(path):
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @dataclass
@@ -111,15 +96,13 @@ class Batch:
     def add(self, role, relative_path, data):
         """Stage one file; returns its :class:`StoredFile`."""
         stored = StoredFile(role, relative_path, sha256_bytes(data), len(data))
-        _write_durably(self.folder / str(len(self.files)), data)
+        write_new(self.folder / str(len(self.files)), data, READ_ONLY)
         self.files.append(stored)
         self._write_manifest()
         return stored
 
     def _write_manifest(self):
-        temp = self.folder / (MANIFEST + ".tmp")
-        temp.write_text(json.dumps([[f.path, f.sha256] for f in self.files], ensure_ascii=False), encoding="utf-8")
-        os.replace(temp, self.folder / MANIFEST)
+        write_atomic(self.folder / MANIFEST, json.dumps([[f.path, f.sha256] for f in self.files], ensure_ascii=False))
 
     def publish(self):
         """Move every staged file to its final path; refuses to overwrite anything."""
@@ -144,7 +127,7 @@ def _move(staged, final):
         raise VanthuError(f"đã có tệp {final} không thuộc sổ, đúng chỗ lưu văn bản mới; không ghi đè. "
                           "Chạy 'vanthu verify' và chuyển tệp lạ đi nơi khác") from None
     os.unlink(staged)
-    _fsync_dir(final.parent)
+    fsync_dir(final.parent)
 
 
 def _remove_published(home, entries):

@@ -5,8 +5,9 @@ The core of ``vanthu check`` and ``vanthu render``; nothing here prints.
 from pathlib import Path
 
 from ..errors import VanthuError
+from ..files import write_atomic
 from .records import RecordReader
-from .render import Renderer, write_atomic
+from .render import Renderer
 
 
 def check_files(paths, library=None):

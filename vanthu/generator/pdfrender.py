@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, VanthuError
+from ..files import write_atomic
 from .soffice import Office
 
 SIGNER_FIELDS = ("signer_name", "head_name")  # forms: the field holding who signs (người ký)
@@ -91,7 +92,6 @@ def render_pdf(paths, output, *, library=None, data=None, pdfa=False, progress=N
     with Office() as office:  # LibreOffice starts while the records are read and rendered
         from .pdf import build_pdf
         from .records import RecordReader
-        from .render import write_atomic
         records, problems = load_records([str(p) for p in paths], RecordReader(library), data)
         parts = _render_docx(records, problems)
         report = PdfReport(Path(output), problems=problems)

@@ -5,11 +5,10 @@ template once. Attachments (văn bản gửi kèm) follow the main document, eac
 its own section: a new page, page numbers from 1 again.
 """
 import os
-import tempfile
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..errors import VanthuError
+from ..files import write_atomic
 from . import docx_template, ooxml, styles
 from .appendices import appendices_xml
 from .context import context_of
@@ -71,16 +70,3 @@ class Renderer:
         """Write the DOCX atomically: a failed render leaves no half-written file."""
         write_atomic(path, self.render(record))
 
-
-def write_atomic(path, data):
-    """Write bytes to ``path`` through a temporary file in the same folder."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

@@ -21,6 +21,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from ..errors import VanthuError
+from ..files import write_atomic
 from .schema import SCHEMA, fields_of
 
 INDEX_NAME = "MAIN"
@@ -105,9 +106,7 @@ def _write_manifest(directory, generation):
     sizes = {f.name: f.stat().st_size for f in directory.iterdir()
              if f.is_file() and not f.name.startswith("vanthu-manifest") and not f.name.endswith("LOCK")}
     target = directory / MANIFEST.format(generation)
-    temp = target.with_suffix(".tmp")
-    temp.write_text(json.dumps(sizes, sort_keys=True), encoding="utf-8")
-    os.replace(temp, target)
+    write_atomic(target, json.dumps(sizes, sort_keys=True))
     for old in directory.glob(MANIFEST.format("*")):
         if old != target:
             old.unlink()

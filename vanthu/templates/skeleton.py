@@ -6,6 +6,9 @@ comment, empty, ready to fill in.
 import json
 import os
 
+from ..errors import VanthuError
+from ..files import write_atomic
+
 _PARTS = {
     "issuer": [("parent", "Tên cơ quan chủ quản (không bắt buộc), ví dụ UBND TỈNH ĐỒNG NAI"),
                ("name", "Tên cơ quan ban hành (bắt buộc), ví dụ SỞ Y TẾ"),
@@ -61,8 +64,6 @@ def skeleton(template):
 
 def write_skeleton(template, path=None):
     """The skeleton's text, also written to ``path`` if given (never over an existing file)."""
-    from ..errors import VanthuError
-    from ..generator.render import write_atomic
     text = skeleton(template)
     if path:
         if os.path.exists(path):

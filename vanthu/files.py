@@ -1,0 +1,78 @@
+"""Writing files safely (ghi tệp an toàn): whole or not at all, and on disk before we say so.
+
+Every file vanthu writes outside the staged archive batches goes through
+:func:`write_atomic`: a temporary file in the same folder, flushed and
+fsynced, then renamed over the target and the folder fsynced. A crash leaves
+the old file or the new one, never half of one (and never an empty one after
+a power cut, which a rename without fsync allows).
+"""
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+NEW_FILE_MODE = 0o666 & ~_umask()  # what open() would give; mkstemp's 0600 would hide the file from others
+
+
+def fsync_dir(path):
+    """Make a rename or a new name in folder ``path`` durable."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path, data, mode=None):
+    """Write ``data`` (bytes or str, UTF-8) to ``path``, replacing it atomically; returns the path.
+
+    ``mode``: the file's permission bits (default: what a new file gets).
+    """
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    return _replace(Path(path), mode, lambda f: f.write(data))
+
+
+def copy_atomic(source, target, mode=0o644):
+    """A writable copy of ``source`` at ``target``, written whole or not at all."""
+    with open(source, "rb") as original:
+        return _replace(Path(target), mode, lambda f: shutil.copyfileobj(original, f))
+
+
+def _replace(path, mode, fill):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            fill(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(temp, NEW_FILE_MODE if mode is None else mode)
+        os.replace(temp, path)
+    except BaseException:
+        _remove(temp)
+        raise
+    fsync_dir(path.parent)
+    return path
+
+
+def write_new(path, data, mode):
+    """Create ``path`` (never over an existing file) with ``data``, fsynced, with ``mode``."""
+    with open(path, "xb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.chmod(path, mode)
+
+
+def _remove(path):
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
