@@ -1,17 +1,14 @@
 """Helpers for the PDF tests: leftover soffice processes, fonts, signing.
 
 Every PDF test module runs its LibreOffice profiles under one private temp
-folder (see :func:`private_tmp`), so "no soffice left behind" can be checked
-exactly, whatever else runs on the machine.
+folder (the ``private_tmp`` fixture of ``conftest.py``), so "no soffice left
+behind" can be checked exactly, whatever else runs on the machine.
 """
 import datetime as dt
 import io
-import os
-import tempfile
 import time
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
 FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
@@ -39,30 +36,6 @@ def assert_no_soffice(marker, grace=2.0):
     while (left := live_processes(marker)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not left, f"soffice left behind: {left}"
-
-
-@pytest.fixture(scope="module")
-def private_tmp(tmp_path_factory):
-    """The temp folder of every soffice profile this module starts; checked empty of processes."""
-    folder = tmp_path_factory.mktemp("soffice")
-    saved, tempfile.tempdir = tempfile.tempdir, str(folder)
-    saved_env = os.environ.get("TMPDIR")
-    os.environ["TMPDIR"] = str(folder)  # else the profiles would go to /dev/shm
-    try:
-        yield folder
-    finally:
-        tempfile.tempdir = saved
-        if saved_env is None:
-            del os.environ["TMPDIR"]
-        else:
-            os.environ["TMPDIR"] = saved_env
-    assert_no_soffice(str(folder))
-
-
-@pytest.fixture(autouse=True)
-def no_soffice_left(private_tmp):
-    yield
-    assert_no_soffice(str(private_tmp))
 
 
 def reader_of(data):

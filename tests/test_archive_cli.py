@@ -1,6 +1,5 @@
 """The archive commands as a clerk types them: issue, import, show, register, verify."""
 import os
-import shutil
 
 import pytest
 
@@ -75,7 +74,6 @@ def test_register_writes_the_printable_docx(cli, seed_copy, tmp_path):
 
 @pytest.mark.pdf
 @pytest.mark.slow
-@pytest.mark.skipif(not shutil.which("soffice"), reason="needs LibreOffice")
 def test_issue_stores_docx_and_pdf_then_a_correction_links_to_it(cli, seed_copy, tmp_path):
     from readback import pdf_text
     result = cli("issue", "4482-SYT-VP.yaml")

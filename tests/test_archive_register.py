@@ -1,6 +1,5 @@
 """The register (sổ đăng ký, Phụ lục IV): the seed's row, cover lines, the printed book."""
 import datetime as dt
-import shutil
 
 import docx
 import pytest
@@ -85,7 +84,6 @@ def test_an_empty_register_says_so(tmp_path):
 
 @pytest.mark.pdf
 @pytest.mark.slow
-@pytest.mark.skipif(not shutil.which("soffice"), reason="needs LibreOffice")
 def test_the_register_prints_to_pdf(seeded, tmp_path):
     from readback import pdf_text
     out = register.produce(seeded, 2020, out=tmp_path / "so-di-2020.pdf")

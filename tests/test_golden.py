@@ -52,9 +52,11 @@ def first_difference(name, want, got):
 def test_docx_matches_golden(name, regen_goldens):
     output = Renderer().render(load(DATA / f"{name}.yaml")[0])
     golden = GOLDEN / f"{name}.docx"
-    if regen_goldens or not golden.exists():
+    if regen_goldens:
         golden.write_bytes(output)
         pytest.skip(f"golden file written: {golden}; review it and commit it")
+    if not golden.exists():
+        pytest.fail(f"golden file {golden} is missing; write it with --regen-goldens, review it and commit it")
     want, got = parts(golden.read_bytes()), parts(output)
     problems = [f"part missing: {n}" for n in sorted(set(want) - set(got))]
     problems += [f"unexpected part: {n}" for n in sorted(set(got) - set(want))]

@@ -5,8 +5,8 @@ import unicodedata
 
 import pytest
 
-from pdfkit import (fonts_of, mm, no_soffice_left, pages_of_outline, private_tmp, reader_of,  # noqa: F401
-                    self_signed_certificate, sign_field, text_of_pages, unembedded_fonts, validate_signatures)
+from pdfkit import (fonts_of, mm, pages_of_outline, reader_of, self_signed_certificate, sign_field, text_of_pages,
+                    unembedded_fonts, validate_signatures)
 from conftest import run_cli
 from readback import fold, missing_in_order
 from vanthu import yamlfile

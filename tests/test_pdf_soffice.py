@@ -11,12 +11,10 @@ import pytest
 from docx.shared import Mm
 
 from conftest import DATA, run_cli
-from pdfkit import assert_no_soffice, hide_soffice, live_processes, no_soffice_left, private_tmp, reader_of  # noqa: F401
+from pdfkit import assert_no_soffice, hide_soffice, live_processes, reader_of
 from vanthu.errors import VanthuError
 from vanthu.generator import pdf, soffice
 from vanthu.generator.pdfmeta import DocumentInfo
-
-pytestmark = pytest.mark.pdf
 
 
 def small_docx(text):
@@ -58,6 +56,7 @@ def test_render_to_pdf_without_libreoffice_is_one_clear_line(monkeypatch, tmp_pa
     assert result.err_lines[-1] == f"Lỗi: {soffice.INSTALL_HINT}"
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("warm", [False, True], ids=["cold", "warm"])
 def test_batch_in_two_processes_reports_the_document_it_cannot_convert(warm, monkeypatch):
     monkeypatch.setattr(soffice, "MAX_FILES_PER_RUN", 2)  # LibreOffice stops after ~240: runs follow each other
@@ -76,6 +75,7 @@ def test_batch_in_two_processes_reports_the_document_it_cannot_convert(warm, mon
     assert seen[-1] == (5, 6) and all(total == 6 for _, total in seen)
 
 
+@pytest.mark.pdf
 def test_timeout_kills_soffice_and_says_so(private_tmp):
     started = time.monotonic()
     with pytest.raises(VanthuError, match="LibreOffice không xong sau 0.3 giây"):
@@ -84,6 +84,7 @@ def test_timeout_kills_soffice_and_says_so(private_tmp):
     assert_no_soffice(str(private_tmp), grace=0)
 
 
+@pytest.mark.pdf
 def test_timeout_of_a_warm_office_kills_it_too(private_tmp):
     with pytest.raises(VanthuError, match="không xong"):
         with soffice.Office() as office:
@@ -91,6 +92,7 @@ def test_timeout_of_a_warm_office_kills_it_too(private_tmp):
     assert_no_soffice(str(private_tmp), grace=0)
 
 
+@pytest.mark.pdf
 def test_an_unused_office_leaves_nothing(private_tmp):
     with soffice.Office():
         deadline = time.monotonic() + 5
@@ -117,6 +119,7 @@ WARM_WHILE_RENDERING = textwrap.dedent("""
 """)
 
 
+@pytest.mark.pdf
 @pytest.mark.slow
 @pytest.mark.parametrize("script", [CONVERT_MANY, WARM_WHILE_RENDERING], ids=["converting", "rendering"])
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
