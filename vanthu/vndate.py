@@ -34,6 +34,9 @@ def place_date(place, d):
 
 _FULL = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_DMY_OTHER = re.compile(r"^(\d{1,2})([.\-])(\d{1,2})\2(\d{4})$")  # 05.8.2020, 05-08-2020: also typed by clerks
+_SHORT_YEAR = re.compile(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}$")
+DAY_FORMS = "06/8/2020, 6/8/2020 hoặc 2020-08-06"
 _MY = re.compile(r"^(\d{1,2})/(\d{4})$")
 _Y = re.compile(r"^(\d{4})$")
 
@@ -51,11 +54,8 @@ def parse_range(text):
     ``2020-08-05`` and ``05/8/2020`` are one day, ``8/2020`` a month, ``2020`` a year.
     """
     text = text.strip()
-    if m := _FULL.match(text):
-        day = _make(*m.groups(), text)
-        return day, day
-    if m := _DMY.match(text):
-        day = _make(m[3], m[2], m[1], text)
+    if _FULL.match(text) or _DMY.match(text) or _DMY_OTHER.match(text):
+        day = parse_day(text)
         return day, day
     if m := _MY.match(text):
         first = _make(m[2], m[1], 1, text)
@@ -63,6 +63,27 @@ def parse_range(text):
     if m := _Y.match(text):
         return _dt.date(int(m[1]), 1, 1), _dt.date(int(m[1]), 12, 31)
     raise VanthuError(f"không hiểu ngày '{text}': viết 2020-08-05, 05/8/2020, 8/2020 hoặc 2020")
+
+
+def parse_day(text):
+    """One typed day (một ngày): ``06/8/2020``, ``6/8/2020``, ``06/08/2020``, ``2020-08-06``.
+
+    Day first, as Vietnamese offices write it (never the US month first);
+    ``06.8.2020`` and ``06-08-2020`` too. A two-digit year is refused: 20 could be 1920.
+    """
+    if isinstance(text, _dt.datetime):
+        return text.date()
+    if isinstance(text, _dt.date):
+        return text
+    text = str(text).strip()
+    if m := _FULL.match(text):
+        return _make(*m.groups(), text)
+    if m := _DMY.match(text) or _DMY_OTHER.match(text):
+        day, month, year = (m[1], m[2], m[3]) if m.re is _DMY else (m[1], m[3], m[4])
+        return _make(year, month, day, text)
+    if _SHORT_YEAR.match(text):
+        raise VanthuError(f"ngày '{text}': hãy viết năm đủ 4 chữ số, ví dụ 06/8/2020")
+    raise VanthuError(f"không hiểu ngày '{text}': viết {DAY_FORMS}")
 
 
 def _month_end(first):

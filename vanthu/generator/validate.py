@@ -8,6 +8,9 @@ import datetime as _dt
 import re
 import unicodedata
 
+from .. import vndate
+from ..errors import VanthuError
+
 MAX_TEXT = 2_000
 MAX_BLOCK = 200_000
 AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
@@ -15,7 +18,6 @@ _PARTY_FORMS = re.compile(r"^(T/M|K/T|T/L)\b")
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 _PHONE_DIGITS = re.compile(r"^0[35789]\d{8}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 class Invalid(ValueError):
@@ -67,16 +69,15 @@ def number(value):
 
 
 def date(value):
-    """An ISO date (ngày dạng 2020-08-06) that exists in the calendar."""
+    """A day that exists in the calendar (ngày): ``06/8/2020``, ``6/8/2020`` or ``2020-08-06``."""
     if isinstance(value, _dt.date):
-        return value
-    m = _ISO_DATE.match(str(value).strip()) if isinstance(value, (str, int)) else None
-    if not m:
-        raise Invalid(f"ngày phải viết dạng 2020-08-06, không phải {_kind(value)}")
+        return vndate.parse_day(value)
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise Invalid(f"ngày phải viết dạng {vndate.DAY_FORMS}, không phải {_kind(value)}")
     try:
-        return _dt.date(*map(int, m.groups()))
-    except ValueError:
-        raise Invalid(f"ngày {value} không tồn tại") from None
+        return vndate.parse_day(value)
+    except VanthuError as error:
+        raise Invalid(error.problems[0].message) from None
 
 
 def choice(value, choices):
