@@ -2,11 +2,12 @@
 PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
 OUT ?= out
-SYSTEM_PACKAGES = libreoffice-writer-nogui fonts-liberation2 poppler-utils
+SYSTEM_PACKAGES = libreoffice-writer-nogui fonts-liberation2 poppler-utils tesseract-ocr tesseract-ocr-vie ocrmypdf
 
 .PHONY: system install demo test bench
 
 # LibreOffice makes the PDFs; Liberation Serif is metric-compatible with Times New Roman.
+# Tesseract (Vietnamese model) and OCRmyPDF give scanned incoming documents a text layer.
 system:
 	@if ! dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES); \

@@ -97,7 +97,7 @@ BAD_ROWS = {17: ("phone", "0123 456"), 64: ("email", "khong-phai-email")}
 
 @pytest.fixture(scope="module")
 def merge(tmp_path_factory, private_tmp):
-    """The BlueZone form filled from a 100-row CSV saved by Excel (UTF-8 with BOM), 2 rows bad."""
+    """The BlueZone form filled from a 100-row CSV saved by Excel (UTF-8 with BOM), 2 rows bad: refused, then --partial."""
     folder = tmp_path_factory.mktemp("merge")
     form = folder / "mau.yaml"
     form.write_text("type: dang-ky-tai-khoan-bluezone\nfields:\n  place: Đồng Nai\n  date: 2020-08-06\n"
@@ -112,12 +112,20 @@ def merge(tmp_path_factory, private_tmp):
                 column, value = BAD_ROWS[n]
                 row[HEADER.index(column)] = value
             out.writerow(row)
-    result = run_cli("render", form, "--data", rows, "-o", folder / "cdc.pdf")
-    return result, folder
+    withheld = run_cli("render", form, "--data", rows, "-o", folder / "khong-ghi.pdf")
+    result = run_cli("render", form, "--data", rows, "--partial", "-o", folder / "cdc.pdf")
+    return result, folder, withheld
+
+
+def test_mail_merge_with_bad_rows_writes_nothing_without_partial(merge):
+    _, folder, withheld = merge
+    assert withheld.code == 1 and not (folder / "khong-ghi.pdf").exists()
+    assert "2 lỗi; không ghi tệp nào (thêm --partial để vẫn ghi các hàng đúng):" in withheld.err
+    assert len([line for line in withheld.err_lines if line.startswith(str(folder / "cdc.csv"))]) == 2
 
 
 def test_mail_merge_fills_the_form_once_per_good_row(merge):
-    result, folder = merge
+    result, folder, _ = merge
     reader = reader_of(folder / "cdc.pdf")
     ranges = pages_of_outline(reader)
     good = [n for n in range(1, 101) if n not in BAD_ROWS]
@@ -129,7 +137,7 @@ def test_mail_merge_fills_the_form_once_per_good_row(merge):
 
 
 def test_mail_merge_names_row_and_column_of_each_bad_row(merge):
-    result, folder = merge
+    result, folder, _ = merge
     assert result.code == 1
     errors = [line for line in result.err_lines if line.startswith(str(folder / "cdc.csv"))]
     assert len(errors) == 2

@@ -49,8 +49,8 @@ def test_yaml_rows_know_the_line_of_each_cell(tmp_path):
 
 def test_unknown_column_fails_the_whole_merge(tmp_path):
     form = write(tmp_path / "mau.yaml", FORM)
-    with pytest.raises(VanthuError, match="cột sdt không phải trường của mẫu dang-ky-tai-khoan-bluezone"):
-        mailmerge.merge(form, write(tmp_path / "a.csv", "organization,sdt\nA,1\n"), RecordReader())
+    with pytest.raises(VanthuError, match="cột sđtt không phải trường của mẫu dang-ky-tai-khoan-bluezone"):
+        mailmerge.merge(form, write(tmp_path / "a.csv", "organization,sđtt\nA,1\n"), RecordReader())
 
 
 def test_bad_cells_are_blamed_on_row_and_column(tmp_path):

@@ -164,10 +164,13 @@ def check(ctx, records):
               "Tệp .pdf: mọi bản ghi gộp vào một PDF, mỗi văn bản một dấu trang và một ô ký số.")
 @click.option("--pdfa", is_flag=True, help="PDF/A-2b (để lưu trữ lâu dài); cần -o TỆP.pdf.")
 @click.option("--data", type=click.Path(dir_okay=False), metavar="BẢNG",
-              help="Trộn thư: điền bản ghi mẫu một lần cho mỗi hàng của BẢNG (.csv UTF-8, dòng đầu là tên trường; "
-                   "hoặc .yaml); cần -o TỆP.pdf.")
+              help="Trộn thư: điền bản ghi mẫu một lần cho mỗi hàng của BẢNG (bảng tính .xlsx/.ods/.xls hoặc .csv UTF-8, "
+                   "dòng đầu là tên trường hoặc nhãn tiếng Việt của trường; hoặc .yaml). -o TỆP.pdf: một PDF; "
+                   "-o THƯ-MỤC: mỗi hàng một DOCX. Có hàng lỗi thì không ghi gì (trừ khi --partial).")
+@click.option("--partial", is_flag=True, help="Trộn thư: vẫn ghi các hàng đúng khi có hàng lỗi (các hàng lỗi được liệt kê).")
+@click.option("--each", is_flag=True, help="Mỗi văn bản (mỗi hàng) một tệp PDF riêng trong thư mục -o.")
 @click.pass_context
-def render(ctx, records, output, pdfa, data):
+def render(ctx, records, output, pdfa, data, partial, each):
     """Kết xuất bản nháp (chưa cấp số, chưa lưu) từ bản ghi YAML.
 
     \b
@@ -176,27 +179,46 @@ def render(ctx, records, output, pdfa, data):
       vanthu render a.yaml b.yaml -o ban-nhap/
       vanthu render a.yaml b.yaml -o tap.pdf            # một PDF để ký
       vanthu render mau.yaml --data cdc.csv -o tap.pdf  # trộn thư
+      vanthu render mau.yaml --data ds.xlsx -o tap.pdf  # trộn thư từ Excel
+      vanthu render mau.yaml --data ds.xlsx --each -o thu-muc/   # mỗi hàng một PDF
     """
-    if output and output.lower().endswith(".pdf"):
-        return _render_pdf(ctx, records, output, pdfa, data)
-    if pdfa or data:
-        raise click.UsageError("--pdfa và --data cần -o TỆP.pdf")
-    from .generator.drafts import render_docx
-    for path in render_docx(records, output, _library(ctx)):
+    if each or (output and output.lower().endswith(".pdf")):
+        return _render_pdf(ctx, records, output, pdfa, data, partial, each)
+    if pdfa or partial:
+        raise click.UsageError("--pdfa và --partial cần -o TỆP.pdf (hoặc --each)")
+    from .generator.drafts import render_docx, render_merged_docx
+    notes = []
+    written = (render_merged_docx(records, data, output, _library(ctx), notes) if data
+               else render_docx(records, output, _library(ctx)))
+    for note in notes:
+        _say(f"Ghi chú: {note}")
+    for path in written:
         _say(f"Đã ghi {path}")
 
 
-def _render_pdf(ctx, records, output, pdfa, data):
+def _render_pdf(ctx, records, output, pdfa, data, partial, each):
     """``render -o OUT.pdf``: one merged PDF; bad records listed, exit 1 if any."""
     from .generator.pdfrender import render_pdf
+    if each and (not output or output.lower().endswith(".pdf")):
+        raise click.UsageError("--each cần -o THƯ-MỤC (mỗi văn bản một tệp PDF trong đó)")
     with click.progressbar(length=len(records), label="Xuất PDF", file=sys.stderr) as bar:
         def progress(done, total):
             bar.length = total
             bar.update(done - bar.pos)
-        report = render_pdf(records, output, library=_library(ctx), data=data, pdfa=pdfa, progress=progress)
-    if report.titles:
-        _say(f"Đã ghi {output}: {len(report.titles)} văn bản.")
-    if report.problems:
+        report = render_pdf(records, output, library=_library(ctx), data=data, pdfa=pdfa, progress=progress,
+                            partial=partial, each=each)
+    _pdf_report(report, output, each)
+
+
+def _pdf_report(report, output, each):
+    for note in report.notes:
+        _say(f"Ghi chú: {note}")
+    if report.written:
+        where = f"{len(report.written)} tệp trong {output}" if each else output
+        _say(f"Đã ghi {where}: {len(report.titles)} văn bản.")
+    if report.withheld:
+        _say(f"{len(report.problems)} lỗi; không ghi tệp nào (thêm --partial để vẫn ghi các hàng đúng):")
+    elif report.problems:
         _say(f"{len(report.problems)} lỗi, các bản ghi lỗi không có trong PDF:")
     VanthuError.collect(report.problems)
 

@@ -39,6 +39,28 @@ def _file_name(record, records):
     return f"{stem}.docx" if len(same) == 1 else f"{stem}-{same.index(record) + 1}.docx"
 
 
+def render_merged_docx(paths, data, out=None, library=None, notes=None):
+    """A mail merge to DOCX, one file per row in the folder ``out``; any bad row: nothing written."""
+    from .mailmerge import merge
+    if len(paths) != 1:
+        raise VanthuError("trộn thư (--data) cần đúng một tệp mẫu bản ghi")
+    results = merge(paths[0], data, RecordReader(library), notes)
+    VanthuError.collect([p for r in results if isinstance(r, VanthuError) for p in r.problems])
+    return _write_all(results, out or Path("."))
+
+
+def _write_all(records, out):
+    if Path(out).suffix:
+        raise VanthuError(f"'{out}': trộn thư ra DOCX cần -o là một thư mục (hoặc một tệp .pdf để gộp)")
+    renderer = Renderer()
+    documents = [renderer.render(record) for record in records]  # all in memory first: all or nothing
+    stem = Path(records[0].source).stem if records else "van-ban"
+    targets = [Path(out) / f"{stem}-{n:03d}.docx" for n in range(1, len(records) + 1)]
+    for target, data in zip(targets, documents):
+        write_atomic(target, data)
+    return targets
+
+
 def render_docx(paths, out=None, library=None):
     """Render the records of ``paths`` to DOCX files; returns the files written.
 

@@ -41,6 +41,7 @@ class PdfResult:
 
     pdf: bytes = b""
     done: list = field(default_factory=list)
+    pdfs: list = field(default_factory=list)  # single: one PDF per part (None where it failed)
     problems: list = field(default_factory=list)
 
     @property
@@ -125,8 +126,9 @@ def _copy_output_intents(reader, writer):
         writer.root_object[NameObject("/OutputIntents")] = intents.clone(writer)
 
 
-def build_pdf(parts, *, pdfa=False, workers=None, timeout=None, progress=None, workdir=None, office=None):
-    """Convert and merge ``parts`` (PdfPart) into one PDF; see :class:`PdfResult`.
+def build_pdf(parts, *, pdfa=False, workers=None, timeout=None, progress=None, workdir=None, office=None,
+              single=False):
+    """Convert and merge ``parts`` (PdfPart) into one PDF (``single``: one PDF each); see :class:`PdfResult`.
 
     ``progress(done, total)`` is called as LibreOffice finishes documents.
     Raises VanthuError only when nothing at all could be made.
@@ -141,9 +143,11 @@ def build_pdf(parts, *, pdfa=False, workers=None, timeout=None, progress=None, w
         else:
             good.append((data, part.info))
             result.done.append(part.info.title)
-    if good:
+    if single:
+        result.pdfs = [assemble([(data, part.info)], pdfa=pdfa) if data else None for part, data in zip(parts, pdfs)]
+    elif good:
         result.pdf = assemble(good, pdfa=pdfa)
-    elif result.problems:
+    if not good and result.problems:
         raise VanthuError(*result.problems)
     return result
 

@@ -26,6 +26,9 @@ class PdfReport:
     output: Path
     titles: list = field(default_factory=list)
     problems: list = field(default_factory=list)
+    notes: list = field(default_factory=list)   # what was adjusted (columns left out, phones given their 0)
+    written: list = field(default_factory=list)  # the files written
+    withheld: bool = False  # a mail merge with bad rows wrote nothing (the clerk did not accept a partial result)
 
     @property
     def ok(self):
@@ -60,13 +63,13 @@ def _form_info(record):
                         field=field_name(record.template.name))
 
 
-def load_records(paths, reader, data=None):
+def load_records(paths, reader, data=None, notes=None):
     """Good records in order, and the problems of the bad ones (tệp:dòng)."""
     from . import mailmerge
     if data is not None:
         if len(paths) != 1:
             raise VanthuError("trộn thư (--data) cần đúng một tệp mẫu bản ghi")
-        return _split(mailmerge.merge(paths[0], data, reader))
+        return _split(mailmerge.merge(paths[0], data, reader, notes))
     results = []
     for path in paths:
         try:
@@ -82,27 +85,52 @@ def _split(results):
     return records, problems
 
 
-def render_pdf(paths, output, *, library=None, data=None, pdfa=False, progress=None, workers=None):
+def render_pdf(paths, output, *, library=None, data=None, pdfa=False, progress=None, workers=None,
+               partial=False, each=False):
     """Render the records of ``paths`` (or the form ``paths[0]`` filled from ``data``) into one PDF.
 
     ``progress(done, total)`` follows the conversion. Writes ``output``
     (atomically) if at least one document was made; never raises for a bad
-    record, only lists it in the report.
+    record, only lists it in the report. A mail merge (``data``) with a bad
+    row writes nothing unless ``partial``: a clerk would print 27 of 30
+    letters without noticing. ``each``: ``output`` is a folder, one PDF per record.
     """
     with Office() as office:  # LibreOffice starts while the records are read and rendered
         from .pdf import build_pdf
-        from .records import RecordReader
-        records, problems = load_records([str(p) for p in paths], RecordReader(library), data)
-        parts = _render_docx(records, problems)
-        report = PdfReport(Path(output), problems=problems)
+        report = PdfReport(Path(output))
+        records, report.problems = _records(paths, library, data, report.notes)
+        report.withheld = bool(data is not None and report.problems and not partial)
+        parts = [] if report.withheld else _render_docx(records, report.problems)
         if not parts:
             return report
-        result = build_pdf(parts, pdfa=pdfa, workers=workers, progress=progress, office=office)
+        result = build_pdf(parts, pdfa=pdfa, workers=workers, progress=progress, office=office, single=each)
     report.problems += result.problems
     report.titles = result.done
-    if result.pdf:
-        write_atomic(output, result.pdf)
+    report.written = _write(result, parts, Path(output), each)
     return report
+
+
+def _records(paths, library, data, notes):
+    from .records import RecordReader
+    return load_records([str(p) for p in paths], RecordReader(library), data, notes)
+
+
+def _write(result, parts, output, each):
+    if not each:
+        return [write_atomic(output, result.pdf) or output] if result.pdf else []
+    targets = [output / f"{n:03d}-{_stem(part)}.pdf" for n, part in enumerate(parts, 1)]
+    for target, data in zip(targets, result.pdfs):
+        if data:
+            write_atomic(target, data)
+    return [t for t, data in zip(targets, result.pdfs) if data]
+
+
+def _stem(part):
+    """A file name from the document (its number, or a form's first value), Vietnamese letters kept."""
+    import re
+    import unicodedata
+    text = unicodedata.normalize("NFC", part.info.subject or part.info.author or "van-ban").replace("/", "-")
+    return re.sub(r"[^\w.&-]+", "_", text).strip("._")[:60] or "van-ban"
 
 
 def _render_docx(records, problems):
