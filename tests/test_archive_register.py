@@ -138,3 +138,18 @@ def test_copies_and_grouped_recipients_fill_their_columns(tmp_path):
     issue([grouped], tmp_path / "home", renderer=k.BytesRenderer())
     (row,) = register.build(tmp_path / "home", 2020).rows
     assert (row[4], row[5], row[6]) == ("Lãnh đạo Sở", "VT, VP", "300")
+
+
+def test_the_register_exports_to_xlsx_with_the_seeds_row(seeded, tmp_path):
+    import openpyxl
+    out = register.produce(seeded, 2020, out=tmp_path / "so-di-2020.xlsx")
+    sheet = openpyxl.load_workbook(out).active
+    rows = [tuple(c.value for c in row) for row in sheet.iter_rows()]
+    head = rows.index(register.OUT_COLUMNS)
+    assert [r[0] for r in rows[:head] if r[0]] == ["UBND TỈNH ĐỒNG NAI", "SỞ Y TẾ", "SỔ ĐĂNG KÝ VĂN BẢN ĐI", "Năm: 2020",
+                                                    "Từ ngày 06/8/2020 đến ngày 10/8/2020", "Từ số 4482 đến số 4483",
+                                                    "Quyển số: 01"]
+    seed = rows[head + 1]
+    assert seed[1] == dt.datetime(2020, 8, 6) and sheet.cell(head + 2, 2).number_format == "dd/mm/yyyy"
+    assert tuple("" if c is None else c for c in seed[:1] + seed[2:]) == SEED_ROW[:1] + SEED_ROW[2:]
+    assert sheet.freeze_panes == f"A{head + 2}" and len(rows) == head + 3

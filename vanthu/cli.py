@@ -297,7 +297,7 @@ def show(ctx, number, year, output):
 @click.option("--year", type=int, help="Năm của sổ (mặc định: năm gần nhất có văn bản).")
 @click.option("--direction", type=click.Choice(["out", "in"]), default="out", show_default=True,
               help="out: sổ văn bản đi; in: sổ văn bản đến.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi sổ ra tệp .docx hoặc .pdf để in, đóng quyển.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi sổ ra tệp .docx hoặc .pdf để in, đóng quyển; hoặc .xlsx để mở bằng Excel.")
 @click.option("--issuer", metavar="MÃ", help="Sổ văn bản đi của cơ quan có mã MÃ (ví dụ SYT), khi kho có nhiều cơ quan.")
 @click.pass_context
 def register(ctx, year, direction, output, issuer):
@@ -307,6 +307,7 @@ def register(ctx, year, direction, output, issuer):
     Ví dụ:
       vanthu register --year 2020
       vanthu register --year 2020 --direction in -o so-den-2020.pdf
+      vanthu register --year 2020 -o so-di-2020.xlsx
     """
     from .archive.register import produce
     result = produce(ctx.obj["home"], year, direction, output, issuer)

@@ -103,8 +103,9 @@ def column_letter(index):
     return letters
 
 
-def write_xlsx(path, title, headings, rows, widths=None, intro=()):
-    """An .xlsx of one sheet: ``intro`` lines, then bold headings (frozen, repeated on print), then rows."""
+def write_xlsx(path, title, headings, rows, widths=None, intro=(), date_columns=()):
+    """An .xlsx of one sheet: ``intro`` lines, then bold headings (frozen, repeated on print), then rows;
+    ``date_columns`` shown as 06/08/2020 (Excel's cell formats cannot drop the month's zero)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     book = Workbook()
@@ -118,6 +119,8 @@ def write_xlsx(path, title, headings, rows, widths=None, intro=()):
         cell.font, cell.alignment = Font(bold=True), Alignment(wrap_text=True, vertical="center", horizontal="center")
     for row in rows:
         sheet.append(list(row))
+        for index in date_columns:
+            sheet.cell(sheet.max_row, index + 1).number_format = "dd/mm/yyyy"
     for index, width in enumerate(widths or ()):
         sheet.column_dimensions[column_letter(index)].width = width
     sheet.freeze_panes, sheet.print_title_rows = f"A{head + 1}", f"{head}:{head}"

@@ -158,17 +158,38 @@ def _table_lines(cells, widths):
             for i in range(height)]
 
 
+DATE_COLUMNS = {OUTGOING: (1, 7), INCOMING: (0, 4, 7)}  # written to Excel as date cells, to sort and filter
+XLSX_WIDTHS = {OUTGOING: (16, 12, 50, 20, 36, 18, 8, 12, 12, 24), INCOMING: (12, 8, 24, 18, 12, 50, 26, 12, 12, 24)}
+
+
 def write(register, out, to_pdf=None):
-    """Write the register to ``out`` (.docx, or .pdf through ``to_pdf(docx bytes)``)."""
+    """Write the register to ``out`` (.docx, .xlsx, or .pdf through ``to_pdf(docx bytes)``)."""
     out = Path(out)
     suffix = out.suffix.lower()
+    if suffix == ".xlsx":
+        return to_xlsx(register, out)
     if suffix not in (".docx", ".pdf"):
-        raise VanthuError(f"{out}: tệp sổ phải có đuôi .docx hoặc .pdf")
+        raise VanthuError(f"{out}: tệp sổ phải có đuôi .docx, .pdf hoặc .xlsx")
     data = to_docx(register)
     if suffix == ".pdf":
         data = (to_pdf or _default_pdf)(data)
     write_atomic(out, data)
     return out
+
+
+def to_xlsx(register, out):
+    """The register as an Excel sheet: cover lines, the decree's ten headings, one row per document."""
+    from ..sheets import write_xlsx
+    dates = DATE_COLUMNS[register.direction]
+    rows = [[_day_cell(c) if i in dates else c for i, c in enumerate(row)] for row in register.rows]
+    intro = [line for line in register.cover() if line] + [""]
+    return write_xlsx(out, f"{register.title.title()} {register.year}", register.columns, rows,
+                      XLSX_WIDTHS[register.direction], intro, date_columns=dates)
+
+
+def _day_cell(text):
+    from ..vndate import parse_day
+    return parse_day(text) if text else None
 
 
 def _default_pdf(docx):
