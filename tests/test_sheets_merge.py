@@ -5,7 +5,7 @@ import openpyxl
 import pytest
 
 from conftest import run_cli
-from pdfkit import no_soffice_left, pages_of_outline, private_tmp, reader_of, text_of_pages  # noqa: F401
+from pdfkit import pages_of_outline, reader_of, text_of_pages
 from readback import fold
 from vanthu.errors import VanthuError
 from vanthu.generator import mailmerge
