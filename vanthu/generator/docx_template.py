@@ -6,13 +6,16 @@ every render; here it is done once per template, and each render only runs the
 compiled Jinja template and zips the parts. That is what makes a batch fast.
 
 Jinja runs with autoescape and StrictUndefined: a record's values are data,
-printed as typed, never evaluated.
+printed as typed, never evaluated. A template is a clerk's file, so it runs in
+Jinja's immutable sandbox: no private or dunder attribute, no mutating method,
+so ``{{ cycler.__init__.__globals__ }}`` cannot reach Python.
 """
 import re
 import zipfile
 from io import BytesIO
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from docxtpl import DocxTemplate
 
 from ..errors import VanthuError
@@ -21,7 +24,7 @@ DOCUMENT = "word/document.xml"
 CORE = "docProps/core.xml"
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # same input, same bytes: golden files and checksums stay stable
 _SECTION = re.compile(r"<w:sectPr[ >].*?</w:sectPr>", re.S)
-_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+_ENV = ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
 class CompiledTemplate:
@@ -49,6 +52,9 @@ class CompiledTemplate:
     def _render(self, name, template, context):
         try:
             xml = template.render(context)
+        except SecurityError as e:
+            raise VanthuError(f"mẫu {self.path}: thẻ bị chặn vì truy cập phần bên trong của chương trình ({e}); "
+                              "mẫu chỉ được in các trường; chạy 'vanthu templates check' để thấy thẻ đó") from None
         except jinja2.UndefinedError as e:
             raise VanthuError(f"mẫu {self.path}: {e.message} (trường chưa khai báo trong lược đồ?)") from None
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)

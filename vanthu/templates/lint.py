@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import jinja2.nodes
 
 from .. import yamlfile
 from ..errors import Problem, VanthuError
@@ -283,7 +284,7 @@ def _parse(docx_path, name, xml, paragraphs, findings):
     """The part's Jinja syntax tree, or None with a finding at the paragraph of the error."""
     source = wordparts.patched(docx_path, xml)
     try:
-        return _ENV.parse(source)
+        ast = _ENV.parse(source)
     except jinja2.TemplateSyntaxError as error:
         number = wordparts.paragraph_at(source, error.lineno)
         if "end of template" in error.message:
@@ -293,6 +294,36 @@ def _parse(docx_path, name, xml, paragraphs, findings):
             findings.append(Finding(f"lỗi cú pháp Jinja: {_syntax_message(error.message)}", _syntax_fix(error.message),
                                     where))
         return None
+    findings += _private_access(ast, source, paragraphs, name)
+    return ast
+
+
+def _private_access(ast, source, paragraphs, part):
+    """``x.__class__``, ``x._hidden``, ``x['__init__']``, ``x|attr('_y')``: a way out to Python, refused at render."""
+    found = {}  # (where, tag) -> private names, one finding per tag
+    for node, attribute in _attributes(ast):
+        if attribute.startswith("_"):
+            number = wordparts.paragraph_at(source, node.lineno)
+            paragraph = paragraphs[number - 1] if number else None
+            tag = next((t.text for t in paragraph.tags() if attribute in t.text), "") if paragraph else ""
+            found.setdefault((paragraph.where if paragraph else part, tag), set()).add(attribute)
+    for (where, tag), names in found.items():
+        listed = ", ".join(f"'{n}'" for n in sorted(names, key=lambda n: (tag.find(n), n)))
+        yield Finding(f"thẻ «{tag}» truy cập {listed}, phần bên trong của chương trình chứ không phải trường nào; "
+                      "mẫu không được chạy mã, vanthu sẽ từ chối kết xuất",
+                      "xóa thẻ đó; mẫu chỉ in các trường của bản ghi ({{ v.ten_truong }}, {{ f.ten_truong }})", where)
+
+
+def _attributes(ast):
+    """Every attribute name a template reads, with its node."""
+    for node in ast.find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem, jinja2.nodes.Filter)):
+        if isinstance(node, jinja2.nodes.Getattr):
+            yield node, node.attr
+        elif isinstance(node, jinja2.nodes.Getitem) and isinstance(node.arg, jinja2.nodes.Const):
+            yield node, str(node.arg.value)
+        elif isinstance(node, jinja2.nodes.Filter) and node.name == "attr" and node.args:
+            if isinstance(node.args[0], jinja2.nodes.Const):
+                yield node, str(node.args[0].value)
 
 
 def _unclosed(paragraphs):
