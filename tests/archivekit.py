@@ -119,3 +119,12 @@ def text_pdf(text):
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def issue_past(records, home=None, **options):
+    """``issue`` for the tests of the archive's mechanics, which issue the same record many times, dated in past years.
+
+    The refusals of those two mistakes (``again``, ``other_year``) are tested in ``test_trust_mistakes.py``.
+    """
+    from vanthu.archive.issuing import issue
+    return issue(records, home, **{"again": True, "other_year": True, **options})

@@ -82,14 +82,14 @@ def test_issue_stores_docx_and_pdf_then_a_correction_links_to_it(cli, seed_copy,
     assert "Số: 4482/SYT-VP" in pdf_text(pdf)
     correction = (seed_copy / "4482-SYT-VP.yaml").read_text(encoding="utf-8").replace("number: 4482\n", "")
     (seed_copy / "dinh-chinh.yaml").write_text(correction.replace("date: 2020-08-06", "date: 2020-08-07"), encoding="utf-8")
-    result = cli("issue", "dinh-chinh.yaml", "--corrects", "4482/SYT-VP", "--no-pdf")
+    result = cli("issue", "dinh-chinh.yaml", "--corrects", "4482/SYT-VP", "--no-pdf", "--again", "--other-year")
     assert result.out.splitlines()[0] == "Đã ban hành số 4483/SYT-VP ngày 07/8/2020"
     assert "Được đính chính bởi 4483/SYT-VP ngày 07/8/2020" in cli("show", "4482/SYT-VP").out.splitlines()
     assert "Đính chính văn bản 4482/SYT-VP ngày 06/8/2020" in cli("show", "4483/SYT-VP").out.splitlines()
 
 
 def test_show_copies_every_file_into_a_folder(cli, tmp_path):
-    from vanthu.archive.issuing import issue
+    from archivekit import issue_past as issue
     issue([k.seed()], tmp_path / "home", renderer=k.FakeRenderer(), to_pdf=k.fake_pdf)
     (tmp_path / "ra").mkdir()
     result = cli("show", "4482/SYT-VP", "--year", "2020", "-o", "ra")
@@ -105,7 +105,8 @@ def test_four_vanthu_issue_commands_at_once_share_one_series(tmp_path):
     body = "\n".join(line for line in seed.splitlines() if not line.startswith("#"))
     items = "\n".join("- " + "\n  ".join(body.split("attachments:")[0].strip().splitlines()) for _ in range(10))
     (tmp_path / "lo.yaml").write_text(items + "\n", encoding="utf-8")
-    command = [sys.executable, "-m", "vanthu.cli", "--home", str(tmp_path / "home"), "issue", "--no-pdf", "lo.yaml"]
+    command = [sys.executable, "-m", "vanthu.cli", "--home", str(tmp_path / "home"), "issue", "--no-pdf", "--again",
+               "--other-year", "lo.yaml"]
     runs = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for _ in range(4)]
     outputs = [run.communicate(timeout=300) for run in runs]

@@ -14,13 +14,13 @@ import pytest
 
 import archivekit as k
 from vanthu.archive.faults import ENV
-from vanthu.archive.issuing import issue
+from archivekit import issue_past as issue
 from vanthu.archive.verify import verify
 
 ISSUE = textwrap.dedent("""
     import sys
     import archivekit as k
-    from vanthu.archive.issuing import issue
+    from archivekit import issue_past as issue
     issue([k.record(date="2021-04-02")], sys.argv[1], renderer=k.FakeRenderer(), to_pdf=k.fake_pdf)
 """)
 IMPORT = textwrap.dedent("""

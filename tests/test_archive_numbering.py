@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import archivekit as k
-from vanthu.archive.issuing import issue
+from archivekit import issue_past as issue
 from vanthu.errors import VanthuError
 
 
@@ -98,7 +98,7 @@ WORKER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     import archivekit as k
-    from vanthu.archive.issuing import issue
+    from archivekit import issue_past as issue
     home, go, count, per_call = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     while not go.exists():
         time.sleep(0.01)

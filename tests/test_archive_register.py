@@ -8,7 +8,7 @@ from docx.enum.section import WD_ORIENT
 import archivekit as k
 from vanthu.archive import register
 from vanthu.archive.importing import import_document
-from vanthu.archive.issuing import issue
+from archivekit import issue_past as issue
 from vanthu.generator.render import Renderer
 
 SEED_ROW = ("4482/SYT-VP", "06/8/2020", "Công văn V/v triển khai cài đặt và sử dụng ứng dụng BlueZone",

@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 
 import archivekit as k
-from vanthu.archive.issuing import issue
+from archivekit import issue_past as issue
 from vanthu.archive.verify import verify
 
 

@@ -230,9 +230,15 @@ def _pdf_report(report, output, each):
 @click.option("--replaces", metavar="SỐ", help="Văn bản này thay thế văn bản số SỐ (Điều 18), ví dụ 12/QĐ-SYT.")
 @click.option("--corrects", metavar="SỐ", help="Văn bản này đính chính văn bản số SỐ (Điều 18).")
 @click.option("--no-pdf", is_flag=True, help="Chỉ lưu DOCX, không tạo PDF.")
+@click.option("--again", is_flag=True, help="Ban hành lại: vẫn cấp số mới dù nội dung trùng văn bản đã ban hành.")
+@click.option("--other-year", is_flag=True, help="Cho phép ngày văn bản thuộc năm khác năm nay khi vanthu cấp số "
+              "(số lấy trong sổ của năm đó).")
 @click.pass_context
-def issue(ctx, records, replaces, corrects, no_pdf):
+def issue(ctx, records, replaces, corrects, no_pdf, again, other_year):
     """Ban hành: cấp số, đóng ngày, lưu DOCX và PDF vào kho (không sửa được về sau).
+
+    Từ chối trước khi cấp số: nội dung đã ban hành (trừ khi --again), ngày
+    tương lai, ngày thuộc năm khác khi vanthu cấp số (trừ khi --other-year).
 
     \b
     Ví dụ:
@@ -243,7 +249,7 @@ def issue(ctx, records, replaces, corrects, no_pdf):
     from .vndate import short_date
     home = ctx.obj["home"]
     for done in issue_files(records, home, library=_library(ctx), pdf=not no_pdf, replaces=replaces, corrects=corrects,
-                            warn=_warn):
+                            warn=_warn, again=again, other_year=other_year):
         click.echo(f"Đã ban hành số {done.number} ngày {short_date(done.date)}")
         for path in done.paths:
             click.echo(f"  {os.path.join(home, path)}")

@@ -8,6 +8,7 @@ import os
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from .errors import Problem, VanthuError
 
@@ -55,8 +56,11 @@ def loads(text, name="<văn bản>"):
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 0
         raise VanthuError(Problem(f"YAML sai cú pháp: {e.problem or e.context}", name, line)) from None
+    except ReaderError as e:  # a character YAML does not allow (a control character pasted in)
+        line = text.count("\n", 0, e.position) + 1
+        raise VanthuError(Problem(f"có ký tự U+{e.character:04X} không được phép trong YAML; hãy xóa nó", name, line)) from None
     except YAMLError as e:
-        raise VanthuError(Problem(f"YAML sai cú pháp: {e}", name)) from None
+        raise VanthuError(Problem(f"YAML sai cú pháp: {' '.join(str(e).split())}", name)) from None
 
 
 def dumps(data):

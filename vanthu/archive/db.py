@@ -106,6 +106,11 @@ MIGRATIONS = (
     CREATE INDEX drafts_state ON drafts (state);
     CREATE INDEX drafts_owner ON drafts (owner)
     """,
+    # 3 (issue 9): the hash of what a record says (all but number and date), so the same content is not issued twice.
+    """
+    ALTER TABLE documents ADD COLUMN content_hash TEXT NOT NULL DEFAULT '';
+    CREATE INDEX documents_content ON documents (content_hash) WHERE content_hash != '';
+    """,
 )
 
 

@@ -34,6 +34,7 @@ def import_document(path, number, date, issuer, home=None, *, type_name="", subj
         arrival_date=one_day(received) if received else _dt.date.today())
     if not document.issuer_name:
         raise VanthuError("thiếu tên cơ quan ban hành (--issuer)")
+    _check_dates(document, _dt.date.today())
     with opened(home) as archive:
         with archive.writing() as batch:
             issued = _file(archive, batch, document, data, kind, path.name)
@@ -52,6 +53,18 @@ def one_day(text):
     if first != last:
         raise VanthuError(f"ngày văn bản phải là một ngày cụ thể, không phải '{text}'")
     return first
+
+
+def _check_dates(document, today):
+    """A document arrives after it is dated, and neither day is in the future."""
+    date, arrival = document.date, document.arrival_date
+    if date > today:
+        raise VanthuError(f"--date: ngày văn bản {short_date(date)} chưa tới (hôm nay {short_date(today)})")
+    if arrival > today:
+        raise VanthuError(f"--received: ngày đến {short_date(arrival)} chưa tới (hôm nay {short_date(today)})")
+    if arrival < date:
+        raise VanthuError(f"--received: ngày đến {short_date(arrival)} trước ngày văn bản {short_date(date)}; "
+                          "kiểm tra lại hai ngày")
 
 
 def _read(path):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..docnumber import DocumentNumber
 from ..errors import Problem, VanthuError
-from . import catalog, metadata, numbering
+from . import catalog, metadata, mistakes, numbering
 from .document import ArchivedDocument, OUTGOING, SECRET_LEVELS
 from .faults import checkpoint
 from .home import opened
@@ -42,7 +42,7 @@ class Issued:
 
 
 def issue(records, home=None, *, renderer=None, to_pdf=None, replaces=None, corrects=None, today=None, warn=None,
-          index=True, inside=None):
+          index=True, inside=None, again=False, other_year=False):
     """Issue ``records`` (checked :class:`~vanthu.generator.records.Record`) into the archive.
 
     One call is one transaction: all records are issued, or none.
@@ -54,14 +54,19 @@ def issue(records, home=None, *, renderer=None, to_pdf=None, replaces=None, corr
     index); ``index=False`` leaves indexing to ``vanthu reindex``.
     ``inside(archive, results)`` runs in the same transaction before the commit
     (a draft marked issued together with its number, or neither).
+
+    Mistakes are refused before any number is taken (:mod:`.mistakes`): a
+    date in the future; content already issued, unless ``again``; a date in
+    another year than ``today`` when vanthu takes the number, unless ``other_year``.
     """
-    records = list(records)
+    records, today = list(records), today or _dt.date.today()
     _check_issuable(records)
+    VanthuError.collect([p for r in records for p in mistakes.date_problems(r, today, other_year)])
     renderer = renderer or _default_renderer()
     with opened(home) as archive:
         with archive.writing() as batch:
             links = _link_targets(archive.conn, replaces, corrects)
-            numbered = [_take_number(archive, record, today or _dt.date.today(), batch.token) for record in records]
+            numbered = [_take_number(archive, record, today, batch.token, again, warn) for record in records]
             checkpoint("numbered")
             docx = [renderer.render(issued_record) for _, issued_record in numbered]
             pdfs = _convert(to_pdf, [r for _, r in numbered], docx)
@@ -77,13 +82,15 @@ def issue(records, home=None, *, renderer=None, to_pdf=None, replaces=None, corr
     return results
 
 
-def issue_files(paths, home=None, *, library=None, pdf=True, replaces=None, corrects=None, warn=None):
+def issue_files(paths, home=None, *, library=None, pdf=True, replaces=None, corrects=None, warn=None, again=False,
+                other_year=False):
     """What ``vanthu issue`` does: check every record of every file, then issue them all at once."""
     from ..generator.records import RecordReader
     from .pdfexport import convert
     reader = RecordReader(library)
     records = [record for path in paths for record in reader.load(path)]
-    return issue(records, home, to_pdf=convert if pdf else None, replaces=replaces, corrects=corrects, warn=warn)
+    return issue(records, home, to_pdf=convert if pdf else None, replaces=replaces, corrects=corrects, warn=warn,
+                 again=again, other_year=other_year)
 
 
 def _check_issuable(records):
@@ -126,17 +133,22 @@ def series_of(record, year, settings):
     return numbering.Series.outgoing(year, record.issuer.get("code", ""), secret, own)
 
 
-def _take_number(archive, record, today, token):
+def _take_number(archive, record, today, token, again=False, warn=None):
     """Allocate the number and insert the row; returns (entry, record with number and date)."""
     day = record.date or today
     series = series_of(record, day.year, archive.settings)
+    record = mistakes.same_spelling(archive.conn, record, series, warn)
     try:
         number = numbering.take(archive.conn, series, record.get("number"))
     except VanthuError as error:
         raise VanthuError(*[Problem(p.message, record.source, record.line, "number") for p in error.problems]) from None
+    content = mistakes.content_hash(record)
+    if not again:
+        mistakes.refuse_reissue(archive.conn, record, content, token)
     issued = record.issued(number, day)
     entry = _entry(issued, series)
     catalog.insert(archive.conn, entry, token)
+    archive.conn.execute("UPDATE documents SET content_hash = ? WHERE id = ?", (content, entry.document.id))
     return entry, issued
 
 

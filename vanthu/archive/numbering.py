@@ -30,7 +30,8 @@ class Series:
 
     @classmethod
     def outgoing(cls, year, issuer_code, secret=False, template=None):
-        """The series a document of ``issuer_code`` takes its number from."""
+        """The series a document of ``issuer_code`` takes its number from (``syt`` and ``SYT`` share one)."""
+        issuer_code = issuer_code.upper()
         if secret:
             return cls(OUTGOING, year, f"{issuer_code}/{SECRET}")
         return cls(OUTGOING, year, f"{issuer_code}/{template}" if template else issuer_code)

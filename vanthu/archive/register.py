@@ -98,6 +98,7 @@ def _keeper(bodies, issuer):
     """The body whose register this is (cơ quan giữ sổ)."""
     if issuer is None:
         return next(iter(bodies), None)
+    issuer = next((code for code in bodies if code.upper() == issuer.strip().upper()), issuer)  # syt is SYT
     if issuer not in bodies:
         have = ", ".join(bodies) or "không có"
         raise VanthuError(f"không có văn bản đi của cơ quan '{issuer}' trong năm; các cơ quan có: {have}")

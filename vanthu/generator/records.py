@@ -17,7 +17,7 @@ _SIMPLE = {"text": v.text, "block": v.block, "code": v.code, "number": v.number,
            "recipients": v.recipient_groups, "lines": v.lines}
 _PARTS = {  # the sub-keys of mapping-valued fields: name -> (checker, required, label)
     "issuer": {"parent": (v.text, False, "tên cơ quan chủ quản"), "name": (v.text, True, "tên cơ quan ban hành"),
-               "code": (v.code, True, "viết tắt tên cơ quan")},
+               "code": (v.issuer_code, True, "viết tắt tên cơ quan")},
     "signer": {"authority": (v.authority, False, "quyền hạn ký"), "title": (v.text, True, "chức vụ người ký"),
                "name": (v.text, True, "họ tên người ký")},
     "meeting": {"event": (v.text, True, "tên cuộc họp (tới dự)"), "chair": (v.text, False, "người chủ trì"),

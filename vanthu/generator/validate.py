@@ -13,9 +13,13 @@ from ..errors import VanthuError
 
 MAX_TEXT = 2_000
 MAX_BLOCK = 200_000
+MAX_NUMBER = 999_999_999
 AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
 _PARTY_FORMS = re.compile(r"^(T/M|K/T|T/L)\b")
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+# Zero-width and direction marks: invisible, they make "SYT\u200b" a look-alike of "SYT" (a parallel series).
+_INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+_CODE = re.compile(r"^[^\W_]+(?:[&.\-][^\W_]+)*$")  # SYT, PGD&ĐT, UBND-TP: letters and digits, joined by & . -
 _PHONE_DIGITS = re.compile(r"^0[35789]\d{8}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 
@@ -43,6 +47,8 @@ def text(value, max_length=MAX_TEXT, multiline=False):
     value = unicodedata.normalize("NFC", str(value)).strip()
     if bad := _CONTROL.search(value if multiline else value.replace("\n", " ")):
         raise Invalid(f"có ký tự điều khiển U+{ord(bad.group()):04X} không in được; hãy xóa nó")
+    if not multiline and (bad := _INVISIBLE.search(value)):
+        raise Invalid(f"có ký tự vô hình U+{ord(bad.group()):04X} (khoảng trắng độ rộng 0, dấu hướng chữ); hãy xóa nó")
     if len(value) > max_length:
         raise Invalid(f"dài {len(value):,} ký tự, quá giới hạn {max_length:,}".replace(",", "."))
     return value
@@ -61,10 +67,24 @@ def code(value):
     return value
 
 
+def issuer_code(value):
+    """The issuer's abbreviation (viết tắt tên cơ quan): one word of letters and digits, SYT, PGD&ĐT.
+
+    Kept as written; the series compares it without regard to case (``syt`` is ``SYT``).
+    """
+    value = code(value)
+    if not _CODE.match(value):
+        shown = "có khoảng trắng" if re.search(r"\s", value) else "chỉ gồm chữ, số và & . - giữa các chữ"
+        raise Invalid(f"viết tắt tên cơ quan '{value}' không hợp lệ ({shown}); viết liền, ví dụ SYT, PGD&ĐT")
+    return value
+
+
 def number(value):
     """A positive whole number (số nguyên dương)."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise Invalid(f"số phải là số nguyên dương, không phải {_kind(value)}")
+    if value > MAX_NUMBER:  # the register stores 64-bit integers; no office issues a billion documents a year
+        raise Invalid(f"số {value} quá lớn (tối đa {MAX_NUMBER:,})".replace(",", "."))
     return value
 
 
