@@ -56,6 +56,8 @@ def _defaults(document):
             el.set(qn("w:val"), "vi-VN")
         else:
             el.set(qn("w:val"), value)
+    ppr = document.styles.element.find(qn("w:docDefaults") + "/" + qn("w:pPrDefault") + "/" + qn("w:pPr"))
+    ppr.insert(0, OxmlElement("w:widowControl"))  # no widow or orphan line in any paragraph (LibreOffice: 2 lines)
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(14)
     _set_fonts(normal.element.get_or_add_rPr())
@@ -78,6 +80,8 @@ def _style(document, name, spec):
         pf.first_line_indent = Twips(extra["first"])
     if "left" in extra:
         pf.left_indent = Twips(extra["left"])
+    if extra.get("keep"):
+        pf.keep_with_next = True
     return style
 
 
@@ -193,6 +197,20 @@ def borderless_table(document, widths, rows=1, indent=0):
     return table
 
 
+def keep_rows_whole(table):
+    """Rows that never split across pages (the signature block: authority, title, signature, name)."""
+    for row in table.rows:
+        trpr = row._tr.get_or_add_trPr()
+        trpr.append(OxmlElement("w:cantSplit"))
+
+
+def keep_with_next_row(table, row):
+    """Every paragraph of ``row`` kept with what follows: the next row stays on its page."""
+    for c in table.rows[row].cells:
+        for p in c.paragraphs:
+            p.paragraph_format.keep_with_next = True
+
+
 def cell(table, row, col):
     c = table.cell(row, col)
     c._tc.remove(c.paragraphs[0]._p)  # python-docx adds an empty paragraph; we add our own
@@ -231,6 +249,7 @@ def header_table(document, with_cv_subject, with_date=True):
 def contact_footer(document):
     """Ô 13: address, phone, e-mail at the foot of page 1 only, under a full-width rule."""
     document.sections[0].footer.is_linked_to_previous = False  # an empty footer for the other pages
+    document.sections[0].footer.paragraphs[0].style = "Normal"  # python-docx's own names a 'Footer' style we drop
     footer = document.sections[0].first_page_footer
     footer._element.remove(footer.paragraphs[0]._p)
     tags(footer, "{%p if contact %}")
@@ -302,6 +321,7 @@ def signature_table(document):
     each(right, "line in authority", "{{ line }}", "VBSignTitle")
     para(right, "{{ signer_title }}", "VBSignTitle")
     para(right, "{{ signer_name }}", "VBSignName")
+    keep_rows_whole(table)
     return table
 
 
@@ -396,6 +416,8 @@ def bien_ban():
     para(left, "Nơi nhận:", "VBNoiNhan")
     each(left, "item in cc", "{{ item }}", "VBNoiNhanItem")
     cell(table, 1, 1).add_paragraph("")
+    keep_rows_whole(table)
+    keep_with_next_row(table, 0)  # Nơi nhận stays with the signatures
     return document
 
 
@@ -425,6 +447,7 @@ def bluezone_form():
     para(right, "THỦ TRƯỞNG ĐƠN VỊ", "VBSignTitle")
     para(right, "(Ghi rõ họ tên, ký và đóng dấu)", "VBSignNote")
     when(right, "f.head_name", "{{ f.head_name }}", "VBSignName")
+    keep_rows_whole(table)
     return document
 
 

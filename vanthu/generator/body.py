@@ -83,16 +83,22 @@ def parse(text):
 
 
 STYLE = {"body": "VBBody", "article": "VBBody", "heading": "VBBody", "part": "VBBodyCenter"}
+HEADINGS = {"article", "heading", "part"}  # Điều, I/II/III, Phần/Chương/Mục: never the last line of a page
 
 
-def to_xml(blocks, style=STYLE):
-    """WordprocessingML for the blocks, ready for a ``{{p body }}`` tag."""
+def to_xml(blocks, style=STYLE, keep_last=False):
+    """WordprocessingML for the blocks, ready for a ``{{p body }}`` tag.
+
+    Headings are kept with the paragraph after them; with ``keep_last`` the last
+    paragraph is kept with what follows (the signature block never stands alone).
+    """
     parts = []
-    for block in blocks:
+    for i, block in enumerate(blocks):
         if isinstance(block, Table):
             parts.append(ooxml.table(block.rows))
-        else:
-            parts.append(ooxml.paragraph(block.runs, style[block.kind]))
+            continue
+        keep = block.kind in HEADINGS or (keep_last and i == len(blocks) - 1)
+        parts.append(ooxml.paragraph(block.runs, style[block.kind], keep_with_next=keep))
     return Markup("".join(parts))
 
 

@@ -99,7 +99,7 @@ def document_context(record):
     """
     context = {**_header(record), **_recipients(record), **_signature(record), **_title_block(record),
                **_decision(record), **_extras(record)}
-    context["body"] = body.to_xml(body.parse(record.get("body", "")))
+    context["body"] = body.to_xml(body.parse(record.get("body", "")), keep_last=True)
     context["v"] = {name: _display(record.get(name, "")) for name in record.template.fields}
     return context
 

@@ -18,14 +18,22 @@ from ..templates import layout as L
 from .measure import text_width
 
 
-def paragraph(runs, style):
-    """One paragraph of ``(text, bold, italic)`` runs in a template style."""
+_STYLE_TAG = re.compile(r'(<w:pStyle w:val="[^"]*"/>)')
+
+
+def paragraph(runs, style, keep_with_next=False):
+    """One paragraph of ``(text, bold, italic)`` runs in a template style (kept with the next if asked)."""
     rich = RichText()
     for text, bold, italic in runs:
         rich.add(text, bold=bold, italic=italic)
     result = RichTextParagraph()
     result.add(rich, parastyle=style)
-    return result.xml
+    return keep_next(result.xml) if keep_with_next else result.xml
+
+
+def keep_next(paragraph_xml):
+    """``<w:keepNext/>`` right after the paragraph's style, where the schema puts it."""
+    return _STYLE_TAG.sub(r"\1<w:keepNext/>", paragraph_xml, count=1)
 
 
 def _indented(style, left, right, extra=""):

@@ -48,7 +48,7 @@ STYLES = {
     "VBSignName": (14, True, False, "center", {"before": 72}),
     "VBSignNote": (14, False, True, "center", {}),
     "VBPageNumber": (14, False, False, "center", {}),
-    "VBSpacer": (12, False, False, "left", {}),        # the blank line above the signature block
+    "VBSpacer": (12, False, False, "left", {"keep": True}),  # the blank line above the signature block, kept with it
     "VBMark": (13, True, False, "center", {"before": 6}),
     "VBRule": (2, False, False, "center", {}),
     "VBFormTitle": (14, True, False, "center", {"after": 12}),
