@@ -227,8 +227,9 @@ def header_table(document, with_cv_subject, with_date=True):
     table = borderless_table(document, [L.HEADER_LEFT, L.HEADER_RIGHT], rows=2, indent=L.HEADER_INDENT)
     left = cell(table, 0, 0)
     when(left, "parent", "{{ parent }}", "VBParent")
-    para(left, "{{ issuer }}", "VBIssuer")
+    para(left, "{{p issuer_paragraph }}", "VBIssuer")  # its lines and size fitted to the cell
     para(left, "{{p issuer_rule }}", "VBRule")
+    para(left, "", "VBCellEnd")  # a cell keeps one paragraph whatever the tags remove
     right = cell(table, 0, 1)
     para(right, "{{p circulation }}", "VBMark")
     para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "VBNational")
@@ -241,7 +242,7 @@ def header_table(document, with_cv_subject, with_date=True):
     para(left, "{{p marks }}", "VBMark")
     right = cell(table, 1, 1)
     if with_date:
-        when(right, "place_date", "{{ place_date }}", "VBPlaceDate")
+        para(right, "{{p place_date_paragraph }}", "VBPlaceDate")  # on one line
     para(right, "", "Normal")  # a cell must keep one paragraph when the date is left out
     return table
 

@@ -95,4 +95,5 @@ def rule_length(paragraph):
 
 
 def width_of(paragraph, size, bold):
-    return text_width(paragraph.text.strip(), size, bold)
+    """Width of the paragraph's longest line (its explicit line breaks read as new lines)."""
+    return max(text_width(line.strip(), size, bold) for line in paragraph.text.split("\n"))

@@ -9,9 +9,10 @@ from markupsafe import Markup
 
 from ..templates import layout as L
 from ..vndate import short_date
-from . import body, formfields, ooxml, text
+from . import body, formfields, linebreak, ooxml, text
 
 _LEFT_CELL = L.HEADER_LEFT - 2 * L.CELL_MARGIN
+_RIGHT_CELL = L.HEADER_RIGHT - 2 * L.CELL_MARGIN
 
 
 def _upper(value):
@@ -21,14 +22,26 @@ def _upper(value):
 def _header(record):
     issuer = record.issuer
     name = _upper(issuer.get("name"))
+    size, lines = linebreak.fitted(name, _LEFT_CELL, (13, 12), bold=True)
+    place_date = text.place_and_date(record.get("place", ""), record.date)
     return {
-        "parent": _upper(issuer.get("parent")),
-        "issuer": name,
-        "issuer_rule": ooxml.rule(name, 13, True, _LEFT_CELL, L.ISSUER_RULE_SHARE),
+        "parent": "\n".join(linebreak.balanced(_upper(issuer.get("parent")), _LEFT_CELL, 13)),
+        "issuer": "\n".join(lines),
+        "issuer_paragraph": ooxml.sized_paragraph(lines, "VBIssuer", size, 13),
+        "issuer_rule": ooxml.rule(max(lines, key=len), size, True, _LEFT_CELL, L.ISSUER_RULE_SHARE),
         "number_line": record.number.line,
-        "place_date": text.place_and_date(record.get("place", ""), record.date),
+        "place_date": place_date,
+        "place_date_paragraph": _place_date_paragraph(place_date),
         "marks": _marks(record),
     }
+
+
+def _place_date_paragraph(place_date):
+    """Ô 4 on one line: 14 pt, else 13 pt (the decree's range), else into the cell's padding, else broken."""
+    size, lines = linebreak.fitted(place_date, _RIGHT_CELL, (14, 13), italic=True)
+    if len(lines) > 1 and linebreak.fits(place_date, _RIGHT_CELL + 2 * L.CELL_MARGIN, 13, italic=True):
+        return ooxml.sized_paragraph([place_date], "VBPlaceDate", 13, 14, outdent=L.CELL_MARGIN)
+    return ooxml.sized_paragraph(lines, "VBPlaceDate", size, 14)
 
 
 def _marks(record):
@@ -56,11 +69,12 @@ def _title_block(record):
     """Ô 5: ``V/v ...`` under the number for công văn; else the type's name, the subject, a rule."""
     template, subject = record.template, record.get("subject", "")
     typed = template.type_code is not None
+    lines = linebreak.balanced(subject, L.TEXT_WIDTH, 14, bold=True) or [template.title]
     return {
-        "subject_line": "" if typed else text.cong_van_subject(subject),
+        "subject_line": "" if typed else "\n".join(linebreak.balanced(text.cong_van_subject(subject), _LEFT_CELL, 12)),
         "heading": template.heading or _upper(template.title),
-        "subject": subject,
-        "subject_rule": ooxml.rule(subject or template.title, 14, True, L.TEXT_WIDTH, L.ISSUER_RULE_SHARE)
+        "subject": "\n".join(lines) if subject else "",
+        "subject_rule": ooxml.rule(max(lines, key=len), 14, True, L.TEXT_WIDTH, L.ISSUER_RULE_SHARE)
         if typed else "",
     }
 

@@ -36,6 +36,14 @@ def keep_next(paragraph_xml):
     return _STYLE_TAG.sub(r"\1<w:keepNext/>", paragraph_xml, count=1)
 
 
+def sized_paragraph(lines, style, size, style_size, outdent=0):
+    """A paragraph of explicit lines (Word line breaks) in ``style``, at ``size`` pt when not the style's own;
+    ``outdent`` (twips) lets a long line use the cell's padding."""
+    rich = RichText("\n".join(lines), size=2 * size if size != style_size else None)
+    indent = f'<w:ind w:left="-{outdent}" w:right="-{outdent}"/>' if outdent else ""
+    return Markup(f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{indent}</w:pPr>{rich.xml}</w:p>')
+
+
 def _indented(style, left, right, extra=""):
     return (f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:ind w:left="{left}" w:right="{right}"/>'
             f"</w:pPr>{extra}</w:p>")

@@ -51,6 +51,7 @@ STYLES = {
     "VBSpacer": (12, False, False, "left", {"keep": True}),  # the blank line above the signature block, kept with it
     "VBMark": (13, True, False, "center", {"before": 6}),
     "VBRule": (2, False, False, "center", {}),
+    "VBCellEnd": (1, False, False, "left", {}),        # the empty last paragraph a table cell must keep
     "VBFormTitle": (14, True, False, "center", {"after": 12}),
     "VBFormLine": (14, False, False, "both", {"before": 6}),
     "VBFormNote": (14, False, True, "both", {"before": 6}),
