@@ -16,7 +16,7 @@ from itertools import groupby
 import pytest
 from ruamel.yaml import YAML
 
-from pdfkit import no_soffice_left, pages_of_outline, private_tmp, reader_of  # noqa: F401
+from pdfkit import pages_of_outline, reader_of
 from vanthu.generator import linebreak
 from vanthu.generator.pdfrender import render_pdf
 from vanthu.generator.signing import text_lines
