@@ -480,6 +480,34 @@ def user_disable(ctx, name):
     click.echo(f"Đã khóa {name}.")
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Địa chỉ nghe; 0.0.0.0 để máy khác trong mạng cơ quan vào được.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Cổng.")
+@click.option("--open", "open_browser", is_flag=True, help="Mở trình duyệt vào ứng dụng.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Số yêu cầu xử lý cùng lúc.")
+@click.pass_context
+def serve(ctx, host, port, open_browser, threads):
+    """Chạy ứng dụng web của kho (waitress), để văn thư, chuyên viên, lãnh đạo dùng qua trình duyệt.
+
+    \b
+    Ví dụ:
+      vanthu user add lan --role van-thu     # cần ít nhất một người dùng
+      vanthu serve                           # rồi mở http://127.0.0.1:8080
+      vanthu serve --host 0.0.0.0 --port 80  # cho cả mạng nội bộ
+    """
+    from .web.server import run
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    run(ctx.obj["home"], host, port, _library(ctx), threads=threads,
+        ready=lambda: _serving(url, open_browser))
+
+
+def _serving(url, open_browser):
+    _say(f"vanthu đang chạy: mở {url} trong trình duyệt (Ctrl-C để dừng).")
+    if open_browser:
+        import webbrowser
+        webbrowser.open(url)
+
+
 def main(argv=None):
     """Entry point: runs the command, prints user errors once, sets the exit code."""
     argv = sys.argv[1:] if argv is None else argv

@@ -7,7 +7,7 @@ from ..files import copy_atomic
 from ..vndate import short_date
 from . import catalog
 from .document import INCOMING
-from .home import opened
+from .home import Home, opened
 
 
 def show(text, home=None, year=None, out=None):
@@ -20,6 +20,52 @@ def show(text, home=None, year=None, out=None):
     if not found:
         raise VanthuError(f"không có văn bản số {text}{f' năm {year}' if year else ''} trong sổ")
     return "\n\n".join(describe(e) + _citation_lines(archive.home, e) for e in found)
+
+
+def entry_by_id(document_id, home=None):
+    """One archived document by its id (the web app's /van-ban/<id>), with files and links."""
+    with opened(home) as archive:
+        row = archive.conn.execute("SELECT * FROM documents WHERE id = ?", (int(document_id),)).fetchone()
+        if row is None:
+            raise VanthuError(f"không có văn bản mã {document_id} trong kho")
+        return catalog.to_entry(archive.conn, row)
+
+
+def history(document_id, home=None):
+    """The log entries about a document (lịch sử): issue, import, and what the workflow recorded."""
+    with opened(home) as archive:
+        rows = archive.conn.execute("SELECT time, user, action, detail FROM events WHERE document_id = ? ORDER BY id",
+                                    (int(document_id),)).fetchall()
+    return [dict(r) for r in rows]
+
+
+def confidentiality(document_ids, home=None):
+    """``{id: độ mật}`` of those of ``document_ids`` that are secret (to hide their content from others)."""
+    ids = [int(i) for i in document_ids]
+    if not ids:
+        return {}
+    with opened(home) as archive:
+        rows = archive.conn.execute(f"SELECT id, confidentiality FROM documents WHERE id IN ({', '.join('?' * len(ids))})"
+                                    " AND confidentiality IS NOT NULL AND confidentiality != ''", ids).fetchall()
+    return {r["id"]: r["confidentiality"] for r in rows}
+
+
+def metadata_lines(entry):
+    """``SignerInfo.FullName: …`` lines of the filled Phụ lục VI fields."""
+    return _flatten(entry.metadata)
+
+
+def ids_of(numbers, home=None):
+    """``[(number, id or None)]``: where each number is in the archive (its first match), to link to it."""
+    with opened(home) as archive:
+        return [(n, next((e.document.id for e in catalog.find(archive.conn, n)), None)) for n in numbers]
+
+
+def citations_of(entry, home=None):
+    """(numbers this document cites, numbers of archived documents citing it), from the index."""
+    from ..search import citations
+    root = Home.locate(home).root
+    return citations(root, entry.document.number, lambda: catalog.documents(root))
 
 
 def _citation_lines(home, entry):

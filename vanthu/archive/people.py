@@ -232,6 +232,14 @@ def _reset(archive, row):
     archive.remember_log_head()
 
 
+def logged_out(username, home=None):
+    """Log a logout (đăng xuất), naming the person."""
+    with opened(home) as archive:
+        with db.write_transaction(archive.conn), events.acting_as(username):
+            _log(archive, "logout", {"username": username})
+        archive.remember_log_head()
+
+
 def may_see_secret(person, settings=None):
     """May this person read a secret document's subject, body and files (độ mật)?"""
     allowed = getattr(settings, "secret_roles", None) or SECRET_ROLES

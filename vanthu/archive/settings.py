@@ -4,7 +4,7 @@ Art. 15.1.c of Nghị định 30 leaves it to the head of the body whether some
 document types get a series of their own; the clerk edits this file.
 """
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .. import yamlfile
 from ..errors import Problem, VanthuError
@@ -21,6 +21,18 @@ separate_series: []
 
 # Mã định danh cơ quan (OrganId, 13 ký tự, Phụ lục VI); để trống nếu chưa có.
 organ_id: ""
+
+# Giá trị điền sẵn khi soạn trên ứng dụng web (cơ quan, địa danh, người ký, dòng Lưu), ví dụ:
+# defaults:
+#   issuer: {parent: UBND TỈNH ĐỒNG NAI, name: SỞ Y TẾ, code: SYT}
+#   unit: VP
+#   place: Đồng Nai
+#   signer: {title: GIÁM ĐỐC, name: Phan Huy Anh Vũ}
+#   cc: [Như trên, "Lưu: VT, VP"]
+defaults: {}
+
+# Vai trò được xem trích yếu, nội dung, tệp của văn bản mật trên ứng dụng web.
+secret_roles: [van-thu, lanh-dao]
 """
 
 
@@ -30,6 +42,8 @@ class Settings:
 
     separate_series: frozenset = frozenset()
     organ_id: str = ""
+    defaults: dict = field(default_factory=dict)  # record values the web form starts from (giá trị mặc định)
+    secret_roles: tuple = ("van-thu", "lanh-dao")  # who reads secret documents on the web app
 
 
 def write_default(path):
@@ -54,4 +68,20 @@ def _load(path, mtime_ns, size):
     types = data.get("separate_series") or []
     if not isinstance(types, list):
         raise VanthuError(Problem("separate_series phải là danh sách tên mẫu", str(path), 0, "separate_series"))
-    return Settings(frozenset(str(t) for t in types), str(data.get("organ_id") or ""))
+    defaults = data.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise VanthuError(Problem("defaults phải là bảng khóa: giá trị (các trường của bản ghi)", str(path), 0, "defaults"))
+    roles = data.get("secret_roles") or ("van-thu", "lanh-dao")
+    if not isinstance(roles, (list, tuple)):
+        raise VanthuError(Problem("secret_roles phải là danh sách vai trò", str(path), 0, "secret_roles"))
+    return Settings(frozenset(str(t) for t in types), str(data.get("organ_id") or ""), _plain(defaults),
+                    tuple(str(r) for r in roles))
+
+
+def _plain(value):
+    """ruamel's commented maps and lists as plain dicts and lists."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

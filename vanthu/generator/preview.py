@@ -1,0 +1,49 @@
+"""A draft's files and page images (xem trước): DOCX, PDF and PNG pages of one checked record.
+
+The web app shows the pages beside the form; ``pdftoppm`` (poppler) draws them.
+"""
+import os
+import subprocess
+import tempfile
+
+from ..errors import VanthuError
+
+PREVIEW_DPI = 60       # a page 500 px wide: readable beside the form, light to send
+PAGE_TIMEOUT = 60
+
+
+def draft_docx(record):
+    """The draft's DOCX bytes (no number yet unless the record has one)."""
+    from .render import Renderer
+    return Renderer().render(record)
+
+
+def draft_pdf(record, docx=None):
+    """The draft's PDF bytes, with metadata and its signature field, as ``vanthu render -o x.pdf`` makes it."""
+    from . import pdf
+    from .pdfrender import info_of
+    (data,) = pdf.convert_all([docx or draft_docx(record)])
+    if data is None:
+        raise VanthuError("LibreOffice không chuyển được dự thảo sang PDF")
+    return pdf.assemble([(data, info_of(record))])
+
+
+def page_images(pdf_bytes, dpi=PREVIEW_DPI):
+    """Every page of a PDF as PNG bytes, in order."""
+    with tempfile.TemporaryDirectory(prefix="vanthu-preview-") as folder:
+        source = os.path.join(folder, "draft.pdf")
+        with open(source, "wb") as f:
+            f.write(pdf_bytes)
+        try:
+            subprocess.run(["pdftoppm", "-png", "-r", str(dpi), source, os.path.join(folder, "page")],
+                           check=True, capture_output=True, timeout=PAGE_TIMEOUT)
+        except FileNotFoundError:
+            raise VanthuError("thiếu pdftoppm (gói poppler-utils) để vẽ trang xem trước") from None
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            raise VanthuError(f"không vẽ được trang xem trước ({error.__class__.__name__})") from None
+        pages = sorted((n for n in os.listdir(folder) if n.startswith("page")), key=_page_number)
+        return [open(os.path.join(folder, n), "rb").read() for n in pages]
+
+
+def _page_number(name):
+    return int(name.rsplit("-", 1)[1].split(".")[0])

@@ -1,0 +1,230 @@
+"""A template's schema as an HTML form, and the form's answers as a record (biểu mẫu soạn thảo).
+
+One input per record key, named as the key (``subject``, ``issuer.name``,
+``signer.title``); lists are textareas, one item a line; dates are typed
+dd/mm/yyyy; choices are selects. The answers become the same record data a
+YAML file holds, and are checked by the core (the CLI's messages, beside the
+field they are about).
+"""
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+
+from ..generator.records import _PARTS
+
+LIST_TYPES = ("list", "bases", "lines", "recipients")
+_DMY = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+@dataclass
+class Input:
+    """One input of the form (ô nhập): its name, label, widget, help, choices, value, error."""
+
+    name: str
+    label: str
+    widget: str            # text, number, date, select, textarea, lines, checkboxes
+    required: bool = False
+    help: str = ""
+    choices: tuple = ()
+    value: object = ""
+    rows: int = 3
+    error: str = ""
+
+
+@dataclass
+class Group:
+    """Inputs that make one field (issuer, signer, a table, …)."""
+
+    name: str
+    label: str
+    help: str
+    inputs: list = field(default_factory=list)
+    required: bool = False
+
+    @property
+    def error(self):
+        return ""
+
+
+def _simple(f, value):
+    widget = {"block": "textarea", "number": "number", "date": "date", "choice": "select", "table": "lines"}.get(
+        f.type, "lines" if f.type in LIST_TYPES else "text")
+    help_text = f.help
+    if f.type == "table":
+        help_text = f"mỗi dòng một hàng, các ô cách nhau bằng dấu | theo thứ tự: {' | '.join(l for _, l in f.columns)}"
+    elif widget == "lines":
+        help_text = "mỗi dòng một mục" + (f"; {f.help}" if f.help else "")
+    elif widget == "date":
+        help_text = "ngày/tháng/năm, ví dụ 06/8/2020" + ("; bỏ trống thì lấy ngày ban hành" if f.name == "date" else "")
+    return Input(f.name, f.label, widget, f.required, help_text, f.choices, value,
+                 12 if f.type == "block" else 4)
+
+
+def build(template, values, forms=()):
+    """The form of ``template`` filled with ``values`` (form strings by input name)."""
+    items = []
+    for f in template.fields.values():
+        if f.type in _PARTS:
+            items.append(_group(f.name, f.label, f.help, f.type, values, f.required))
+        elif f.type == "appendices":
+            items.append(_group("appendices", f.label, "một phụ lục; bỏ trống nếu không có", "appendix", values))
+        elif f.type == "records":
+            choices = tuple((t.name, t.title) for t in forms)
+            items.append(Input(f.name, f.label, "checkboxes", False, "biểu mẫu gửi kèm (in trống, sau văn bản)",
+                               choices, values.get(f.name, [])))
+        else:
+            items.append(_simple(f, values.get(f.name, "")))
+    return items
+
+
+def _group(name, label, help_text, kind, values, required=False):
+    group = Group(name, label, help_text, required=required)
+    for key, (_check, need, sub_label) in _PARTS[kind].items():
+        widget = "lines" if key == "authority" else ("textarea" if key == "body" else "text")
+        group.inputs.append(Input(f"{name}.{key}", sub_label[:1].upper() + sub_label[1:], widget, need and required,
+                                  "mỗi dòng một cấp, ví dụ KT. GIÁM ĐỐC rồi PHÓ GIÁM ĐỐC" if key == "authority" else "",
+                                  value=values.get(f"{name}.{key}", ""), rows=8 if key == "body" else 2))
+    return group
+
+
+def inputs(items):
+    for item in items:
+        yield from (item.inputs if isinstance(item, Group) else [item])
+
+
+# --- answers -> record data ---------------------------------------------------
+
+def record_data(template, form, previous=None):
+    """The record (as YAML data) from the form's answers; ``previous``: the draft's data, to keep filled attachments."""
+    values = {}
+    for f in template.fields.values():
+        value = _answer(f, form, previous or {})
+        if value not in (None, "", [], {}):
+            values[f.name] = value
+    if template.is_form:
+        return {"type": template.name, "fields": values}
+    return {"type": template.name, **values}
+
+
+def _text(form, name):
+    return str(form.get(name, "") or "").replace("\r\n", "\n").strip()
+
+
+def _lines(text):
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def _answer(f, form, previous):
+    if f.type in _PARTS:
+        return _parts(f.name, f.type, form)
+    if f.type == "appendices":
+        one = _parts("appendices", "appendix", form)
+        return [one] if one else []
+    if f.type == "records":
+        return _attachments(form.getlist(f.name) if hasattr(form, "getlist") else form.get(f.name, []), previous)
+    text = _text(form, f.name)
+    if f.type in LIST_TYPES:
+        return _lines(text)
+    if f.type == "table":
+        return [_row(f.columns, line) for line in _lines(text)]
+    if f.type == "number":
+        return int(text) if text.isdigit() else text
+    if f.type == "date":
+        return iso_date(text)
+    return text
+
+
+def _parts(name, kind, form):
+    found = {}
+    for key in _PARTS[kind]:
+        text = _text(form, f"{name}.{key}")
+        if text:
+            lines = _lines(text)
+            found[key] = lines if key == "authority" and len(lines) > 1 else (text if key == "body" else " ".join(lines))
+    return found
+
+
+def _attachments(names, previous):
+    kept = {a.get("type"): a for a in previous.get("attachments") or [] if isinstance(a, dict)}
+    return [kept.get(name) or {"type": name, "fields": {}} for name in dict.fromkeys(names) if name]
+
+
+def _row(columns, line):
+    cells = [c.strip() for c in line.split("|")]
+    return {name: cell for (name, _), cell in zip(columns, cells) if cell}
+
+
+def iso_date(text):
+    """``06/8/2020`` -> ``2020-08-06``; anything else is left for the core's message."""
+    m = _DMY.match(text)
+    if m:
+        day, month, year = map(int, m.groups())
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return text
+
+
+# --- record data -> answers (to edit a draft, or start from the office defaults) ------------
+
+def answers(template, data):
+    """Form strings by input name, from record data."""
+    values = (data.get("fields") or {}) if template.is_form else data
+    out = {}
+    for f in template.fields.values():
+        raw = values.get(f.name)
+        if raw in (None, "", [], {}):
+            continue
+        if f.type in _PARTS and isinstance(raw, dict):
+            out.update({f"{f.name}.{k}": _shown(v) for k, v in raw.items()})
+        elif f.type == "appendices" and isinstance(raw, list) and raw and isinstance(raw[0], dict):
+            out.update({f"appendices.{k}": _shown(v) for k, v in raw[0].items()})
+        elif f.type == "records":
+            out[f.name] = [a.get("type") for a in raw if isinstance(a, dict)]
+        elif f.type == "table" and isinstance(raw, list):
+            out[f.name] = "\n".join(" | ".join(str(r.get(n, "")) for n, _ in f.columns) for r in raw if isinstance(r, dict))
+        else:
+            out[f.name] = _shown(raw, f.type)
+    return out
+
+
+def _shown(value, kind=""):
+    if isinstance(value, list):
+        return "\n".join(_group_line(v) for v in value)
+    if kind == "date" or isinstance(value, _dt.date):
+        m = _ISO.match(str(value))
+        return f"{int(m[3]):02d}/{int(m[2]):02d}/{m[1]}" if m else str(value)
+    return str(value)
+
+
+def _group_line(item):
+    if isinstance(item, dict):  # a Nơi nhận group: shown as its items
+        return "\n".join(str(v) for values in item.values() for v in (values if isinstance(values, list) else [values]))
+    return str(item)
+
+
+# --- problems -> beside their inputs ---------------------------------------
+
+def place_errors(items, problems):
+    """Put each problem's message beside its input; returns the messages that fit no input."""
+    by_name = {i.name: i for i in inputs(items)}
+    groups = {g.name: g for g in items if isinstance(g, Group)}
+    left = []
+    for problem in problems:
+        target = _target(problem.key, by_name, groups)
+        if target is None:
+            left.append(f"{problem.key}: {problem.message}" if problem.key else problem.message)
+        else:
+            target.error = f"{target.error}; {problem.message}" if target.error else problem.message
+    return left
+
+
+def _target(key, by_name, groups):
+    key = re.sub(r"\[\d+\]", "", key or "")
+    key = key[len("fields."):] if key.startswith("fields.") else key
+    while key:
+        if key in by_name:
+            return by_name[key]
+        if key in groups:
+            return groups[key].inputs[0] if groups[key].inputs else None
+        key = key.rpartition(".")[0]
+    return None

@@ -1,0 +1,265 @@
+"""The pages that read the archive: what waits for me, search, a document, the registers, incoming, help."""
+import datetime as _dt
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, send_file, url_for
+from markupsafe import Markup, escape
+
+from ..archive import lookup, people
+from ..archive.document import INCOMING, OUTGOING
+from ..errors import VanthuError
+from ..vndate import short_date
+from ..workflow import drafts
+from .auth import home, may_see_secret, roles_required
+
+blueprint = Blueprint("pages", __name__)
+PAGE_SIZE = 20
+SECRET_SUBJECT = "(văn bản mật: chỉ người được phép mới xem được trích yếu)"
+REGISTER_ROLES = (people.CLERK, people.LEADER)
+DIRECTIONS = {"di": OUTGOING, "den": INCOMING}
+
+
+@blueprint.app_template_filter("ngay")
+def _ngay(value):
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = _dt.date.fromisoformat(value[:10])
+    return short_date(value)
+
+
+@blueprint.app_template_filter("combine")
+def _combine(mapping, **more):
+    return {**mapping, **more}
+
+
+@blueprint.route("/")
+def dashboard():
+    """What waits for me (việc của tôi), by my roles."""
+    me = g.person
+    boxes = []
+    if me.has(people.DRAFTER, people.CLERK, people.LEADER):
+        boxes.append(("Dự thảo của tôi", drafts.listing(home(), owner=me.username, states=sorted(drafts.EDITABLE))))
+    if me.has(people.LEADER):
+        waiting = [d for d in drafts.listing(home()) if d.state not in drafts.EDITABLE | {drafts.ISSUED}
+                   and d.state not in drafts.ISSUABLE]
+        boxes.append(("Dự thảo chờ lãnh đạo duyệt, ký", waiting))
+    if me.has(people.CLERK):
+        boxes.append(("Dự thảo chờ văn thư ban hành", drafts.listing(home(), states=sorted(drafts.ISSUABLE))))
+    incoming = _recent_incoming() if me.has(people.CLERK, people.LEADER) else None
+    return render_template("dashboard.html", boxes=boxes, incoming=incoming)
+
+
+def _recent_incoming():
+    from ..search import search
+    try:
+        return search(home(), "huong:den", limit=10).results
+    except VanthuError:
+        return []
+
+
+# --- search --------------------------------------------------------------------
+
+def _query():
+    """The search text from the page's fields (the direction is part of the query syntax)."""
+    text = request.args.get("q", "").strip()[:500]
+    direction = request.args.get("huong", "")
+    if direction in DIRECTIONS:
+        text = f"{text} huong:{direction}".strip()
+    return text
+
+
+def _run_search(limit):
+    from ..search import search
+    from ..search.query import Filters
+    args = request.args
+    filters = Filters(date_from=args.get("tu") or None, date_to=args.get("den") or None,
+                      type=args.get("loai") or None, issuer=args.get("co-quan") or None)
+    return search(home(), _query(), filters=filters, limit=limit)
+
+
+def _hidden(results):
+    """Ids of the secret results this person may not read."""
+    if may_see_secret():
+        return set()
+    return set(lookup.confidentiality([r.doc_id for r in results], home()))
+
+
+def _page():
+    try:
+        return max(1, min(int(request.args.get("trang", 1)), 500))
+    except ValueError:
+        return 1
+
+
+@blueprint.route("/tim-kiem")
+def search_page():
+    page, outcome, error, hidden = _page(), None, None, set()
+    asked = any(request.args.get(k) for k in ("q", "tu", "den", "loai", "co-quan", "huong"))
+    if asked:
+        try:
+            outcome = _run_search(page * PAGE_SIZE + 1)
+            hidden = _hidden(outcome.results)
+        except VanthuError as problem:
+            error = "; ".join(p.message for p in problem.problems)
+    results = outcome.results[(page - 1) * PAGE_SIZE:page * PAGE_SIZE] if outcome else []
+    more = bool(outcome and len(outcome.results) > page * PAGE_SIZE)
+    template = "_results.html" if request.headers.get("HX-Request") else "search.html"
+    return render_template(template, results=results, hidden=hidden, error=error, asked=asked, page=page, more=more,
+                           warnings=outcome.warnings if outcome else [], args=request.args, secret=SECRET_SUBJECT,
+                           mark=_marked)
+
+
+def _marked(snippet):
+    return Markup("".join(f"<mark>{escape(t)}</mark>" if hit else str(escape(t)) for t, hit in snippet.fragments))
+
+
+@blueprint.route("/api/tim-kiem")
+def search_api():
+    """The same results as ``vanthu search --json``: a list of those objects."""
+    try:
+        limit = max(1, min(int(request.args.get("limit", 20)), 200))
+        outcome = _run_search(limit)
+    except ValueError:
+        return jsonify({"error": "limit phải là số nguyên"}), 400
+    except VanthuError as problem:
+        return jsonify({"error": "; ".join(p.message for p in problem.problems)}), 400
+    hidden = _hidden(outcome.results)
+    return jsonify([_api_result(r, r.doc_id in hidden) for r in outcome.results])
+
+
+def _api_result(result, hidden):
+    data = result.as_json()
+    if hidden:
+        data.update(subject=SECRET_SUBJECT, snippet="", highlighted="")
+    return data
+
+
+# --- one document ----------------------------------------------------------------
+
+@blueprint.route("/van-ban/<int:document_id>")
+def document(document_id):
+    try:
+        entry = lookup.entry_by_id(document_id, home())
+    except VanthuError:
+        abort(404)
+    hidden = entry.document.is_secret and not may_see_secret()
+    cites, cited_by = lookup.citations_of(entry, home())
+    return render_template("document.html", entry=entry, d=entry.document, hidden=hidden, secret=SECRET_SUBJECT,
+                           cites=cites, cited_by=lookup.ids_of(cited_by, home()), history=lookup.history(document_id, home()),
+                           metadata=lookup.metadata_lines(entry), issued=request.args.get("moi"))
+
+
+@blueprint.route("/van-ban/<int:document_id>/tep/<role>")
+def document_file(document_id, role):
+    try:
+        entry = lookup.entry_by_id(document_id, home())
+    except VanthuError:
+        abort(404)
+    if entry.document.is_secret and not may_see_secret():
+        abort(403)
+    stored = next((f for f in entry.files if f.role == role), None)
+    if stored is None:
+        abort(404)
+    return send_file(Path(home()) / stored.path, as_attachment=request.args.get("tai") == "1",
+                     download_name=Path(stored.path).name)
+
+
+# --- registers -------------------------------------------------------------------
+
+def _year():
+    text = request.args.get("nam", "")
+    return int(text) if text.isdigit() and 1900 < int(text) < 3000 else None
+
+
+@blueprint.route("/so/<any(di, den):direction>")
+@roles_required(*REGISTER_ROLES)
+def register(direction):
+    from ..archive.register import build
+    try:
+        book = build(home(), _year(), DIRECTIONS[direction], request.args.get("co-quan") or None)
+    except VanthuError as problem:
+        return render_template("register.html", book=None, direction=direction,
+                               error="; ".join(p.message for p in problem.problems))
+    return render_template("register.html", book=book, direction=direction, error=None)
+
+
+@blueprint.route("/so/<any(di, den):direction>.pdf")
+@roles_required(*REGISTER_ROLES)
+def register_pdf(direction):
+    from ..archive.register import produce
+    with tempfile.TemporaryDirectory(prefix="vanthu-so-") as folder:
+        out = Path(folder) / f"so-{direction}.pdf"
+        produce(home(), _year(), DIRECTIONS[direction], str(out), request.args.get("co-quan") or None)
+        data = out.read_bytes()
+    year = _year() or "moi-nhat"
+    from io import BytesIO
+    return send_file(BytesIO(data), mimetype="application/pdf", download_name=f"so-van-ban-{direction}-{year}.pdf")
+
+
+# --- incoming --------------------------------------------------------------------
+
+INCOMING_FIELDS = ("number", "date", "issuer", "type", "subject", "received")
+
+
+@blueprint.route("/nhan", methods=["GET", "POST"])
+@roles_required(people.CLERK)
+def incoming():
+    if request.method == "GET":
+        return render_template("incoming.html", values={}, errors=[])
+    values = {k: request.form.get(k, "").strip()[:2000] for k in INCOMING_FIELDS}
+    upload = request.files.get("file")
+    try:
+        done = _import(upload, values)
+    except VanthuError as problem:
+        return render_template("incoming.html", values=values, errors=[p.message for p in problem.problems]), 400
+    flash(f"Đã vào sổ đến số {done.arrival_number:02d}: văn bản {done.number} ngày {short_date(done.date)}.", "ok")
+    return redirect(url_for("pages.document", document_id=done.id))
+
+
+def _import(upload, values):
+    from ..archive.importing import KINDS, import_document
+    from .forms import iso_date
+    if upload is None or not upload.filename:
+        raise VanthuError("chưa chọn tệp văn bản đến (.pdf hoặc .docx)")
+    suffix = Path(upload.filename).suffix.lower()
+    if suffix not in KINDS:
+        raise VanthuError(f"tệp '{upload.filename}': chỉ nhận tệp .pdf hoặc .docx")
+    missing = [label for key, label in (("number", "số, ký hiệu"), ("date", "ngày văn bản"), ("issuer", "cơ quan ban hành"))
+               if not values[key]]
+    if missing:
+        raise VanthuError(*[f"thiếu {label}" for label in missing])
+    with tempfile.TemporaryDirectory(prefix="vanthu-nhan-") as folder:
+        path = Path(folder) / (_safe_stem(upload.filename) + suffix)
+        upload.save(path)
+        return import_document(path, values["number"], iso_date(values["date"]), values["issuer"], home(),
+                               type_name=values["type"], subject=values["subject"],
+                               received=iso_date(values["received"]) or None)
+
+
+def _safe_stem(name):
+    stem = re.sub(r"[^\w.-]+", "-", Path(os.path.basename(name)).stem).strip("-.")
+    return stem[:80] or "van-ban-den"
+
+
+# --- help ----------------------------------------------------------------------
+
+GUIDE = Path(__file__).resolve().parent.parent.parent / "docs" / "huong-dan.md"
+
+
+@blueprint.route("/huong-dan")
+def guide():
+    from .markdown import to_html
+    text = GUIDE.read_text(encoding="utf-8") if GUIDE.is_file() else "# Hướng dẫn\n\nChưa có tệp docs/huong-dan.md."
+    return render_template("help.html", body=to_html(text, lambda name: url_for("pages.guide_image", name=name)))
+
+
+@blueprint.route("/huong-dan/anh/<name>")
+def guide_image(name):
+    path = GUIDE.parent / "img" / os.path.basename(name)
+    if not path.is_file() or path.suffix != ".png":
+        abort(404)
+    return send_file(path, mimetype="image/png")
