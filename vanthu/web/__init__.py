@@ -30,7 +30,8 @@ def create_app(home=None, library=None, *, max_upload=MAX_UPLOAD, secure_cookies
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=secure_cookies,
         SESSION_COOKIE_NAME="vanthu_session", PERMANENT_SESSION_LIFETIME=12 * 3600,
         MAX_CONTENT_LENGTH=max_upload, MAX_FORM_MEMORY_SIZE=MAX_FORM_FIELD, MAX_FORM_PARTS=2000,
-        WTF_CSRF_TIME_LIMIT=None, WTF_CSRF_SSL_STRICT=False, JSON_AS_ASCII=False)
+        WTF_CSRF_TIME_LIMIT=None, WTF_CSRF_SSL_STRICT=False)
+    app.json.ensure_ascii = False  # Vietnamese as it is, like `vanthu search --json`
     CSRFProtect(app)
     from . import auth, drafting, pages, people_admin
     for module in (auth, pages, drafting, people_admin):
