@@ -322,11 +322,17 @@ def test_the_clerk_issues_a_draft_once_and_sees_its_number(tmp_path):
     draft = drafts.create(SEED.read_text(encoding="utf-8").replace("number: 4482\n", ""), "drafter", tmp_path)
     client = create_app(tmp_path).test_client()
     login(client, "clerk")
-    answer = client.post(f"/du-thao/{draft.id}/ban-hanh", data={"csrf_token": csrf(client)})
+    refused = client.post(f"/du-thao/{draft.id}/ban-hanh", data={"csrf_token": csrf(client)}, follow_redirects=True)
+    assert "Không ban hành được: ngày 06/8/2020 thuộc năm 2020" in refused.get_data(as_text=True)
+    import html
+    assert 'đánh dấu ô "Ngày thuộc năm khác là đúng"' in html.unescape(refused.get_data(as_text=True))
+    assert drafts.get(draft.id, tmp_path).state == drafts.DRAFT
+    answer = client.post(f"/du-thao/{draft.id}/ban-hanh", data={"csrf_token": csrf(client), "other_year": "1"})
     assert answer.status_code == 302
     page = client.get(answer.headers["Location"]).get_data(as_text=True)
     assert re.search(r'id="so-van-ban">01/SYT-VP<', page) and "PDF" in page
-    again = client.post(f"/du-thao/{draft.id}/ban-hanh", data={"csrf_token": csrf(client)}, follow_redirects=True)
+    again = client.post(f"/du-thao/{draft.id}/ban-hanh", data={"csrf_token": csrf(client), "other_year": "1", "again": "1"},
+                        follow_redirects=True)
     assert "đã được ban hành (số 01/SYT-VP)" in again.get_data(as_text=True)
     conn = sqlite3.connect(tmp_path / "vanthu.sqlite3")
     assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 1

@@ -246,6 +246,17 @@ def import_record():
     return redirect(url_for("drafting.draft", draft_id=saved.id))
 
 
+# The core's refusals name the CLI's options; on the web they are the boxes beside the button.
+_WEB_WORDS = {"thêm --again": "đánh dấu ô \"Ban hành lại dù trùng nội dung\" rồi bấm Ban hành",
+              "thêm --other-year": "đánh dấu ô \"Ngày thuộc năm khác là đúng\" rồi bấm Ban hành"}
+
+
+def _in_web_words(message):
+    for option, words in _WEB_WORDS.items():
+        message = message.replace(option, words)
+    return message
+
+
 @blueprint.route("/du-thao/<int:draft_id>/ban-hanh", methods=["POST"])
 @roles_required(people.CLERK)
 def issue(draft_id):
@@ -253,10 +264,11 @@ def issue(draft_id):
     d = _draft(draft_id)
     warnings = []
     try:
-        done = drafts.issue(d.id, g.person.username, home(), library(), warn=warnings.append)
+        done = drafts.issue(d.id, g.person.username, home(), library(), warn=warnings.append,
+                            again=request.form.get("again") == "1", other_year=request.form.get("other_year") == "1")
     except VanthuError as problem:
         for p in problem.problems:
-            flash(f"Không ban hành được: {p.message}", "error")
+            flash(f"Không ban hành được: {_in_web_words(p.message)}", "error")
         return redirect(url_for("drafting.draft", draft_id=d.id))
     for warning in warnings:
         flash(f"Cảnh báo: {warning}", "warn")

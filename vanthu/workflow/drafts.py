@@ -188,11 +188,12 @@ def _move(archive, draft_id, state, by, expect, note, document_id=None):
     return draft
 
 
-def issue(draft_id, by, home=None, library=None, pdf=True, warn=None):
+def issue(draft_id, by, home=None, library=None, pdf=True, warn=None, again=False, other_year=False):
     """Issue a draft (văn thư ban hành): number, date, files, and the draft marked issued, in one transaction.
 
     A draft already issued (or not yet in an issuable state) is refused with
-    its number, so a double click never takes two numbers.
+    its number, so a double click never takes two numbers. ``again`` and
+    ``other_year`` are the CLI's ``--again`` and ``--other-year``.
     """
     from ..archive.issuing import issue as issue_records
     from ..archive.pdfexport import convert
@@ -202,7 +203,8 @@ def issue(draft_id, by, home=None, library=None, pdf=True, warn=None):
 
     def mark(archive, results):
         _move(archive, draft.id, ISSUED, by, ISSUABLE, "", results[0].id)
-    return issue_records([record], home, to_pdf=convert if pdf else None, warn=warn, inside=mark)[0]
+    return issue_records([record], home, to_pdf=convert if pdf else None, warn=warn, inside=mark, again=again,
+                         other_year=other_year)[0]
 
 
 def _refuse_unissuable(draft, home):
