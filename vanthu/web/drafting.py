@@ -144,6 +144,16 @@ def preview_page(key, page):
     return send_file(io.BytesIO(files["pages"][page - 1]), mimetype="image/png", max_age=3600)
 
 
+@blueprint.route("/xem-truoc/<key>.pdf")
+@roles_required(*DRAFTING_ROLES)
+def preview_pdf(key):
+    """The PDF the preview pages were drawn from (before the draft is saved)."""
+    files = RENDERED.by_key(key)
+    if files is None:
+        abort(404)
+    return send_file(io.BytesIO(files["pdf"]), mimetype="application/pdf", download_name="xem-truoc.pdf")
+
+
 # --- drafts ----------------------------------------------------------------------
 
 def _draft(draft_id, edit=False):
