@@ -222,7 +222,8 @@ def cell(table, row, col):
 def header_table(document, with_cv_subject, with_date=True):
     """Ô 1-4 (and 5b for công văn): issuing body | national name; number | place and date.
 
-    Ô 11 (circulation mark) sits above the national name; a biên bản has no date (model 1.9).
+    Ô 11 (circulation mark) is a frame in the top margin above the national name, out of the
+    flow; a biên bản has no date (model 1.9).
     """
     table = borderless_table(document, [L.HEADER_LEFT, L.HEADER_RIGHT], rows=2, indent=L.HEADER_INDENT)
     left = cell(table, 0, 0)
@@ -231,7 +232,6 @@ def header_table(document, with_cv_subject, with_date=True):
     para(left, "{{p issuer_rule }}", "VBRule")
     para(left, "", "VBCellEnd")  # a cell keeps one paragraph whatever the tags remove
     right = cell(table, 0, 1)
-    para(right, "{{p circulation }}", "VBMark")
     para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "VBNational")
     para(right, MOTTO, "VBMotto")
     rule(right, MOTTO, 13, True, L.HEADER_RIGHT - 2 * L.CELL_MARGIN)
@@ -244,6 +244,7 @@ def header_table(document, with_cv_subject, with_date=True):
     if with_date:
         para(right, "{{p place_date_paragraph }}", "VBPlaceDate")  # on one line
     para(right, "", "Normal")  # a cell must keep one paragraph when the date is left out
+    para(document, "{{p circulation }}", "VBMark")  # a frame placed on the page: after the table, it moves nothing
     return table
 
 

@@ -216,6 +216,8 @@ def _pdf_report(report, output, each):
     if report.written:
         where = f"{len(report.written)} tệp trong {output}" if each else output
         _say(f"Đã ghi {where}: {len(report.titles)} văn bản.")
+        from .generator.fonts import summary
+        _say(summary())
     if report.withheld:
         _say(f"{len(report.problems)} lỗi; không ghi tệp nào (thêm --partial để vẫn ghi các hàng đúng):")
     elif report.problems:

@@ -44,10 +44,21 @@ def _place_date_paragraph(place_date):
     return ooxml.sized_paragraph(lines, "VBPlaceDate", size, 14)
 
 
+# Stamp widths in mm. Urgency: Phụ lục I §III.2.b (8 mm tall, bright red). Confidentiality: the decree
+# leaves the stamps to the state-secrets law; the same three widths per level are used, in red.
+STAMP_MM = {"KHẨN": 20, "HỎA TỐC": 30, "HOẢ TỐC": 30, "THƯỢNG KHẨN": 40, "MẬT": 20, "TỐI MẬT": 30, "TUYỆT MẬT": 40}
+
+
+def _stamp(mark, cell):
+    text = _upper(mark)
+    width = round(STAMP_MM[text] * L.TWIPS_PER_MM) if text in STAMP_MM else None
+    return ooxml.boxed(text, cell, width, ooxml.RED if text in STAMP_MM else None)
+
+
 def _marks(record):
-    """Ô 10a/10b: confidentiality and urgency marks, boxed, stacked."""
+    """Ô 10a/10b: confidentiality and urgency stamps, in the decree's sizes, red, stacked."""
     marks = [record.get("confidentiality"), record.get("urgency")]
-    return Markup("".join(ooxml.boxed(_upper(m), _LEFT_CELL) for m in marks if m))
+    return Markup("".join(_stamp(m, _LEFT_CELL) for m in marks if m))
 
 
 def _recipients(record):
@@ -92,12 +103,21 @@ def _extras(record):
     """Ô 11, 12, 13 and the meeting lines of a giấy mời."""
     meeting = record.get("meeting") or {}
     return {
-        "circulation": Markup(ooxml.boxed(_upper(record.get("circulation")), L.HEADER_RIGHT - 2 * L.CELL_MARGIN))
-        if record.get("circulation") else "",
+        "circulation": _circulation(record.get("circulation")),
         "drafter_line": text.drafter_line(record.get("drafter"), record.get("copies")),
         "contact": record.get("contact") or [],
         "meeting": text.meeting_lines(meeting) if meeting else [],
     }
+
+
+def _circulation(mark):
+    """Ô 11: in the top margin above ô 1 (58-85 % of the text width), out of the flow: ô 1-4 stay put."""
+    if not mark:
+        return ""
+    text = _upper(mark)
+    width = ooxml.text_width(text, 13, True) + 340
+    centre = int(L.TEXT_WIDTH * 0.715)
+    return Markup(ooxml.framed(text, width, centre - width // 2, L.CIRCULATION_TOP))
 
 
 def _display(value):

@@ -44,8 +44,8 @@ def sized_paragraph(lines, style, size, style_size, outdent=0):
     return Markup(f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{indent}</w:pPr>{rich.xml}</w:p>')
 
 
-def _indented(style, left, right, extra=""):
-    return (f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:ind w:left="{left}" w:right="{right}"/>'
+def _indented(style, left, right, extra="", props=""):
+    return (f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{props}<w:ind w:left="{left}" w:right="{right}"/>'
             f"</w:pPr>{extra}</w:p>")
 
 
@@ -56,12 +56,46 @@ def rule(text, size, bold, cell_width, share):
     return Markup(_indented("VBRule", side, side))
 
 
-def boxed(text, cell_width):
-    """A mark in a single-line box (ô 10, 11): the box hugs the text, centred."""
-    width = min(text_width(text, 13, True) + 340, cell_width)
-    side = int((cell_width - width) / 2)
-    rich = RichText(text)
-    return _indented("VBMark", side, side, rich.xml)
+RED = "FF0000"  # "mực ... màu đỏ tươi": the urgency stamp's bright red
+STAMP_HEIGHT = round(8 * L.TWIPS_PER_MM)  # 8 mm
+_BORDER = 8  # eighths of a point: a 1 pt single line
+_PADDING_PT = 1  # border-to-text space, points
+_FRAME = 20 * _PADDING_PT + 20 * _BORDER // 8  # twips a frame side adds outside the text
+
+
+def boxed(text, cell_width, width=None, color=None):
+    """A mark in a single-line box (ô 10, 11), centred in ``cell_width``.
+
+    ``width`` (twips) is the stamp's size from the decree (the box hugs the text
+    otherwise); the box is 8 mm tall; ``color`` (hex) colours text and frame.
+    """
+    width = min(width or text_width(text, 13, True) + 340, cell_width)
+    side = int((cell_width - width) / 2) + _FRAME  # the frame is drawn outside the indents
+    return _indented("VBMark", side, side, _stamp_run(text, color), _stamp_props(color))
+
+
+def framed(text, width, x, y):
+    """A mark in a single-line box taken out of the text flow (ô 11, in the top margin): it moves nothing.
+
+    ``x`` from the left margin, ``y`` from the top of the page, twips.
+    """
+    frame = (f'<w:framePr w:w="{width}" w:h="{STAMP_HEIGHT}" w:hRule="exact" w:wrap="around" '
+             f'w:hAnchor="margin" w:vAnchor="page" w:x="{x}" w:y="{y}"/>')
+    return _indented("VBMark", 0, 0, _stamp_run(text, None), frame + _stamp_props(None, before=0))
+
+
+def _stamp_props(color, before=None):
+    """The box's frame and an exact line height that makes it 8 mm tall with the frame."""
+    line = STAMP_HEIGHT - 2 * _FRAME
+    sides = "".join(f'<w:{side} w:val="single" w:sz="{_BORDER}" w:space="{_PADDING_PT}" w:color="{color or "000000"}"/>'
+                    for side in ("top", "left", "bottom", "right"))
+    space = "" if before is None else f'w:before="{before}" '
+    return f'<w:pBdr>{sides}</w:pBdr><w:spacing {space}w:line="{line}" w:lineRule="exact"/>'
+
+
+def _stamp_run(text, color):
+    rich = RichText(text, color=color) if color else RichText(text)
+    return rich.xml
 
 
 _FOOTER = re.compile(r'<w:footerReference w:type="(default|first)" r:id="([^"]+)"/>')

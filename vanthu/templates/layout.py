@@ -22,6 +22,7 @@ FOOTER_LEFT = 3686                                   # 6.5 cm
 FOOTER_RIGHT = TEXT_WIDTH - FOOTER_LEFT
 CELL_MARGIN = 108                                    # Word's default left/right cell padding
 
+CIRCULATION_TOP = 510                                # ô 11: 9 mm from the top of the page, in the margin
 BODY_INDENT = 567                                    # first-line indent 1 cm
 ISSUER_RULE_SHARE = 0.42                             # rule under the issuer: 1/3 to 1/2 of its line
 
