@@ -29,7 +29,7 @@ def test_a_fresh_archive_verifies_clean_and_the_run_is_logged(home):
 
 def test_stored_files_are_read_only(home):
     for path in k.stored_files(home):
-        assert oct((home / path).stat().st_mode & 0o777) == "0o444"
+        assert oct((home / path).stat().st_mode & 0o777) == "0o400"
 
 
 def test_a_changed_byte_is_reported(home):
@@ -38,6 +38,7 @@ def test_a_changed_byte_is_reported(home):
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 1
     target.write_bytes(bytes(data))
+    os.chmod(target, 0o400)  # a careful forger puts the mode back
     assert verify(home).problems == [
         "tệp files/2021/di/02-SYT-VP/02-SYT-VP.pdf đã bị thay đổi (văn bản 02/SYT-VP): mã băm không khớp"]
 
@@ -49,6 +50,7 @@ def test_a_deleted_file_is_reported(home):
 
 def test_an_extra_file_is_reported(home):
     (home / "files/2021/di/01-SYT-VP/ghi-chu.txt").write_text("thêm")
+    os.chmod(home / "files/2021/di/01-SYT-VP/ghi-chu.txt", 0o400)
     assert verify(home).problems == ["tệp lạ files/2021/di/01-SYT-VP/ghi-chu.txt không có trong sổ"]
 
 
@@ -86,11 +88,13 @@ def test_a_checksum_rewritten_in_the_database_is_reported(home):
     target = home / "files/2021/di/01-SYT-VP/01-SYT-VP.docx"
     os.chmod(target, 0o644)
     target.write_bytes(b"gia mao")
+    os.chmod(target, 0o400)
     from vanthu.archive.store import sha256_file
     database(home).execute("UPDATE files SET sha256 = ?, size = 7 WHERE path = ?",
                            (sha256_file(target), "files/2021/di/01-SYT-VP/01-SYT-VP.docx"))
     assert verify(home).problems == [
-        "mã băm của files/2021/di/01-SYT-VP/01-SYT-VP.docx trong sổ khác với mã ghi trong nhật ký lúc lưu"]
+        "mã băm của files/2021/di/01-SYT-VP/01-SYT-VP.docx trong sổ khác với mã ghi trong nhật ký lúc lưu",
+        "văn bản 01/SYT-VP (mục sổ 1): nội dung trong sổ khác với nhật ký mục 1 (đã bị sửa ngoài vanthu)"]
 
 
 def test_a_document_row_deleted_from_the_register_is_reported(home):

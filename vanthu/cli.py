@@ -82,6 +82,13 @@ def _warn(message):
     _say(f"Cảnh báo: {message}")
 
 
+def _outside_home(ctx, path):
+    """Every ``-o``: refused if it resolves into the archive home (only the archive writes there)."""
+    from .archive.home import refuse_output
+    refuse_output(ctx.obj["home"], path)
+    return path
+
+
 def _library(ctx):
     """The template library: the clerk's folders first, then the built-ins."""
     from .templates import TemplateLibrary
@@ -105,6 +112,8 @@ def new(ctx, type_name, output):
       vanthu new cong-van -o cong-van.yaml
     """
     from .templates.skeleton import write_skeleton
+    if output:
+        _outside_home(ctx, output)
     text = write_skeleton(_library(ctx).get(type_name), output)
     if output:
         _say(f"Đã ghi khung bản ghi vào {output}.")
@@ -182,6 +191,7 @@ def render(ctx, records, output, pdfa, data, partial, each):
       vanthu render mau.yaml --data ds.xlsx -o tap.pdf  # trộn thư từ Excel
       vanthu render mau.yaml --data ds.xlsx --each -o thu-muc/   # mỗi hàng một PDF
     """
+    _outside_home(ctx, output or ".")
     if each or (output and output.lower().endswith(".pdf")):
         return _render_pdf(ctx, records, output, pdfa, data, partial, each)
     if pdfa or partial:
@@ -334,6 +344,19 @@ def verify(ctx):
     if not report.ok:
         raise VanthuError(*report.problems, report.summary())
     click.echo(report.summary())
+
+
+@cli.command("recover-head")
+@click.pass_context
+def recover_head(ctx):
+    """Lập lại log-head.json (mục nhật ký cuối) khi tệp này hỏng, hoặc ghi mục mới hơn cơ sở dữ liệu.
+
+    Chỉ chạy sau khi người phụ trách đã xem 'vanthu verify' và khôi phục đúng
+    bản sao lưu: lệnh chấp nhận nhật ký trong cơ sở dữ liệu là đúng. Nội dung
+    cũ của log-head.json được ghi vào nhật ký, không mất dấu vết.
+    """
+    from .archive.verify import recover_head as recover
+    click.echo(recover(ctx.obj["home"]))
 
 
 # --- search: search, reindex -------------------------------------------------

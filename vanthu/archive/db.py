@@ -111,7 +111,36 @@ MIGRATIONS = (
     ALTER TABLE documents ADD COLUMN content_hash TEXT NOT NULL DEFAULT '';
     CREATE INDEX documents_content ON documents (content_hash) WHERE content_hash != '';
     """,
+    # 4 (issue 9): the home's identity (an index copied from another home is told apart), look-ups of
+    # the log by action and document, and a seal for each row issued before rows were sealed.
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta (key, value) VALUES ('home_id', lower(hex(randomblob(16))));
+    CREATE INDEX events_action ON events (action, id);
+    CREATE INDEX events_document ON events (document_id, id);
+    """,
 )
+
+
+def _seal_existing(conn):
+    """Version 4: log a seal for each row already in the register (issued before seals existed)."""
+    from . import events, seal
+    for row in conn.execute("SELECT id, number, symbol FROM documents ORDER BY id").fetchall():
+        detail = {"number": f"{row['number']:02d}/{row['symbol']}", "row": seal.of_document(conn, row["id"]),
+                  "seal": seal.VERSION}
+        events.append(conn, "seal", detail, document_id=row["id"])
+
+
+def _upgrade_home(conn):
+    """Version 4 also makes an older home owner-only (issue 9), and seals its rows."""
+    from .permissions import tighten
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    if path:
+        tighten(os.path.dirname(path))
+    _seal_existing(conn)
+
+
+AFTER = {4: _upgrade_home}  # Python steps of a migration, run after its SQL
 
 
 _OPEN = {}  # (process, thread, path) -> connection: reused by later calls in the same thread
@@ -158,6 +187,8 @@ def migrate(conn):
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             for statement in _statements(script):
                 conn.execute(statement)
+            if number in AFTER:
+                AFTER[number](conn)
             conn.execute(f"PRAGMA user_version = {number}")
 
 
@@ -175,6 +206,11 @@ def write_transaction(conn):
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def home_id(conn):
+    """The random identity of this archive home, made when its database was created."""
+    return conn.execute("SELECT value FROM meta WHERE key = 'home_id'").fetchone()[0]
 
 
 def forget(path):

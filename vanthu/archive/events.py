@@ -74,6 +74,11 @@ def _last(conn):
     return (row["id"], row["hash"]) if row else (0, GENESIS)
 
 
+def last(conn):
+    """``(id, hash)`` of the newest entry in the database; ``(0, GENESIS)`` before the first."""
+    return _last(conn)
+
+
 def append(conn, action, detail, checksum="", document_id=None, head=None):
     """Add one entry; call inside the write transaction of the action it records.
 
@@ -139,9 +144,27 @@ def read_head(path):
         raise VanthuError(f"tệp {path.name} (mục nhật ký cuối) bị hỏng hoặc bị sửa; chạy 'vanthu verify'") from None
 
 
+def head_mismatch(conn, head):
+    """Why the database does not reach the saved head (a restored old copy, a cut tail), or None."""
+    if not head:
+        return None
+    head_id, head_hash = head
+    row = conn.execute("SELECT hash FROM events WHERE id = ?", (head_id,)).fetchone()
+    if row is None:
+        newest = _last(conn)[0]
+        return (f"nhật ký trong cơ sở dữ liệu dừng ở mục {newest}, nhưng {HEAD_FILE} ghi đã có mục {head_id}: "
+                "cơ sở dữ liệu cũ hơn các lần ghi sau cùng (khôi phục từ bản sao cũ?) hoặc mục cuối đã bị xóa")
+    if row["hash"] != head_hash:
+        return f"mục nhật ký {head_id} khác với bản ghi trong {HEAD_FILE} (cơ sở dữ liệu bị thay hoặc bị sửa)"
+    return None
+
+
+HEAD_FILE = "log-head.json"
+
+
 def write_head(path, conn):
-    """Remember the newest entry; call after the commit. It may lag behind, never run ahead."""
+    """Remember the newest entry, durably; call after the commit. It may lag behind, never run ahead."""
     last_id, last_hash = _last(conn)
     if not last_id:
         return
-    write_atomic(path, json.dumps({"id": last_id, "hash": last_hash}))
+    write_atomic(path, json.dumps({"id": last_id, "hash": last_hash}), mode=0o600)  # fsynced, file and folder

@@ -4,14 +4,16 @@
 creates it if needed, brings its schema up to date, and settles batches left
 half-done by a process that died (see :mod:`vanthu.archive.store`).
 """
+import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import VanthuError
-from . import db, events, settings, store
+from . import db, events, seal, settings, store
 from .faults import checkpoint
+from .permissions import private_files
 
 DEFAULT = "vanthu-data"
 ENV = "VANTHU_HOME"
@@ -54,12 +56,24 @@ class Home:
         """Last event-log entry seen, kept outside the database: a deleted tail shows up."""
         return self.root / "log-head.json"
 
+    def contains(self, path):
+        """Whether ``path`` lies in this home once every symlink is resolved."""
+        root, target = os.path.realpath(self.root), os.path.realpath(path)
+        return os.path.commonpath([root, target]) == root
+
+    def refuse_output(self, path):
+        """Only the archive writes inside its home: an output path there (or linked there) is refused."""
+        if self.contains(path):
+            raise VanthuError(f"{path}: nằm trong thư mục kho {self.root}; chỉ vanthu được ghi vào kho "
+                              "(tệp lưu trữ không được ghi đè). Chọn nơi ghi khác, ví dụ -o ~/ban-sao.pdf")
+
     def prepare(self):
         if self.root.exists() and not self.root.is_dir():
             raise VanthuError(f"{self.root} không phải thư mục, không dùng làm kho được")
-        for folder in (self.root, self.files, self.staging):  # index/ is made by vanthu.search
-            folder.mkdir(parents=True, exist_ok=True)
-        settings.write_default(self.settings)
+        with private_files():  # a new home is 0700, its files 0600
+            for folder in (self.root, self.files, self.staging):  # index/ is made by vanthu.search
+                folder.mkdir(parents=True, exist_ok=True)
+            settings.write_default(self.settings)
 
 
 @dataclass
@@ -71,8 +85,31 @@ class Archive:
     settings: settings.Settings
 
     def log(self, action, detail, checksum="", document_id=None):
-        """Append to the event log (nhật ký), inside the current write transaction."""
+        """Append to the event log (nhật ký), inside the current write transaction.
+
+        An event about a document carries the seal of its row as it now stands.
+        """
+        if document_id is not None:
+            detail = {**detail, "row": seal.of_document(self.conn, document_id), "seal": seal.VERSION}
         return events.append(self.conn, action, detail, checksum, document_id, events.read_head(self.home.log_head))
+
+    def refuse_if_inconsistent(self):
+        """No number while the home disagrees with itself: a damaged or newer head, a failed verify.
+
+        Call it holding the write lock, before any number is taken.
+        """
+        try:
+            head = events.read_head(self.home.log_head)
+        except VanthuError:
+            raise VanthuError(f"{INCONSISTENT}: tệp {events.HEAD_FILE} (mục nhật ký cuối) bị hỏng hoặc bị sửa. "
+                              f"{HOW_TO_RECOVER}") from None
+        mismatch = events.head_mismatch(self.conn, head)
+        if mismatch:
+            raise VanthuError(f"{INCONSISTENT}: {mismatch}. {HOW_TO_RECOVER}")
+        failed = verify_failed(self.conn)
+        if failed:
+            raise VanthuError(f"{INCONSISTENT}: {failed}. Xử lý các vấn đề đó (khôi phục tệp, cơ sở dữ liệu từ bản sao "
+                              "lưu) rồi chạy lại 'vanthu verify'; khi kiểm tra sạch mới cấp số tiếp")
 
     def remember_log_head(self):
         """After a commit: save the newest log entry outside the database."""
@@ -92,10 +129,15 @@ class Archive:
         Files are moved to their final paths before COMMIT, under the write
         lock, and removed again if anything fails before the commit.
         """
+        with private_files():
+            yield from self._writing()
+
+    def _writing(self):
         self.conn.execute("BEGIN IMMEDIATE")
         batch = None
         try:
             self.recover()
+            self.refuse_if_inconsistent()
             batch = store.Batch(self.home).open()
             yield batch
             batch.publish()
@@ -110,7 +152,31 @@ class Archive:
                 batch.close()
             raise
         checkpoint("committed")
-        batch.close()
+        try:
+            batch.close()
+        except OSError:
+            pass  # committed: the next open settles the left-over staging folder (never fail an issued number)
+
+
+def refuse_output(home, path):
+    """The ``-o`` guard of every command: refuse ``path`` if it resolves into the archive home."""
+    Home.locate(home).refuse_output(path)
+
+
+INCONSISTENT = "kho không nhất quán, không cấp số (để không cấp trùng số)"
+HOW_TO_RECOVER = ("Chạy 'vanthu verify' để xem chi tiết; khi đã khôi phục đúng bản sao lưu hoặc xác nhận tình trạng, "
+                  "người phụ trách chạy 'vanthu recover-head' (được ghi vào nhật ký)")
+
+
+def verify_failed(conn):
+    """The last ``vanthu verify`` found problems: what it said, else None."""
+    row = conn.execute("SELECT id, time, detail FROM events WHERE action = 'verify' ORDER BY id DESC LIMIT 1").fetchone()
+    if row is None:
+        return None
+    problems = json.loads(row["detail"]).get("problems", 0)
+    if not problems:
+        return None
+    return f"lần kiểm tra gần nhất ('vanthu verify', nhật ký mục {row['id']}, {row['time'][:19]}) phát hiện {problems} vấn đề"
 
 
 @contextmanager
@@ -120,7 +186,8 @@ def opened(path=None):
     home.prepare()
     if not home.database.exists():
         db.forget(home.database)  # the home was removed and made again: a cached connection is stale
-    conn = db.shared(home.database)
+    with private_files():  # SQLite gives its -wal and -shm files the database's mode
+        conn = db.shared(home.database)
     archive = Archive(home, conn, settings.load(home.settings))
     _recover_if_needed(archive)
     yield archive

@@ -3,17 +3,19 @@ import datetime as _dt
 from pathlib import Path
 
 from ..errors import VanthuError
-from ..files import copy_atomic
+from ..files import write_atomic
 from ..vndate import short_date
 from . import catalog
 from .document import INCOMING
 from .home import Home, opened
+from .store import sha256_bytes
 
 
 def show(text, home=None, year=None, out=None):
     """What ``vanthu show`` does: metadata lines of every match, or the copied files' paths."""
     with opened(home) as archive:
         if out:
+            archive.home.refuse_output(out)
             entry = catalog.find_one(archive.conn, text, year, direction=None)
             return copy_out(archive.home, entry, Path(out))
         found = catalog.find(archive.conn, text, year)
@@ -124,5 +126,19 @@ def copy_out(home, entry, out):
             raise VanthuError(f"văn bản {entry.document.number} không có tệp .{role} (có: {have})")
         targets = [(chosen[0], out)]
     for stored, target in targets:
-        copy_atomic(home.root / stored.path, target)  # writable; the stored file stays read-only
+        home.refuse_output(target)
+    for stored, target in targets:
+        write_atomic(target, _checked_bytes(home, stored), mode=0o644)  # writable; the stored file stays read-only
     return [str(target) for _, target in targets]
+
+
+def _checked_bytes(home, stored):
+    """The stored file's bytes, re-hashed: a file changed behind the archive's back is never handed out."""
+    try:
+        data = (home.root / stored.path).read_bytes()
+    except FileNotFoundError:
+        raise VanthuError(f"thiếu tệp lưu trữ {stored.path}; chạy 'vanthu verify'") from None
+    if sha256_bytes(data) != stored.sha256:
+        raise VanthuError(f"tệp lưu trữ {stored.path} đã bị thay đổi (mã băm không khớp với sổ); "
+                          "không chép ra. Chạy 'vanthu verify' và khôi phục tệp từ bản sao lưu")
+    return data

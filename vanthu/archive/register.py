@@ -11,9 +11,9 @@ from pathlib import Path
 from ..errors import VanthuError
 from ..files import write_atomic
 from ..vndate import short_date
-from . import catalog
+from . import catalog, events
 from .document import INCOMING, OUTGOING
-from .home import opened
+from .home import opened, refuse_output
 from .numbering import SECRET
 from .registerdocx import to_docx
 
@@ -40,6 +40,12 @@ class Register:
     first_date: str = ""
     last_date: str = ""
     others: list = field(default_factory=list)  # other issuing bodies with a register that year
+    chain: tuple = (0, "")  # the log's head when printed: (entries, hash); anchors the database on paper
+
+    def chain_line(self):
+        """Footer of every printed page: the bound book pins the database's log at this point."""
+        entries, digest = self.chain
+        return f"Nhật ký kho: {entries} mục, mã băm mục cuối {digest[:16]} (đối chiếu bằng 'vanthu verify')"
 
     @property
     def title(self):
@@ -70,10 +76,11 @@ def build(home=None, year=None, direction=OUTGOING, issuer=None):
         bodies = _bodies(archive.conn, year)
         keeper = _keeper(bodies, issuer)
         entries = catalog.entries(archive.conn, direction, year)
+        chain = events.last(archive.conn)
     if direction == OUTGOING and keeper:
         entries = [e for e in entries if e.document.issuer_code == keeper]
     parent, body = bodies.get(keeper, ("", ""))[1:] if keeper else ("", "")
-    register = Register(direction, year, parent, body, others=sorted(set(bodies) - {keeper}))
+    register = Register(direction, year, parent, body, others=sorted(set(bodies) - {keeper}), chain=chain)
     register.rows = [_out_row(e) if direction == OUTGOING else _in_row(e) for e in entries]
     _span(register, entries)
     return register
@@ -149,7 +156,7 @@ def as_text(register):
     lines.append("-+-".join("-" * w for w in widths))
     for row in register.rows:
         lines += _table_lines([row[i] for i in picks], widths)
-    return "\n".join(lines)
+    return "\n".join(lines + ["", register.chain_line()])
 
 
 def _table_lines(cells, widths):
@@ -200,5 +207,7 @@ def _default_pdf(docx):
 
 def produce(home=None, year=None, direction=OUTGOING, out=None, issuer=None):
     """What ``vanthu register`` does: the table text, or the written file's path."""
+    if out:
+        refuse_output(home, out)
     register = build(home, year, direction, issuer)
     return write(register, out) if out else as_text(register)

@@ -26,6 +26,7 @@ def to_docx(register):
     _font(document.styles["Normal"], 13)
     _cover(document, register)
     _table(document, register)
+    _footer(document.sections[0], register.chain_line())
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -36,6 +37,13 @@ def _page(section):
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
     section.left_margin = section.right_margin = Cm(2.0)
     section.top_margin = section.bottom_margin = Cm(2.0)
+
+
+def _footer(section, text):
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = paragraph.add_run(text)
+    run.font.size, run.italic = Pt(9), True
 
 
 def _font(style, size):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from ..errors import VanthuError
 from ..files import fsync_dir, write_atomic, write_new
 
-READ_ONLY = 0o444
+READ_ONLY = 0o400  # read-only, and for the owner only (secret documents)
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 NEW, OLD = ".new-", ".old-"  # staging folders being created or deleted: nothing to recover in them
@@ -95,6 +95,7 @@ class Batch:
 
     def add(self, role, relative_path, data):
         """Stage one file; returns its :class:`StoredFile`."""
+        _refuse_taken_folder(self.home, relative_path, self.files)
         stored = StoredFile(role, relative_path, sha256_bytes(data), len(data))
         write_new(self.folder / str(len(self.files)), data, READ_ONLY)
         self.files.append(stored)
@@ -117,6 +118,15 @@ class Batch:
         refused it) belongs to someone else.
         """
         _remove_published(self.home, [(f.path, f.sha256) for f in self.published])
+
+
+def _refuse_taken_folder(home, relative_path, staged):
+    """A new number's folder must not exist yet: if it does, the files are newer than the database."""
+    folder = (home.root / relative_path).parent
+    if folder.exists() and not any((home.root / f.path).parent == folder for f in staged):
+        raise VanthuError(f"kho không nhất quán, không cấp số (để không cấp trùng số): đã có thư mục "
+                          f"{folder.relative_to(home.root)} của số này nhưng sổ chưa ghi số đó (tệp mới hơn cơ sở dữ liệu: "
+                          "cơ sở dữ liệu được khôi phục từ bản sao cũ?). Chạy 'vanthu verify'")
 
 
 def _move(staged, final):

@@ -2,14 +2,18 @@
 
 Reports each missing, changed or untracked file, each document whose stored
 checksums differ from what the log recorded at issue time, and every break
-in the hash chain of the log. The run itself is logged.
+in the hash chain of the log, every register row whose content differs from
+the seal its event recorded, SQLite's own integrity check, and files or
+folders open to other users. The run itself is logged.
 """
 import hashlib
 import json
+import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..errors import VanthuError
-from . import db, events
+from . import db, events, permissions, seal
 from .home import opened
 from .store import sha256_file
 
@@ -33,30 +37,91 @@ class Report:
 
 
 def verify(home=None):
-    """Check the whole archive; the report's ``problems`` are Vietnamese lines."""
-    with opened(home) as archive:
-        with db.write_transaction(archive.conn):  # no issue may move files in while we look
-            archive.recover()
-            report = _check(archive)
-            events.append(archive.conn, "verify", {"files": report.files, "problems": len(report.problems)},
-                          hashlib.sha256("\n".join(report.problems).encode("utf-8")).hexdigest(),
-                          head=_head(archive.home.log_head)[0])
-        archive.remember_log_head()
+    """Check the whole archive; the report's ``problems`` are Vietnamese lines.
+
+    Verify only reads and reports: it never rewrites evidence. The saved
+    chain head is moved on only when the chain and the head were found whole;
+    a damaged head stays reported until ``vanthu recover-head``.
+    """
+    try:
+        with opened(home) as archive:
+            with db.write_transaction(archive.conn):  # no issue may move files in while we look
+                archive.recover()
+                report, chain_whole = _check(archive)
+                events.append(archive.conn, "verify", {"files": report.files, "problems": len(report.problems)},
+                              hashlib.sha256("\n".join(report.problems).encode("utf-8")).hexdigest(),
+                              head=_head(archive.home.log_head)[0])
+            if chain_whole:
+                archive.remember_log_head()
+    except sqlite3.DatabaseError as error:
+        return Report(problems=[f"cơ sở dữ liệu {Path(home or '.').name}/vanthu.sqlite3 hỏng, không đọc được ({error}); "
+                                "khôi phục từ bản sao lưu"])
     return report
 
 
 def _check(archive):
+    report = Report(problems=_integrity(archive.conn))
     rows = archive.conn.execute("SELECT f.*, d.number, d.symbol FROM files f JOIN documents d ON d.id = f.document_id"
                                 " ORDER BY f.path").fetchall()
-    report = Report(files=len(rows))
+    report.files = len(rows)
     report.problems += [p for row in rows if (p := _file_problem(archive.home.root, row))]
     report.problems += _untracked(archive.home, {row["path"] for row in rows})
     report.problems += _logged_checksums(archive.conn, rows)
     report.problems += _vanished_documents(archive.conn)
+    report.problems += _sealed_rows(archive.conn)
+    report.problems += permissions.problems(archive.home)
     head, damaged = _head(archive.home.log_head)
     chain, report.events = events.chain_problems(archive.conn, head)
     report.problems += damaged + chain
-    return report
+    return report, not (damaged or chain)
+
+
+def _integrity(conn):
+    """SQLite's own check: a damaged page or index is reported before ``issue`` trips on it."""
+    found = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
+    problems = [] if found == ["ok"] else [f"cơ sở dữ liệu hỏng: {line}" for line in found]
+    for row in conn.execute("PRAGMA foreign_key_check"):
+        problems.append(f"cơ sở dữ liệu: dòng {row[1]} của bảng {row[0]} trỏ tới {row[2]} không tồn tại")
+    return problems
+
+
+def _sealed_rows(conn):
+    """Each register row against the seal its last event recorded (niêm phong)."""
+    sealed = _seals_in_log(conn)
+    problems = []
+    for document_id, (row, digest) in sorted(seal.of_all(conn).items()):
+        name = _name(row)
+        if document_id not in sealed:
+            problems.append(f"văn bản {name} (mục sổ {document_id}) không có mục nào trong nhật ký: "
+                            "được thêm vào sổ ngoài vanthu")
+        elif sealed[document_id][1] != digest:
+            event_id, _, logged_number = sealed[document_id]
+            renamed = f", nhật ký ghi số {logged_number}" if logged_number and logged_number != name else ""
+            problems.append(f"văn bản {name} (mục sổ {document_id}{renamed}): nội dung trong sổ khác với nhật ký "
+                            f"mục {event_id} (đã bị sửa ngoài vanthu)")
+    return problems
+
+
+def _seals_in_log(conn):
+    """``{document id: (event id, seal, number as logged)}`` from the newest sealing event of each."""
+    sealed = {}
+    for event in conn.execute("SELECT id, document_id, detail FROM events WHERE document_id IS NOT NULL ORDER BY id"):
+        detail = _detail(event["detail"])
+        if "row" in detail:
+            sealed[event["document_id"]] = (event["id"], detail["row"], detail.get("number"))
+    return sealed
+
+
+def _name(row):
+    return f"{row['number']:02d}/{row['symbol']}" if isinstance(row["number"], int) else f"{row['number']}/{row['symbol']}"
+
+
+def _detail(text):
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}  # an edited row; the chain check reports it
+    return value if isinstance(value, dict) else {}
 
 
 def _head(path):
@@ -115,3 +180,34 @@ def _files_of(detail):
         return json.loads(detail).get("files", {})
     except (ValueError, AttributeError):
         return {}  # an edited row; the chain check reports it
+
+
+def recover_head(home=None):
+    """``vanthu recover-head``: a person accepts the database's log as the truth; the step is logged.
+
+    For a damaged ``log-head.json``, or one ahead of a database restored from
+    a backup. The old head's text goes into the new event, so the evidence stays.
+    """
+    with opened(home) as archive:
+        path = archive.home.log_head
+        with db.write_transaction(archive.conn):
+            problem = _head_state(archive.conn, path)
+            if problem is None:
+                return f"{events.HEAD_FILE} khớp với nhật ký; không có gì cần khôi phục."
+            accepted = events.last(archive.conn)
+            old = path.read_text(encoding="utf-8", errors="replace")[:2000] if path.exists() else None
+            event = events.append(archive.conn, "recover-head", {"problem": problem, "old_head": old,
+                                                                 "accepted": list(accepted)},
+                                  hashlib.sha256((old or "").encode("utf-8")).hexdigest())
+        archive.remember_log_head()
+    return (f"Đã lập lại {events.HEAD_FILE} theo nhật ký trong cơ sở dữ liệu (mục {accepted[0]}); việc này được ghi "
+            f"vào nhật ký mục {event.id} ({problem}). Chạy 'vanthu verify' để kiểm tra lại toàn kho.")
+
+
+def _head_state(conn, path):
+    """What is wrong with the saved head, or None."""
+    try:
+        head = events.read_head(path)
+    except VanthuError:
+        return f"{events.HEAD_FILE} bị hỏng hoặc bị sửa"
+    return events.head_mismatch(conn, head)

@@ -58,11 +58,13 @@ class WriterBusy(VanthuError):
 def writer_lock(home, wait=LOCK_WAIT_SECONDS):
     """Hold the one writer's lock (khóa ghi) of the index for the block."""
     Path(home).mkdir(parents=True, exist_ok=True)
-    fd = os.open(Path(home) / "index.lock", os.O_CREAT | os.O_RDWR, 0o644)
+    fd = os.open(Path(home) / "index.lock", os.O_CREAT | os.O_RDWR, 0o600)
+    old_umask = os.umask(0o077)  # the index holds document text: for the owner only
     try:
         _acquire(fd, wait)
         yield
     finally:
+        os.umask(old_umask)
         os.close(fd)  # closing releases the flock
 
 
