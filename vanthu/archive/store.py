@@ -103,7 +103,8 @@ class Batch:
         return stored
 
     def _write_manifest(self):
-        write_atomic(self.folder / MANIFEST, json.dumps([[f.path, f.sha256] for f in self.files], ensure_ascii=False))
+        manifest = json.dumps([[f.path, f.sha256] for f in self.files], ensure_ascii=False)
+        write_atomic(self.folder / MANIFEST, manifest, mode=0o600)
 
     def publish(self):
         """Move every staged file to its final path; refuses to overwrite anything."""

@@ -108,7 +108,7 @@ def _write_manifest(directory, generation):
     sizes = {f.name: f.stat().st_size for f in directory.iterdir()
              if f.is_file() and not f.name.startswith("vanthu-manifest") and not f.name.endswith("LOCK")}
     target = directory / MANIFEST.format(generation)
-    write_atomic(target, json.dumps(sizes, sort_keys=True))
+    write_atomic(target, json.dumps(sizes, sort_keys=True), mode=0o600)
     for old in directory.glob(MANIFEST.format("*")):
         if old != target:
             old.unlink()
