@@ -10,16 +10,20 @@ checksums and the links.
 import hashlib
 import json
 
-VERSION = 1
-COLUMNS = ("id", "direction", "year", "series", "serial", "number", "symbol", "number_key", "date", "template",
-           "type_name", "title", "issuer_name", "issuer_key", "issuer_code", "issuer_parent", "subject", "body",
-           "signer", "signer_title", "recipients", "copy_holders", "confidentiality", "urgency", "arrival_number",
-           "arrival_date", "metadata")
+# The sealed columns of each seal version. A new column to seal makes a new version: events keep
+# the version they were sealed with, so older rows are still checked against what they sealed.
+COLUMNS = {
+    1: ("id", "direction", "year", "series", "serial", "number", "symbol", "number_key", "date", "template",
+        "type_name", "title", "issuer_name", "issuer_key", "issuer_code", "issuer_parent", "subject", "body",
+        "signer", "signer_title", "recipients", "copy_holders", "confidentiality", "urgency", "arrival_number",
+        "arrival_date", "metadata", "content_hash"),
+}
+VERSION = max(COLUMNS)
 
 
-def digest(row, files, links):
+def digest(row, files, links, version=VERSION):
     """The seal of one row: ``row`` (a documents row), its ``files`` and ``links`` rows."""
-    content = [[row[name] for name in COLUMNS],
+    content = [[row[name] for name in COLUMNS[version]],
                sorted([f["role"], f["path"], f["sha256"], f["size"]] for f in files),
                sorted([link["kind"], link["target_id"]] for link in links)]
     return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode("utf-8")).hexdigest()
@@ -33,10 +37,14 @@ def of_document(conn, document_id):
     return digest(row, files, links)
 
 
-def of_all(conn):
-    """``{document id: (row, seal)}`` of the whole register, in three queries."""
-    files, links = _grouped(conn, "files"), _grouped(conn, "links")
-    return {row["id"]: (row, digest(row, files.get(row["id"], ()), links.get(row["id"], ())))
+def of_all(conn, versions=None):
+    """``{document id: (row, seal)}`` of the whole register, in three queries.
+
+    ``versions``: ``{document id: seal version}`` as logged (default: the current one).
+    """
+    files, links, versions = _grouped(conn, "files"), _grouped(conn, "links"), versions or {}
+    return {row["id"]: (row, digest(row, files.get(row["id"], ()), links.get(row["id"], ()),
+                                    versions.get(row["id"], VERSION)))
             for row in conn.execute("SELECT * FROM documents")}
 
 

@@ -89,13 +89,14 @@ def _sealed_rows(conn):
     """Each register row against the seal its last event recorded (niêm phong)."""
     sealed = _seals_in_log(conn)
     problems = []
-    for document_id, (row, digest) in sorted(seal.of_all(conn).items()):
+    versions = {document_id: version for document_id, (_, _, _, version) in sealed.items()}
+    for document_id, (row, digest) in sorted(seal.of_all(conn, versions).items()):
         name = _name(row)
         if document_id not in sealed:
             problems.append(f"văn bản {name} (mục sổ {document_id}) không có mục nào trong nhật ký: "
                             "được thêm vào sổ ngoài vanthu")
         elif sealed[document_id][1] != digest:
-            event_id, _, logged_number = sealed[document_id]
+            event_id, _, logged_number, _ = sealed[document_id]
             renamed = f", nhật ký ghi số {logged_number}" if logged_number and logged_number != name else ""
             problems.append(f"văn bản {name} (mục sổ {document_id}{renamed}): nội dung trong sổ khác với nhật ký "
                             f"mục {event_id} (đã bị sửa ngoài vanthu)")
@@ -103,12 +104,13 @@ def _sealed_rows(conn):
 
 
 def _seals_in_log(conn):
-    """``{document id: (event id, seal, number as logged)}`` from the newest sealing event of each."""
+    """``{document id: (event id, seal, number as logged, seal version)}`` from the newest sealing event of each."""
     sealed = {}
     for event in conn.execute("SELECT id, document_id, detail FROM events WHERE document_id IS NOT NULL ORDER BY id"):
         detail = _detail(event["detail"])
         if "row" in detail:
-            sealed[event["document_id"]] = (event["id"], detail["row"], detail.get("number"))
+            version = detail.get("seal") if detail.get("seal") in seal.COLUMNS else seal.VERSION
+            sealed[event["document_id"]] = (event["id"], detail["row"], detail.get("number"), version)
     return sealed
 
 
