@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
 OUT ?= out
-SYSTEM_PACKAGES = libreoffice-writer-nogui fonts-liberation2 poppler-utils tesseract-ocr tesseract-ocr-vie ocrmypdf chromium
+SYSTEM_PACKAGES = libreoffice-writer-nogui fonts-liberation2 poppler-utils tesseract-ocr tesseract-ocr-vie ocrmypdf chromium sqlite3
 DEMO_HOME ?= demo-data
 DEMO_PASSWORD ?= vanthu-demo
 

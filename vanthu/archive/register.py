@@ -190,7 +190,7 @@ def to_xlsx(register, out):
     from ..sheets import write_xlsx
     dates = DATE_COLUMNS[register.direction]
     rows = [[_day_cell(c) if i in dates else c for i, c in enumerate(row)] for row in register.rows]
-    intro = [line for line in register.cover() if line] + [""]
+    intro = [line for line in register.cover() if line] + [register.chain_line(), ""]
     return write_xlsx(out, f"{register.title.title()} {register.year}", register.columns, rows,
                       XLSX_WIDTHS[register.direction], intro, date_columns=dates)
 
