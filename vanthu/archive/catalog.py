@@ -146,6 +146,16 @@ def documents(home=None, direction=None, year=None, after_id=0):
             yield to_document(row)
 
 
+def documents_by_id(conn, ids):
+    """The documents with these ids that are still in the register (a deleted row is left out)."""
+    ids, found = list(ids), []
+    for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        found += [to_document(row) for row in conn.execute(f"SELECT * FROM documents WHERE id IN ({marks})", chunk)]
+    return found
+
+
 def entries(conn, direction=None, year=None):
     return [to_entry(conn, row) for row in select(conn, direction, year).fetchall()]
 

@@ -7,7 +7,7 @@ import os
 import signal
 
 ENV = "VANTHU_TEST_KILL_AT"
-POINTS = ("numbered", "staged", "published", "committed", "done")
+POINTS = ("numbered", "staged", "published", "committed", "head-saved", "index-committed", "done")
 
 
 def checkpoint(name):

@@ -16,7 +16,7 @@ from . import catalog, metadata, numbering
 from .document import ArchivedDocument, INCOMING
 from .faults import checkpoint
 from .home import opened
-from .issuing import Issued, event_detail, files_checksum, notify_search
+from .issuing import Issued, after_commit, event_detail, files_checksum
 from .store import safe_name
 
 KINDS = {".docx": "docx", ".pdf": "pdf"}
@@ -39,8 +39,7 @@ def import_document(path, number, date, issuer, home=None, *, type_name="", subj
         with archive.writing() as batch:
             issued = _file(archive, batch, document, data, kind, path.name)
             checkpoint("staged")
-        archive.remember_log_head()
-        notify_search(archive.home, [document], warn)
+        after_commit(archive, [document], warn)
     checkpoint("done")
     return issued
 

@@ -75,9 +75,7 @@ def issue(records, home=None, *, renderer=None, to_pdf=None, replaces=None, corr
             if inside:
                 inside(archive, results)
             checkpoint("staged")
-        archive.remember_log_head()
-        if index:
-            notify_search(archive.home, [e.document for e in entries], warn)
+        after_commit(archive, [e.document for e in entries], warn, index)
     checkpoint("done")
     return results
 
@@ -233,6 +231,25 @@ def event_detail(entry, stored, links=()):
             "links": {kind: str(t.document.number) for kind, t in links}}
 
 
+def after_commit(archive, documents, warn=None, index=True):
+    """What follows a commit: the log head saved, the index caught up. Never raises: the numbers are issued.
+
+    A head left behind is allowed (it may lag, never lead); an index left
+    behind catches up at the next search or issue.
+    """
+    try:
+        archive.remember_log_head()
+    except Exception as error:  # disk full, a read-only file: the clerk hears it, the number stands
+        _warn_to(warn)(f"đã ban hành nhưng chưa ghi được tệp log-head.json ({error}); lần ghi sau sẽ ghi lại")
+    checkpoint("head-saved")
+    if index:
+        notify_search(archive.home, documents, warn)
+
+
+def _warn_to(warn):
+    return warn or _no_warning_sink
+
+
 def notify_search(home, documents, warn=None):
     """Hand new documents to the search index, once they are committed.
 
@@ -244,14 +261,15 @@ def notify_search(home, documents, warn=None):
     if not documents:
         return
     from ..search import index
+    from .feed import Feed
     try:
-        problems = index.add_documents(home.root, documents, lambda: catalog.documents(home.root))
-    except Exception as error:  # reported to the clerk, with the way to repair it
+        problems = index.add_documents(home.root, documents, Feed(home.root))
+    except Exception as error:  # reported to the clerk: the index catches up with the log later
         numbers = ", ".join(str(d.number) for d in documents)
         problems = [f"đã lưu {numbers} vào sổ nhưng chưa cập nhật được chỉ mục tìm kiếm ({error}); "
-                    "lần tìm kiếm sau sẽ tự dựng lại chỉ mục (hoặc chạy 'vanthu reindex')"]
+                    "lần tìm kiếm hoặc ban hành sau sẽ tự cập nhật chỉ mục"]
     for warning in problems or ():
-        (warn or _no_warning_sink)(warning)
+        _warn_to(warn)(warning)
 
 
 def _no_warning_sink(warning):

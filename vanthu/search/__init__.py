@@ -40,10 +40,10 @@ def citations(home, number, all_documents=None):
 def reindex(home, progress=None):
     """``vanthu reindex``: the index rebuilt from the whole archive; a summary line."""
     import time
-    from ..archive import catalog
+    from ..archive.feed import Feed
     from .index import rebuild as _rebuild
-    started, counted = time.perf_counter(), _Counter(progress)
-    _rebuild(home, counted.through(catalog.documents(home)))
+    started, counted, feed = time.perf_counter(), _Counter(progress), Feed(home)
+    _rebuild(home, counted.through(feed()), feed=feed)
     return f"Đã dựng lại chỉ mục tìm kiếm: {counted.n} văn bản, {time.perf_counter() - started:.1f} giây."
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
+from ..archive.faults import checkpoint
 from ..errors import VanthuError
 from ..files import write_atomic
 from .schema import SCHEMA, fields_of
@@ -106,7 +107,7 @@ def _check_manifest(directory, generation):
 
 def _write_manifest(directory, generation):
     sizes = {f.name: f.stat().st_size for f in directory.iterdir()
-             if f.is_file() and not f.name.startswith("vanthu-manifest") and not f.name.endswith("LOCK")}
+             if f.is_file() and not f.name.startswith(("vanthu-", ".")) and not f.name.endswith("LOCK")}
     target = directory / MANIFEST.format(generation)
     write_atomic(target, json.dumps(sizes, sort_keys=True), mode=0o600)
     for old in directory.glob(MANIFEST.format("*")):
@@ -117,8 +118,12 @@ def _write_manifest(directory, generation):
 def open_or_rebuild(home, all_documents):
     """The index, rebuilt from ``all_documents()`` first if it is missing or damaged.
 
-    Returns ``(index, warnings)``: the warnings are for the clerk.
+    Given the archive's feed (:class:`vanthu.archive.feed.Feed`), the index
+    first catches up with the archive's log. Returns ``(index, warnings)``:
+    the warnings are for the clerk.
     """
+    if hasattr(all_documents, "position"):
+        return _open_caught_up(home, all_documents)
     if _stale_marker(home).exists():
         with writer_lock(home):
             if _stale_marker(home).exists():  # another command may have rebuilt it meanwhile
@@ -135,29 +140,125 @@ def open_or_rebuild(home, all_documents):
         return open_index(home), warnings
 
 
+# --- catching up with the archive's log --------------------------------------
+
+APPLIED = "vanthu-applied.json"  # the log entry the index has applied: {"home", "event", "hash"}
+COPIED_WARNING = "chỉ mục tìm kiếm là của một kho khác (được chép sang?); đã dựng lại từ kho này"
+BEHIND_WARNING = "chỉ mục tìm kiếm không khớp với nhật ký của kho (kho được khôi phục từ bản sao?); đã dựng lại"
+BUSY_WARNING = ("chỉ mục tìm kiếm đang được một lệnh khác cập nhật; kết quả có thể chưa có các văn bản vừa "
+                "ban hành (tìm lại sau ít giây)")
+
+
+def applied(home):
+    """The archive position the index has applied, or None (none recorded, or unreadable)."""
+    from ..archive.feed import Position
+    try:
+        return Position.from_dict(json.loads((index_dir(home) / APPLIED).read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _record_applied(directory, position):
+    write_atomic(directory / APPLIED, json.dumps(position.as_dict()), mode=0o600)
+
+
+def catch_up(home, feed, wait=LOCK_WAIT_SECONDS):
+    """Apply to the index what the archive's log has and the index has not (or rebuild); warnings.
+
+    Cheap when level: one look at the log, no lock. Raises :class:`WriterBusy`
+    when another writer holds the index longer than ``wait``.
+    """
+    if not _stale_marker(home).exists() and applied(home) == feed.position() and _exists(home):
+        return []
+    with writer_lock(home, wait):
+        return _catch_up_locked(home, feed)
+
+
+def _exists(home):
+    return whoosh_index.exists_in(str(index_dir(home)), INDEX_NAME)
+
+
+def _catch_up_locked(home, feed):
+    position, done = feed.position(), applied(home)
+    if _stale_marker(home).exists():
+        return _rebuild_locked(home, feed(), None, [STALE_WARNING], position)
+    try:
+        ix = open_index(home)
+    except DAMAGE as damage:  # the documents are read after ``position``: nothing is missed
+        return _rebuild_locked(home, feed(), None, _warning(home, damage), position)
+    if done == position:
+        return []
+    if done is None or done.home != position.home:
+        return _rebuild_locked(home, feed(), None, [COPIED_WARNING] if done else [], position)
+    docs = feed.changed_since(done)
+    if docs is None:
+        return _rebuild_locked(home, feed(), None, [BEHIND_WARNING], position)
+    _apply(home, ix, docs)
+    checkpoint("index-committed")  # a kill here: the next catch-up applies the same documents again
+    _record_applied(index_dir(home), position)
+    return []
+
+
+def _apply(home, ix, docs):
+    try:
+        _update(ix, docs)
+    except BaseException:
+        _stale_marker(home).touch()  # the next search or commit rebuilds
+        raise
+    _write_manifest(index_dir(home), ix.latest_generation())
+
+
+def _open_caught_up(home, feed):
+    """The index level with the archive's log; one damaged after its last update is rebuilt."""
+    warnings = _catch_up_for_reading(home, feed)
+    try:
+        return open_index(home), warnings
+    except DAMAGE:
+        with writer_lock(home):
+            try:  # another command may have rebuilt it meanwhile
+                return open_index(home), warnings
+            except DAMAGE as damage:
+                position = feed.position()  # read before the documents
+                warnings += _rebuild_locked(home, feed(), None, _warning(home, damage), position)
+        return open_index(home), warnings
+
+
+def _catch_up_for_reading(home, feed):
+    """A search catches up first; if another writer is busy, it searches what is there, with a warning."""
+    try:
+        return catch_up(home, feed)
+    except WriterBusy:
+        if not _exists(home):
+            raise
+        return [BUSY_WARNING]
+    except OSError as error:  # a read-only home: search what is there
+        if not _exists(home):
+            raise
+        return [f"không cập nhật được chỉ mục tìm kiếm ({error}); kết quả có thể thiếu văn bản mới nhất"]
+
+
 # --- writing ---------------------------------------------------------------
 
 def add_documents(home, docs, all_documents):
     """Index new or changed archived documents; returns warnings (cảnh báo).
 
     ``all_documents()`` lists the whole archive, for the rebuild of an index
-    that is missing or damaged.
+    that is missing or damaged. Given the archive's feed instead, the index
+    catches up with the archive's log: ``docs`` and whatever an earlier
+    command left out.
     """
     with writer_lock(home):
+        if hasattr(all_documents, "position"):
+            return _catch_up_locked(home, all_documents)
         if _stale_marker(home).exists():
             return _rebuild_locked(home, all_documents(), None, [STALE_WARNING])
         try:
             ix = open_index(home)
         except DAMAGE as damage:
             return _rebuild_locked(home, all_documents(), None, _warning(home, damage))
-        try:
-            _update(ix, docs)
-        except BaseException:
-            # The documents are in the archive already: mark the index stale, so that the
-            # next search or commit rebuilds it, then let the error reach the caller.
-            _stale_marker(home).touch()
-            raise
-        _write_manifest(index_dir(home), ix.latest_generation())
+        # The documents are in the archive already: a failure marks the index stale, so that
+        # the next search or commit rebuilds it, then reaches the caller.
+        _apply(home, ix, docs)
     return []
 
 
@@ -178,13 +279,18 @@ def _warning(home, damage):
     return [f"chỉ mục tìm kiếm hỏng hoặc không mở được ({damage}); đã dựng lại từ kho lưu trữ"]
 
 
-def rebuild(home, docs, progress=None):
-    """Rebuild the index from these archived documents (the whole archive)."""
+def rebuild(home, docs, progress=None, feed=None):
+    """Rebuild the index from these archived documents (the whole archive).
+
+    ``feed``: the archive's (:class:`vanthu.archive.feed.Feed`); ``docs`` then
+    defaults to all of it, and the index records the log entry it was built at.
+    """
     with writer_lock(home):
-        return _rebuild_locked(home, docs, progress, [])
+        position = feed.position() if feed is not None else None  # read before the documents
+        return _rebuild_locked(home, feed() if docs is None else docs, progress, [], position)
 
 
-def _rebuild_locked(home, docs, progress, warnings):
+def _rebuild_locked(home, docs, progress, warnings, position=None):
     from .build import build_index
 
     final = index_dir(home)
@@ -193,6 +299,8 @@ def _rebuild_locked(home, docs, progress, warnings):
     fresh.mkdir(parents=True)
     build_index(FileStorage(str(fresh)), SCHEMA, INDEX_NAME, docs, progress)
     _write_manifest(fresh, 0)
+    if position is not None:
+        _record_applied(fresh, position)
     _swap(fresh, final)
     _stale_marker(home).unlink(missing_ok=True)
     return warnings

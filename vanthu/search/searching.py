@@ -32,10 +32,9 @@ def search(home, text="", filters=Filters(), limit=DEFAULT_LIMIT, all_documents=
 
 
 def _archive(home):
-    def documents():
-        from ..archive import catalog
-        return catalog.documents(home)
-    return documents
+    """The archive's feed: its documents, and the log position the index catches up to."""
+    from ..archive.feed import Feed
+    return Feed(home)
 
 
 def _run(searcher, parsed, limit):

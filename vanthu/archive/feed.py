@@ -1,0 +1,64 @@
+"""The archive as the search index sees it (nguồn cho chỉ mục): every document, and what changed since.
+
+The index records the log entry it has applied (:class:`Position`). Each
+search and each issue compares it with the archive's newest entry and applies
+the documents of the entries in between, or rebuilds: so no kill, lock
+timeout or error after a commit leaves an issued document unsearchable.
+"""
+from dataclasses import dataclass
+
+from . import catalog, db, events
+from .home import opened
+
+MAX_CHANGES = 5_000  # more documents than this behind: rebuilding is faster than updating one by one
+
+
+@dataclass(frozen=True)
+class Position:
+    """A point in one home's log (mốc nhật ký): the home's identity, the entry's id and hash."""
+
+    home: str
+    event: int
+    hash: str
+
+    def as_dict(self):
+        return {"home": self.home, "event": self.event, "hash": self.hash}
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(str(data["home"]), int(data["event"]), str(data["hash"]))
+
+
+class Feed:
+    """What the index reads from the archive of ``home``; called, it yields every document."""
+
+    def __init__(self, home):
+        self.home = home
+
+    def __call__(self):
+        return catalog.documents(self.home)
+
+    def position(self):
+        """Where the archive's log is now."""
+        with opened(self.home) as archive:
+            return Position(db.home_id(archive.conn), *events.last(archive.conn))
+
+    def changed_since(self, position):
+        """Documents touched by the entries after ``position``; None if the log there is not the same
+        (an old database restored, another home) or if so much changed that a rebuild is better."""
+        with opened(self.home) as archive:
+            conn = archive.conn
+            if position.home != db.home_id(conn) or _hash_at(conn, position.event) != position.hash:
+                return None
+            ids = [r[0] for r in conn.execute("SELECT DISTINCT document_id FROM events WHERE id > ?"
+                                              " AND document_id IS NOT NULL", (position.event,))]
+            if len(ids) > MAX_CHANGES:
+                return None
+            return catalog.documents_by_id(conn, ids)
+
+
+def _hash_at(conn, event_id):
+    if event_id == 0:
+        return events.GENESIS
+    row = conn.execute("SELECT hash FROM events WHERE id = ?", (event_id,)).fetchone()
+    return row["hash"] if row else None
