@@ -148,7 +148,7 @@ def test_the_register_exports_to_xlsx_with_the_seeds_row(seeded, tmp_path):
     head = rows.index(register.OUT_COLUMNS)
     assert [r[0] for r in rows[:head] if r[0]] == ["UBND TỈNH ĐỒNG NAI", "SỞ Y TẾ", "SỔ ĐĂNG KÝ VĂN BẢN ĐI", "Năm: 2020",
                                                     "Từ ngày 06/8/2020 đến ngày 10/8/2020", "Từ số 4482 đến số 4483",
-                                                    "Quyển số: 01"]
+                                                    "Quyển số: 01", register.build(seeded, 2020).chain_line()]
     seed = rows[head + 1]
     assert seed[1] == dt.datetime(2020, 8, 6) and sheet.cell(head + 2, 2).number_format == "dd/mm/yyyy"
     assert tuple("" if c is None else c for c in seed[:1] + seed[2:]) == SEED_ROW[:1] + SEED_ROW[2:]
