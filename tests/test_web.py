@@ -247,6 +247,7 @@ def test_office_defaults_fill_a_new_form(tmp_path):
     assert 'name="issuer.code" value="SYT"' in page and 'value="Đồng Nai"' in page and "Lưu: VT, VP</textarea>" in page
 
 
+@pytest.mark.pdf
 def test_template_tags_in_fields_print_literally(site):
     client = client_for(site, "drafter")
     form = dict(seed_form(), subject="{{ 7*7 }} và {% if 1 %}x{% endif %}", body="<w:p>{{ config }}</w:p> & {%raw%}")

@@ -114,6 +114,11 @@ def _series_name(series):
     return f"sổ {'mật ' if part == 'mật' else ''}{issuer}{f', loại {part}' if part and part != 'mật' else ''}"
 
 
+def series_name(series):
+    """``sổ SYT``, ``sổ mật SYT``, ``sổ SYT, loại quyet-dinh``: a series as the clerk says it."""
+    return _series_name(series)
+
+
 def copy_out(home, entry, out):
     """Copy the document's files: into ``out`` if it is a folder, else the one file ``out`` names."""
     if out.is_dir():

@@ -2,9 +2,11 @@
 
 The web app shows the pages beside the form; ``pdftoppm`` (poppler) draws them.
 """
+import contextlib
 import os
 import subprocess
 import tempfile
+import threading
 
 from ..errors import VanthuError
 
@@ -22,10 +24,72 @@ def draft_pdf(record, docx=None):
     """The draft's PDF bytes, with metadata and its signature field, as ``vanthu render -o x.pdf`` makes it."""
     from . import pdf
     from .pdfrender import info_of
-    (data,) = pdf.convert_all([docx or draft_docx(record)])
+    (data,) = _convert(docx or draft_docx(record))
     if data is None:
         raise VanthuError("LibreOffice không chuyển được dự thảo sang PDF")
     return pdf.assemble([(data, info_of(record))])
+
+
+class _Spare:
+    """A LibreOffice started ahead for the next preview (LibreOffice chạy sẵn).
+
+    A headless LibreOffice ends with the job it was handed, so each preview
+    uses the spare up and starts the next one at once, in the background:
+    the clerk never waits for LibreOffice to start, only for the conversion.
+    """
+
+    def __init__(self):
+        self.office, self.lock, self.running = None, threading.Lock(), False
+
+    def _start(self):
+        """Start the spare from a helper thread: its signal handling must not be tied to the main thread's."""
+        from .soffice import Office
+        office = Office(warm=True)
+        starter = threading.Thread(target=office.__enter__, name="vanthu-spare-office")
+        starter.start()
+        starter.join()
+        self.office = office
+
+    def convert(self, docx):
+        from . import pdf
+        with self.lock:
+            office, self.office = self.office, None
+            try:
+                return pdf.convert_all([docx], office=office, workers=1) if office else pdf.convert_all([docx])
+            finally:
+                if office is not None:
+                    office.__exit__(None, None, None)
+                if self.running:
+                    self._start()
+
+    @contextlib.contextmanager
+    def kept(self):
+        with self.lock:
+            self.running = True
+            self._start()
+        try:
+            yield self
+        finally:
+            with self.lock:
+                self.running = False
+                if self.office is not None:
+                    self.office.__exit__(None, None, None)
+                    self.office = None
+
+
+_SPARE = _Spare()
+
+
+def _convert(docx):
+    return _SPARE.convert(docx)
+
+
+def warm_office():
+    """While inside (``vanthu serve``), a LibreOffice is always started ahead for the next preview.
+
+    Leaving (or Ctrl-C, SIGTERM in the main thread) kills it.
+    """
+    return _SPARE.kept()
 
 
 def page_images(pdf_bytes, dpi=PREVIEW_DPI):

@@ -66,7 +66,7 @@ def build(template, values, forms=()):
     items = []
     for f in template.fields.values():
         if f.type in _PARTS:
-            items.append(_group(f.name, f.label, f.help, f.type, values, f.required))
+            items.append(_group(f.name, f.label, "", f.type, values, f.required))  # each part has its own label
         elif f.type == "appendices":
             items.append(_group("appendices", f.label, "một phụ lục; bỏ trống nếu không có", "appendix", values))
         elif f.type == "records":

@@ -150,7 +150,8 @@ def document(document_id):
     cites, cited_by = lookup.citations_of(entry, home())
     return render_template("document.html", entry=entry, d=entry.document, hidden=hidden, secret=SECRET_SUBJECT,
                            cites=cites, cited_by=lookup.ids_of(cited_by, home()), history=lookup.history(document_id, home()),
-                           metadata=lookup.metadata_lines(entry), issued=request.args.get("moi"))
+                           metadata=lookup.metadata_lines(entry),
+                           series=lookup.series_name(entry.series) if entry.series else "", issued=request.args.get("moi"))
 
 
 @blueprint.route("/van-ban/<int:document_id>/tep/<role>")

@@ -1,4 +1,7 @@
 """``vanthu serve``: the web app under waitress (pure Python, also on the Windows PCs offices have)."""
+import contextlib
+import signal
+
 from ..archive import people
 from ..errors import VanthuError
 
@@ -17,9 +20,25 @@ def run(home, host, port, library=None, threads=8, ready=None):
     except OSError as error:
         raise VanthuError(f"không mở được {host}:{port} ({error.strerror or error}); cổng đang được dùng? "
                           "thử --port khác") from None
-    if ready:
-        ready()
+    signal.signal(signal.SIGTERM, _stop)  # `kill`, systemd: leave through ``finally`` (the spare LibreOffice dies too)
+    with contextlib.ExitStack() as stack:
+        _keep_office_warm(stack)
+        if ready:
+            ready()
+        try:
+            server.run()
+        finally:
+            server.close()
+
+
+def _stop(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def _keep_office_warm(stack):
+    """One LibreOffice kept running for the previews; without LibreOffice the app runs, previews say why not."""
+    from ..generator.preview import warm_office
     try:
-        server.run()
-    finally:
-        server.close()
+        stack.enter_context(warm_office())
+    except VanthuError:
+        pass
