@@ -1,0 +1,118 @@
+"""Every signature of a PDF, validated (kiểm tra chữ ký số): the core of ``vanthu signatures``.
+
+For each signature: who signed, who issued the certificate, when, whether
+the signed bytes are intact, what changed in the file after it (nothing,
+form filling such as the number and date, later signatures, or anything
+else), and whether the certificate chains to a root the office trusts
+(``<home>/keys/trust``). pyHanko does the validation, offline.
+"""
+import io
+import logging
+from dataclasses import dataclass
+from typing import Optional
+
+from ..errors import VanthuError
+from .certs import common_name, vn_time
+
+CHANGES = {  # pyHanko's modification levels, as a clerk reads them
+    "NONE": "không có thay đổi sau khi ký",
+    "LTA_UPDATES": "chỉ thêm thông tin kiểm tra chữ ký (DSS, dấu thời gian)",
+    "FORM_FILLING": "chỉ điền biểu mẫu và ký tiếp (số, ngày, chữ ký số sau)",
+    "ANNOTATIONS": "thêm chú thích (annotation)",
+    "OTHER": "nội dung đã bị thay đổi sau khi ký",
+}
+
+
+@dataclass(frozen=True)
+class SignatureReport:
+    """One signature as checked (kết quả kiểm tra một chữ ký số)."""
+
+    field: str
+    signer: str
+    issuer: str
+    signed_at: Optional[object]
+    intact: bool
+    valid: bool
+    trusted: bool
+    changes: str
+    change_level: str
+    docmdp_ok: Optional[bool]
+    certified: bool
+    revision: int
+    timestamped: bool
+    problem: str = ""
+
+    @property
+    def ok(self):
+        """Intact, cryptographically valid, trusted and not changed beyond what it allows."""
+        return self.intact and self.valid and self.trusted and self.docmdp_ok is not False
+
+    def as_dict(self):
+        return {"field": self.field, "signer": self.signer, "issuer": self.issuer,
+                "signed_at": self.signed_at.isoformat() if self.signed_at else None, "intact": self.intact,
+                "valid": self.valid, "trusted": self.trusted, "changes": self.changes,
+                "change_level": self.change_level, "certified": self.certified, "revision": self.revision,
+                "timestamped": self.timestamped, "ok": self.ok}
+
+    def lines(self):
+        """The Vietnamese lines ``vanthu signatures`` prints for it."""
+        when = vn_time(self.signed_at) if self.signed_at else "không rõ"
+        kind = "chứng nhận (chỉ cho phép điền biểu mẫu)" if self.certified else "phê duyệt"
+        yield f"Chữ ký '{self.field}' ({kind}), lần sửa {self.revision}"
+        yield f"  Người ký: {self.signer}"
+        yield f"  Tổ chức cấp chứng thư: {self.issuer}"
+        yield f"  Thời gian ký: {when}" + (" (có dấu thời gian)" if self.timestamped else "")
+        yield "  Toàn vẹn: " + ("có" if self.intact and self.valid else "KHÔNG: dữ liệu đã ký bị thay đổi")
+        yield f"  Thay đổi sau khi ký: {self.changes}"
+        yield "  Tin cậy: " + ("có, chứng thư dẫn tới gốc tin cậy của cơ quan" if self.trusted
+                                else "KHÔNG: chứng thư không dẫn tới gốc tin cậy nào đã cấu hình")
+        if self.problem:
+            yield f"  Lỗi: {self.problem}"
+
+
+def signatures(pdf, trust_roots=(), name="tệp PDF"):
+    """A :class:`SignatureReport` for every signature of ``pdf`` (bytes), oldest first."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        embedded = list(reader.embedded_signatures)
+    except Exception as error:
+        raise VanthuError(f"{name}: không đọc được PDF ({error})") from None
+    return [report(sig, trust_roots) for sig in embedded]
+
+
+def report(sig, trust_roots):
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+    context = ValidationContext(trust_roots=list(trust_roots), allow_fetching=False, revocation_mode="soft-fail")
+    quiet = logging.getLogger("pyhanko")
+    level, quiet.level = quiet.level, logging.CRITICAL  # pyHanko logs every failed check; we report them
+    try:
+        status = validate_pdf_signature(sig, context)
+    except Exception as error:
+        return _broken(sig, error)
+    finally:
+        quiet.setLevel(level)
+    return _from_status(sig, status)
+
+
+def _from_status(sig, status):
+    level = status.modification_level.name if status.modification_level is not None else "OTHER"
+    intact = bool(status.intact) and status.coverage is not None and status.coverage.name in (
+        "ENTIRE_FILE", "ENTIRE_REVISION")
+    when = status.timestamp_validity.timestamp if status.timestamp_validity else status.signer_reported_dt
+    cert = status.signing_cert
+    return SignatureReport(sig.field_name, common_name(cert.subject), common_name(cert.issuer), when, intact,
+                           bool(status.valid), bool(status.trusted), CHANGES.get(level, level), level,
+                           status.docmdp_ok, sig.docmdp_level is not None, sig.signed_revision,
+                           status.timestamp_validity is not None)
+
+
+def _broken(sig, error):
+    signer = issuer = "không rõ"
+    try:
+        signer, issuer = common_name(sig.signer_cert.subject), common_name(sig.signer_cert.issuer)
+    except Exception:
+        pass
+    return SignatureReport(sig.field_name, signer, issuer, None, False, False, False, CHANGES["OTHER"], "OTHER",
+                           False, False, getattr(sig, "signed_revision", -1), False, str(error))
