@@ -136,4 +136,5 @@ def _store_certificate(label, pin, identity):
         session.create_object({
             Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
             Attribute.TOKEN: True, Attribute.LABEL: label, Attribute.ID: b"\x01",
+            Attribute.SUBJECT: identity.cert.subject.public_bytes(),
             Attribute.VALUE: identity.cert.public_bytes(serialization.Encoding.DER)})

@@ -245,26 +245,45 @@ def _pdf_report(report, output, each):
 @click.option("--again", is_flag=True, help="Ban hành lại: vẫn cấp số mới dù nội dung trùng văn bản đã ban hành.")
 @click.option("--other-year", is_flag=True, help="Cho phép ngày văn bản thuộc năm khác năm nay khi vanthu cấp số "
               "(số lấy trong sổ của năm đó).")
+@click.option("--as", "as_name", metavar="TÊN", help="Văn thư thực hiện (khi ban hành dự thảo đã ký số).")
+@click.option("--pin-stdin", is_flag=True, help="Đọc mật khẩu / mã PIN khóa của cơ quan từ đầu vào chuẩn.")
 @click.pass_context
-def issue(ctx, records, replaces, corrects, no_pdf, again, other_year):
+def issue(ctx, records, replaces, corrects, no_pdf, again, other_year, as_name, pin_stdin):
     """Ban hành: cấp số, đóng ngày, lưu DOCX và PDF vào kho (không sửa được về sau).
 
     Từ chối trước khi cấp số: nội dung đã ban hành (trừ khi --again), ngày
     tương lai, ngày thuộc năm khác khi vanthu cấp số (trừ khi --other-year).
 
+    RECORDS là tệp bản ghi (văn bản giấy, ký tay), hoặc số ID của một dự thảo
+    lãnh đạo đã ký số: khi đó số và ngày được điền vào bản đã ký, rồi ký số của
+    cơ quan (dấu) bằng khóa của cơ quan.
+
     \b
     Ví dụ:
       vanthu issue cong-van.yaml
       vanthu issue dinh-chinh.yaml --corrects 4482/SYT-VP
+      vanthu issue 12 --as lan            # dự thảo số 12 đã ký số
     """
     from .archive.issuing import issue_files
     from .vndate import short_date
     home = ctx.obj["home"]
+    if len(records) == 1 and records[0].isdigit() and not os.path.exists(records[0]):
+        return _issue_signed(ctx, records[0], as_name, pin_stdin)
     for done in issue_files(records, home, library=_library(ctx), pdf=not no_pdf, replaces=replaces, corrects=corrects,
                             warn=_warn, again=again, other_year=other_year):
         click.echo(f"Đã ban hành số {done.number} ngày {short_date(done.date)}")
         for path in done.paths:
             click.echo(f"  {os.path.join(home, path)}")
+
+
+def _issue_signed(ctx, draft_id, as_name, pin_stdin):
+    from .vndate import short_date
+    from .workflow import signoff
+    with _acting(as_name):
+        done = signoff.issue(draft_id, _actor(as_name), _pin(pin_stdin), ctx.obj["home"], _library(ctx), warn=_warn)
+    click.echo(f"Đã ban hành số {done.number} ngày {short_date(done.date)} (đã ký số của cơ quan)")
+    for path in done.paths:
+        click.echo(f"  {os.path.join(ctx.obj['home'], path)}")
 
 
 @cli.command("import")
@@ -531,6 +550,234 @@ def _serving(url, open_browser):
     if open_browser:
         import webbrowser
         webbrowser.open(url)
+
+
+# --- trình ký to phát hành: key, draft, submit, approve, return, sign, withdraw, signatures ----
+
+def _actor(name):
+    """Who acts (--as), else the operating-system user: a person of ``vanthu user list``."""
+    import getpass
+    return name or os.environ.get("VANTHU_USER") or getpass.getuser()
+
+
+def _acting(name):
+    from .archive.events import acting_as
+    return acting_as(_actor(name))
+
+
+def _pin(stdin, what="Mật khẩu tệp khóa hoặc mã PIN"):
+    """The PKCS#12 password or token PIN: one line of standard input, or typed on the terminal (hidden)."""
+    if stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt(what, hide_input=True, err=True)
+
+
+AS_OPTION = click.option("--as", "as_name", metavar="TÊN", help="Người thực hiện (tên đăng nhập); mặc định: người dùng hệ điều hành.")
+PIN_OPTION = click.option("--pin-stdin", is_flag=True, help="Đọc mật khẩu tệp khóa / mã PIN từ đầu vào chuẩn thay vì hỏi.")
+
+
+@cli.group(context_settings=CONTEXT)
+def key():
+    """Khóa ký số: của từng người (tệp PKCS#12 hoặc thiết bị ký USB qua PKCS#11) và của cơ quan (kèm ảnh dấu).
+
+    Mật khẩu và mã PIN không bao giờ được lưu: hỏi mỗi lần ký.
+    """
+
+
+@key.command("add")
+@click.option("--user", "user_name", metavar="TÊN", help="Khóa của người dùng TÊN (lãnh đạo ký).")
+@click.option("--org", "org_code", metavar="MÃ", help="Khóa của cơ quan có mã viết tắt MÃ (ví dụ SYT).")
+@click.option("--p12", type=click.Path(exists=True, dir_okay=False), help="Tệp khóa PKCS#12 (.p12, .pfx); được chép vào kho, quyền 0600.")
+@click.option("--pkcs11", "library", type=click.Path(dir_okay=False), help="Thư viện PKCS#11 (.so) của thiết bị ký USB.")
+@click.option("--label", default="", help="Nhãn (label) của thiết bị ký PKCS#11.")
+@click.option("--key-label", default="", help="Nhãn của khóa trên thiết bị, khi thiết bị có nhiều khóa.")
+@click.option("--image", type=click.Path(exists=True, dir_okay=False), help="Ảnh chữ ký (PNG nền trong suốt, màu xanh).")
+@click.option("--seal", type=click.Path(exists=True, dir_okay=False), help="Ảnh dấu của cơ quan (PNG nền trong suốt, màu đỏ, đúng kích thước).")
+@PIN_OPTION
+@click.pass_context
+def key_add(ctx, user_name, org_code, p12, library, label, key_label, image, seal, pin_stdin):
+    """Thêm (hoặc thay) khóa ký số; chứng thư hết hạn hoặc chưa có hiệu lực bị từ chối.
+
+    \b
+    Ví dụ:
+      vanthu key add --user vu --p12 vu.p12 --image chu-ky-vu.png
+      vanthu key add --user vu --pkcs11 /usr/lib/libtoken.so --label "VNPT-CA" --image chu-ky-vu.png
+      vanthu key add --org SYT --p12 so-y-te.p12 --seal dau-so-y-te.png
+    """
+    from .archive.home import Home
+    from .signing import keys
+    role, owner, picture = _key_owner(user_name, org_code, image, seal)
+    if role == "user":
+        _person(owner, ctx.obj["home"])
+    home = Home.locate(ctx.obj["home"])
+    home.prepare()
+    stored = keys.register(home.root, role, owner, _pin(pin_stdin), p12=p12, library=library or "", label=label,
+                           key_label=key_label, picture=picture)
+    click.echo(f"Đã thêm khóa của {owner}: {stored.subject}, do {stored.issuer} cấp, hiệu lực đến {stored.not_after[:10]}.")
+
+
+def _key_owner(user_name, org_code, image, seal):
+    if bool(user_name) == bool(org_code):
+        raise VanthuError("chọn một: --user TÊN (khóa của người ký) hoặc --org MÃ (khóa của cơ quan)")
+    if org_code and not seal:
+        raise VanthuError("khóa của cơ quan cần ảnh dấu: --seal DẤU.png (Phụ lục I mục II.8.a)")
+    return ("user", user_name, image) if user_name else ("org", org_code, seal)
+
+
+def _person(name, home):
+    from .archive import people
+    return people.get(name, home)
+
+
+@key.command("trust")
+@click.argument("certificate", type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+def key_trust(ctx, certificate):
+    """Tin cậy chứng thư gốc CERTIFICATE (PEM hoặc DER) khi kiểm tra chữ ký số."""
+    from .archive.home import Home
+    from .signing import keys
+    home = Home.locate(ctx.obj["home"])
+    home.prepare()
+    click.echo(f"Đã thêm chứng thư gốc tin cậy: {keys.add_trust_root(home.root, certificate)}")
+
+
+@key.command("tsa")
+@click.argument("url", required=False, default="")
+@click.pass_context
+def key_tsa(ctx, url):
+    """Máy chủ cấp dấu thời gian (PAdES B-T); để trống để bỏ (B-B)."""
+    from .archive.home import Home
+    from .signing import keys
+    home = Home.locate(ctx.obj["home"])
+    home.prepare()
+    keys.set_tsa_url(home.root, url)
+    click.echo(f"Máy chủ dấu thời gian: {url}" if url else "Không dùng dấu thời gian.")
+
+
+@cli.command("draft")
+@click.argument("record", type=click.Path(exists=True, dir_okay=False))
+@AS_OPTION
+@click.pass_context
+def draft_cmd(ctx, record, as_name):
+    """Lưu bản ghi RECORD thành dự thảo; dòng cuối in số dự thảo."""
+    from .workflow import drafts
+    with _acting(as_name):
+        saved = drafts.import_file(record, _actor(as_name), ctx.obj["home"], _library(ctx))
+    click.echo(f"Đã lưu dự thảo: {saved.subject}")
+    click.echo(saved.id)
+
+
+@cli.command()
+@click.argument("draft_id", metavar="ID")
+@click.option("--to", "to", required=True, metavar="TÊN", help="Lãnh đạo ký.")
+@click.option("--via", multiple=True, metavar="TÊN", help="Người duyệt trước, theo thứ tự (nhiều lần được).")
+@AS_OPTION
+@click.pass_context
+def submit(ctx, draft_id, to, via, as_name):
+    """Trình ký dự thảo ID cho lãnh đạo --to, qua người duyệt --via."""
+    from .workflow import signoff
+    with _acting(as_name):
+        done = signoff.submit(draft_id, to, via, _actor(as_name), ctx.obj["home"])
+    click.echo(f"Đã trình ký dự thảo {done.id}: chờ {(list(via) + [to])[0]}")
+
+
+@cli.command()
+@click.argument("draft_id", metavar="ID")
+@click.option("--comment", default="", help="Ý kiến.")
+@AS_OPTION
+@click.pass_context
+def approve(ctx, draft_id, comment, as_name):
+    """Đồng ý dự thảo ID (người duyệt hoặc lãnh đạo); chuyển bước sau."""
+    from .workflow import signoff
+    with _acting(as_name):
+        done = signoff.approve(draft_id, _actor(as_name), comment, ctx.obj["home"])
+    click.echo(f"Đã đồng ý dự thảo {done.id}: {done.state_name}")
+
+
+@cli.command("return")
+@click.argument("draft_id", metavar="ID")
+@click.option("--comment", required=True, help="Ý kiến: cần sửa gì.")
+@AS_OPTION
+@click.pass_context
+def return_cmd(ctx, draft_id, comment, as_name):
+    """Trả lại dự thảo ID cho người soạn, kèm ý kiến."""
+    from .workflow import signoff
+    with _acting(as_name):
+        done = signoff.return_draft(draft_id, _actor(as_name), comment, ctx.obj["home"])
+    click.echo(f"Đã trả lại dự thảo {done.id} cho {done.owner}.")
+
+
+@cli.command("sign")
+@click.argument("draft_id", metavar="ID")
+@AS_OPTION
+@PIN_OPTION
+@click.pass_context
+def sign_cmd(ctx, draft_id, as_name, pin_stdin):
+    """Lãnh đạo ký số dự thảo ID bằng khóa của mình (số và ngày để trống, văn thư điền khi ban hành)."""
+    from .workflow import signoff
+    with _acting(as_name):
+        done = signoff.sign(draft_id, _actor(as_name), _pin(pin_stdin), ctx.obj["home"], _library(ctx))
+    click.echo(f"Đã ký số dự thảo {done.id}: chờ văn thư cấp số, ban hành.")
+
+
+@cli.command()
+@click.argument("number", metavar="SỐ")
+@click.option("--reason", required=True, help="Lý do thu hồi.")
+@click.option("--year", type=int, help="Năm, khi số trùng giữa các năm.")
+@AS_OPTION
+@click.pass_context
+def withdraw(ctx, number, reason, year, as_name):
+    """Thu hồi văn bản số SỐ (Điều 18): số vẫn giữ, sổ và tìm kiếm ghi đã thu hồi."""
+    from .workflow import withdrawal
+    with _acting(as_name):
+        done = withdrawal.withdraw(number, reason, _actor(as_name), ctx.obj["home"], year)
+    click.echo(f"Đã thu hồi văn bản số {done.number}: {reason}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+@click.pass_context
+def signatures(ctx, file, as_json):
+    """Mọi chữ ký số của tệp PDF: người ký, tổ chức cấp, thời gian, toàn vẹn, thay đổi sau khi ký, tin cậy.
+
+    Chứng thư gốc tin cậy: những chứng thư đã thêm bằng 'vanthu key trust'. Thoát 1 nếu có chữ ký không hợp lệ.
+    """
+    import json
+    from pathlib import Path
+    from .archive.home import Home
+    from .signing import inspect, keys
+    found = inspect.signatures(Path(file).read_bytes(), keys.trust_roots(Home.locate(ctx.obj["home"]).root), file)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in found], ensure_ascii=False, indent=1))
+    else:
+        click.echo("\n".join(line for r in found for line in r.lines()) or f"{file}: không có chữ ký số.")
+    VanthuError.collect([f"{file}: chữ ký '{r.field}' không hợp lệ" for r in found if not r.ok])
+
+
+@cli.command()
+@AS_OPTION
+@click.pass_context
+def waiting(ctx, as_name):
+    """Dự thảo đang chờ bạn: duyệt, ký, hoặc (văn thư) cấp số ban hành."""
+    from .workflow import signoff
+    found = signoff.waiting_for(_actor(as_name), ctx.obj["home"])
+    for d in found:
+        click.echo(f"{d.id}\t{d.state_name}\t{d.owner}\t{d.subject}")
+    if not found:
+        _say("Không có dự thảo nào đang chờ.")
+
+
+@cli.command()
+@click.argument("draft_id", metavar="ID")
+@click.pass_context
+def history(ctx, draft_id):
+    """Quá trình của dự thảo ID: ai, lúc nào, làm gì, mã băm của bản đã ký."""
+    from .workflow import signoff
+    for time, who, action, detail, checksum in signoff.history(draft_id, ctx.obj["home"]):
+        note = f" ({detail['comment']})" if detail.get("comment") else ""
+        digest = f" sha256 {checksum[:16]}…" if checksum else ""
+        click.echo(f"{time[:19]}  {who}  {action}{note}{digest}")
 
 
 def main(argv=None):

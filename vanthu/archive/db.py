@@ -119,6 +119,34 @@ MIGRATIONS = (
     CREATE INDEX events_action ON events (action, id);
     CREATE INDEX events_document ON events (document_id, id);
     """,
+    # 5: trình ký (the sign-off route of a draft), the leader's signed PDF, withdrawals (thu hồi)
+    """
+    CREATE TABLE signoff_steps (
+        id INTEGER PRIMARY KEY,
+        draft_id INTEGER NOT NULL REFERENCES drafts (id),
+        round INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        person TEXT NOT NULL,
+        duty TEXT NOT NULL CHECK (duty IN ('duyet', 'ky')),
+        state TEXT NOT NULL,
+        comment TEXT NOT NULL DEFAULT '',
+        acted_at TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX signoff_waiting ON signoff_steps (person, state);
+    CREATE TABLE signed_drafts (
+        draft_id INTEGER PRIMARY KEY REFERENCES drafts (id),
+        pdf BLOB NOT NULL,
+        sha256 TEXT NOT NULL,
+        signer TEXT NOT NULL,
+        signed_at TEXT NOT NULL
+    );
+    CREATE TABLE withdrawals (
+        document_id INTEGER PRIMARY KEY REFERENCES documents (id),
+        reason TEXT NOT NULL,
+        person TEXT NOT NULL,
+        at TEXT NOT NULL
+    )
+    """,
 )
 
 

@@ -51,3 +51,12 @@ def check_valid(cert, now=None):
         raise VanthuError(f"chứng thư số của '{info.subject}' đã hết hạn: hiệu lực từ "
                           f"{vn_time(info.not_before)} đến {vn_time(info.not_after)}")
     return info
+
+
+def same_name(a, b):
+    """Two spellings of one person's name: NFC, case and spacing ignored (``Phan Huy Anh Vũ``)."""
+    import unicodedata
+
+    def key(text):
+        return " ".join(unicodedata.normalize("NFC", text or "").casefold().split())
+    return bool(key(a)) and key(a) == key(b)

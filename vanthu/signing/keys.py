@@ -161,3 +161,43 @@ def add_trust_root(home_root, path):
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{slug(subject)}-{cert.serial_number:x}.pem").write_bytes(pem.armor("CERTIFICATE", der))
     return subject
+
+
+def config_file(home_root):
+    return keys_root(home_root) / "ky-so.json"
+
+
+def tsa_url(home_root):
+    """The timestamp server the office configured (PAdES B-T), or None (B-B)."""
+    path = config_file(home_root)
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8")).get("tsa_url") or None
+
+
+def set_tsa_url(home_root, url):
+    path = config_file(home_root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data["tsa_url"] = url or ""
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def register(home_root, role, owner, pin, *, p12=None, library="", label="", key_label="", picture=None, now=None):
+    """``vanthu key add``: check the key opens with ``pin``, its certificate is valid now, the picture is a PNG;
+    then store it (the password or PIN itself is not kept)."""
+    from . import signers, stamps
+    if bool(p12) == bool(library):
+        raise VanthuError("chọn một loại khóa: --p12 TỆP hoặc --pkcs11 THƯ_VIỆN --label NHÃN")
+    if library and not label:
+        raise VanthuError("thiết bị ký PKCS#11 cần --label (nhãn của thiết bị)")
+    if picture is not None:
+        stamps.png(picture)
+    if p12:
+        cert = signers.p12_certificate(p12, pin, owner)
+    else:
+        with signers.token_certificate(library, label, key_label, pin) as token_cert:
+            cert = token_cert
+    info = certs.check_valid(cert, now)
+    key = Key(owner, role, PKCS11 if library else P12, folder_of(home_root, role, owner), library, label, key_label)
+    return add(home_root, key, p12_file=p12, picture=picture, info=info)

@@ -147,7 +147,7 @@ def leader_signs(pdf, signer, image, *, tsa_url=None, reason=DEFAULT_REASON):
     except VanthuError:
         raise
     except Exception as error:
-        raise VanthuError(f"không ký được văn bản: {error}") from None
+        raise VanthuError(f"không ký được văn bản: {type(error).__name__} {error}") from None
 
 
 # --- 3. number and date ----------------------------------------------------------------------

@@ -45,8 +45,10 @@ def _token_signer(library, label, key_label, pin):
     from pyhanko.sign.pkcs11 import PKCS11Signer
     session = _open_session(library, label, pin)
     try:
+        # raw mechanism: the digest is made here and the token only signs it (CKM_RSA_PKCS, CKM_ECDSA),
+        # which every token has; many lack the combined hash-and-sign mechanisms
         signer = PKCS11Signer(session, key_label=key_label or None, cert_label=key_label or None,
-                              key_id=None if key_label else _only_key_id(session, label))
+                              key_id=None if key_label else _only_key_id(session, label), use_raw_mechanism=True)
         _ = signer.signing_cert  # loads the certificate now: a token without one fails here, clearly
         yield signer
     except VanthuError:
