@@ -221,3 +221,55 @@ def test_the_same_flow_with_a_softhsm_token(tmp_path, monkeypatch):
     assert len(results) == 2 and all(s.intact and s.valid and s.trusted for _, s in results)
     assert results[0][1].signing_cert.subject.native["common_name"] == "Phan Huy Anh Vũ"
     assert "4482/SYT-VP" in pdf_text(pdf)
+
+
+# --- what the page looks like (docs/signing.md) ----------------------------------------------------
+
+def _page_image(pdf, folder, name, dpi, crop=None):
+    """Page 1 as PNG through poppler (what a reader sees); ``crop`` in points (left, top, width, height)."""
+    from PIL import Image
+    source = folder / f"{name}.pdf"
+    source.write_bytes(pdf)
+    args = ["pdftoppm", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", "-png"]
+    if crop:
+        scale = dpi / 72
+        args += ["-x", str(int(crop[0] * scale)), "-y", str(int(crop[1] * scale)),
+                 "-W", str(int(crop[2] * scale)), "-H", str(int(crop[3] * scale))]
+    subprocess.run(args + [str(source), str(folder / name)], check=True)
+    return Image.open(folder / f"{name}.png").convert("RGB")
+
+
+def test_page_images_show_the_blue_signature_under_the_red_seal(issued, tmp_path):
+    """Pixels, not only rectangles: red seal pixels over the signature's left third, blue ones right of it.
+
+    With VANTHU_WRITE_DOCS=1 the images are written to docs/images/ for docs/signing.md.
+    """
+    import os
+    import shutil
+    from pypdf import PdfReader
+    pdf = issued[2]
+    height = float(PdfReader(io.BytesIO(pdf)).pages[0].mediabox.height)
+    sig = rects(pdf)["chu-ky-lanh-dao"]
+    seal = rects(pdf)["chu-ky-co-quan"]
+    left, top = seal[0] - 20, height - max(sig[3], seal[3]) - 30
+    crop = (left, top, sig[2] - left + 40, max(sig[3], seal[3]) - min(sig[1], seal[1]) + 70)
+    area = _page_image(pdf, tmp_path, "vung-chu-ky", 144, crop)
+    page = _page_image(pdf, tmp_path, "trang-1", 60)
+    scale = 144 / 72
+
+    def colour_in(x0, x1, test):
+        y0, y1 = (height - sig[3] - top) * scale, (height - sig[1] - top) * scale
+        return sum(test(area.getpixel((x, y))) for x in range(int((x0 - left) * scale), int((x1 - left) * scale))
+                   for y in range(int(y0), int(y1), 2))
+    red = lambda p: p[0] > 150 and p[1] < 90 and p[2] < 90  # noqa: E731
+    blue = lambda p: p[2] > 120 and p[0] < 90  # noqa: E731
+    third = sig[0] + (sig[2] - sig[0]) / 3
+    assert colour_in(sig[0], third, red) > 50          # the seal lies over the left third
+    assert colour_in(third + 5, sig[2], red) == 0      # and not beyond it
+    assert colour_in(third + 5, sig[2], blue) > 50     # the signature shows to its right
+    assert page.size[0] > 400
+    if os.environ.get("VANTHU_WRITE_DOCS"):
+        images = DATA.parent.parent / "docs" / "images"
+        images.mkdir(exist_ok=True)
+        for name in ("vung-chu-ky", "trang-1"):
+            shutil.copyfile(tmp_path / f"{name}.png", images / f"ky-so-{name}.png")
