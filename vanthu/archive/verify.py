@@ -70,6 +70,7 @@ def _check(archive):
     report.problems += _vanished_documents(archive.conn)
     report.problems += _sealed_rows(archive.conn)
     report.problems += permissions.problems(archive.home)
+    report.problems += _signature_problems(archive.home.root, rows)
     head, damaged = _head(archive.home.log_head)
     chain, report.events = events.chain_problems(archive.conn, head)
     report.problems += damaged + chain
@@ -124,6 +125,12 @@ def _detail(text):
     except ValueError:
         return {}  # an edited row; the chain check reports it
     return value if isinstance(value, dict) else {}
+
+
+def _signature_problems(root, rows):
+    """Every digital signature of every stored PDF, validated again (:mod:`vanthu.signing.inspect`)."""
+    from ..signing.inspect import stored_problems
+    return stored_problems(root, rows)
 
 
 def _head(path):

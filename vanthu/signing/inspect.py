@@ -116,3 +116,40 @@ def _broken(sig, error):
         pass
     return SignatureReport(sig.field_name, signer, issuer, None, False, False, False, CHANGES["OTHER"], "OTHER",
                            False, False, getattr(sig, "signed_revision", -1), False, str(error))
+
+
+def stored_problems(home_root, rows):
+    """``vanthu verify``: every signature of every archived PDF re-validated; Vietnamese problem lines.
+
+    ``rows``: the archive's file rows (path, number, symbol). Only PDFs that
+    carry a signature are opened with pyHanko. A certificate that does not
+    chain to a trusted root counts only once the office has configured roots.
+    """
+    from .keys import trust_roots
+    problems, roots = [], None
+    for row in rows:
+        path = home_root / row["path"]
+        if not row["path"].lower().endswith(".pdf") or not path.is_file():
+            continue
+        data = path.read_bytes()
+        if b"/ByteRange" not in data:
+            continue
+        roots = trust_roots(home_root) if roots is None else roots
+        problems += _stored_file_problems(row["path"], data, roots)
+    return problems
+
+
+def _stored_file_problems(path, data, roots):
+    try:
+        found = signatures(data, roots, path)
+    except VanthuError as error:
+        return [str(p) for p in error.problems]
+    problems = []
+    for r in found:
+        if not (r.intact and r.valid):
+            problems.append(f"chữ ký số '{r.field}' ({r.signer}) của tệp {path} không còn toàn vẹn")
+        elif r.docmdp_ok is False or r.change_level == "OTHER":
+            problems.append(f"tệp {path} bị sửa sau chữ ký số '{r.field}' ({r.signer}) quá mức chữ ký cho phép")
+        elif roots and not r.trusted:
+            problems.append(f"chữ ký số '{r.field}' của tệp {path}: chứng thư của {r.signer} không dẫn tới gốc tin cậy")
+    return problems
