@@ -51,6 +51,7 @@ class Entry:
     metadata: dict = field(default_factory=dict)  # Phụ lục VI
     files: list = field(default_factory=list)
     links: list = field(default_factory=list)
+    withdrawal: str = ""     # "Đã thu hồi ngày ...: lý do" (Điều 18); the number stays
 
 
 def _date(text):
@@ -121,7 +122,13 @@ def _links(conn, document_id):
 def to_entry(conn, row):
     metadata = json.loads(row["metadata"])
     return Entry(to_document(row), row["series"], row["template"], row["title"], row["issuer_parent"], row["copy_holders"],
-                 metadata.get("IssuedAmount"), metadata, _files(conn, row["id"]), _links(conn, row["id"]))
+                 metadata.get("IssuedAmount"), metadata, _files(conn, row["id"]), _links(conn, row["id"]),
+                 _withdrawal(conn, row["id"]))
+
+
+def _withdrawal(conn, document_id):
+    row = conn.execute("SELECT reason, at FROM withdrawals WHERE document_id = ?", (document_id,)).fetchone()
+    return f"Đã thu hồi ngày {row[1][8:10]}/{row[1][5:7]}/{row[1][:4]}: {row[0]}" if row else ""
 
 
 def select(conn, direction=None, year=None, after_id=0):

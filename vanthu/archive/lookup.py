@@ -91,6 +91,7 @@ def describe(entry):
         lines += [f"Người ký: {d.signer_title} {d.signer}".rstrip(), f"Nơi nhận: {'; '.join(d.recipients)}"]
     lines += [f"{label}: {value}" for label, value in (("Độ mật", d.confidentiality), ("Độ khẩn", d.urgency)) if value]
     lines += [f"{link.label} {link.other_number} ngày {short_date(_date(link.other_date))}" for link in entry.links]
+    lines += [f"Tình trạng: {entry.withdrawal}"] if entry.withdrawal else []
     lines += [f"Tệp {f.role.upper()}: {f.path} (SHA-256 {f.sha256})" for f in entry.files]
     lines += ["Thông tin đầu vào (Phụ lục VI):"] + [f"  {line}" for line in _flatten(entry.metadata)]
     return "\n".join(lines)

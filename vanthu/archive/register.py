@@ -129,6 +129,7 @@ def _notes(entry):
     if d.urgency:
         notes.append(f"Độ khẩn: {d.urgency}")
     notes += [f"{link.label} {link.other_number}" for link in entry.links]
+    notes += [entry.withdrawal] if entry.withdrawal else []
     return "; ".join(notes)
 
 

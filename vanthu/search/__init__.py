@@ -21,8 +21,9 @@ def rebuild(home, docs, progress=None):
 
 def search(home, text="", **options):
     """Ranked results (an :class:`.results.Outcome`); see :func:`.searching.search`."""
+    from ..workflow.withdrawal import mark_results
     from .searching import search as _search
-    return _search(home, text, **options)
+    return mark_results(home, _search(home, text, **options))
 
 
 def citations(home, number, all_documents=None):

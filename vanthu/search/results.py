@@ -42,12 +42,14 @@ class Result:
     snippet: Snippet
     score: Optional[float]
     doc_id: int
+    status: str = ""  # "Đã thu hồi ngày ...: lý do" (Điều 18), from the archive, not the index
 
     def as_json(self):
         return {"number": self.number, "date": self.date.isoformat(), "type": self.type_name,
                 "subject": self.subject, "issuer": self.issuer, "direction": self.direction,
                 "snippet": self.snippet.plain, "highlighted": self.snippet.text(),
-                "score": None if self.score is None else round(self.score, 4), "id": self.doc_id}
+                "score": None if self.score is None else round(self.score, 4), "id": self.doc_id,
+                "status": self.status}
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,8 @@ class Outcome:
         out = []
         for rank, r in enumerate(self.results, 1):
             kind = "đến" if r.direction == "in" else "đi"
-            out.append(f"{rank}. {r.number}  {short_date(r.date)}  {r.type_name} ({kind})  {r.subject}")
+            status = f"  [{r.status}]" if r.status else ""
+            out.append(f"{rank}. {r.number}  {short_date(r.date)}  {r.type_name} ({kind})  {r.subject}{status}")
             if r.snippet.fragments:
                 out.append("   " + (r.snippet.text(mark) if mark else r.snippet.text()))
         return out

@@ -2,8 +2,9 @@
 search and the document page say it is withdrawn, why, by whom and when.
 
 Replacement and correction (thay thế, đính chính) are links made when the
-new document is issued (``--replaces`` / ``--corrects``); :func:`notes` reads
-all three for the register's Ghi chú column and the document page.
+new document is issued (``--replaces`` / ``--corrects``, :mod:`vanthu.archive.catalog`);
+a withdrawal is a row of its own, read by the register's Ghi chú and ``vanthu show``
+(:class:`vanthu.archive.catalog.Entry`) and search results (:func:`mark_results`).
 """
 import datetime as _dt
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ class Withdrawal:
 
     @property
     def note(self):
-        return f"Đã thu hồi ngày {self.at[8:10]}/{self.at[5:7]}/{self.at[:4]}: {self.reason}"
+        return _note(self.reason, self.at)
 
 
 def withdraw(number, reason, by, home=None, year=None):
@@ -64,33 +65,21 @@ def withdrawn(conn, document_id):
                       row["person"], row["at"])
 
 
-def all_withdrawn(conn):
-    """document id -> :class:`Withdrawal`, for listings (register, search)."""
-    ids = [r[0] for r in conn.execute("SELECT document_id FROM withdrawals")]
-    return {i: withdrawn(conn, i) for i in ids}
+def mark_results(home_root, outcome):
+    """Search results with each withdrawn document marked (the index does not know it)."""
+    from dataclasses import replace
+    from ..archive.home import Home
+    database = Home.locate(home_root).database
+    if not outcome.results or not database.exists():
+        return outcome
+    conn = db.shared(database)
+    ids = [r.doc_id for r in outcome.results]
+    rows = conn.execute(f"SELECT document_id, reason, at FROM withdrawals WHERE document_id IN"
+                        f" ({', '.join('?' * len(ids))})", ids).fetchall()
+    notes = {r[0]: _note(r[1], r[2]) for r in rows}
+    marked = [replace(r, status=notes[r.doc_id]) if r.doc_id in notes else r for r in outcome.results]
+    return replace(outcome, results=marked)
 
 
-def notes(conn, document_id):
-    """Ghi chú lines of a document: withdrawn; replaced or corrected by a later document; replacing one."""
-    lines = []
-    if (w := withdrawn(conn, document_id)) is not None:
-        lines.append(w.note)
-    for kind, number, symbol, incoming in _links(conn, document_id):
-        lines.append(_LINK_NOTES[(kind, incoming)].format(f"{_num(number)}/{symbol}"))
-    return lines
-
-
-_LINK_NOTES = {("replaces", False): "Thay thế văn bản số {}", ("corrects", False): "Đính chính văn bản số {}",
-               ("replaces", True): "Bị thay thế bởi văn bản số {}", ("corrects", True): "Được đính chính bởi văn bản số {}"}
-
-
-def _num(n):
-    return f"{n:02d}"
-
-
-def _links(conn, document_id):
-    out = conn.execute("SELECT l.kind, d.number, d.symbol FROM links l JOIN documents d ON d.id = l.target_id"
-                       " WHERE l.document_id = ?", (document_id,)).fetchall()
-    back = conn.execute("SELECT l.kind, d.number, d.symbol FROM links l JOIN documents d ON d.id = l.document_id"
-                        " WHERE l.target_id = ?", (document_id,)).fetchall()
-    return [(r[0], r[1], r[2], False) for r in out] + [(r[0], r[1], r[2], True) for r in back]
+def _note(reason, at):
+    return f"Đã thu hồi ngày {at[8:10]}/{at[5:7]}/{at[:4]}: {reason}"
