@@ -273,3 +273,20 @@ def test_page_images_show_the_blue_signature_under_the_red_seal(issued, tmp_path
         images.mkdir(exist_ok=True)
         for name in ("vung-chu-ky", "trang-1"):
             shutil.copyfile(tmp_path / f"{name}.png", images / f"ky-so-{name}.png")
+
+
+def test_the_document_page_shows_the_signatures(office, issued):
+    out = office.ok("show", "4482/SYT-VP").out
+    assert "Chữ ký số của 4482-SYT-VP.pdf:" in out
+    assert "Người ký: Phan Huy Anh Vũ" in out and out.count("Toàn vẹn: có") == 2
+
+
+def test_an_incoming_signed_pdf_is_stored_byte_for_byte_and_its_signatures_shown(office, issued, tmp_path):
+    received = tmp_path / "cong-van-den.pdf"
+    received.write_bytes(issued[2])
+    r = office.ok("import", received, "--number", "4482/SYT-VP", "--date", "06/8/2020", "--issuer", "Sở Y tế Đồng Nai",
+                  "--received", "07/8/2020")
+    stored = next(line.strip() for line in r.out.splitlines() if line.strip().endswith(".pdf"))
+    assert open(stored, "rb").read() == issued[2]
+    assert "Người ký: Sở Y tế tỉnh Đồng Nai" in r.out and r.out.count("Tin cậy: có") == 2
+    assert office.ok("verify").code == 0

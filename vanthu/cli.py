@@ -310,6 +310,17 @@ def import_(ctx, file, number, doc_date, issuer, type_name, subject, received):
     click.echo(f"Đã vào sổ đến số {done.arrival_number:02d}: văn bản {done.number} ngày {short_date(done.date)}")
     for path in done.paths:
         click.echo(f"  {os.path.join(home, path)}")
+    _signature_lines(home, done.paths)
+
+
+def _signature_lines(home, paths):
+    """Each signature of a stored PDF (signer, issuer, time, intact, trusted), as ``vanthu signatures`` says it."""
+    from .archive.home import Home
+    from .signing.inspect import file_lines
+    root = Home.locate(home).root
+    for path in paths:
+        for line in file_lines(root, root / path):
+            click.echo(line)
 
 
 @cli.command()

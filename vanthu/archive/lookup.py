@@ -21,7 +21,14 @@ def show(text, home=None, year=None, out=None):
         found = catalog.find(archive.conn, text, year)
     if not found:
         raise VanthuError(f"không có văn bản số {text}{f' năm {year}' if year else ''} trong sổ")
-    return "\n\n".join(describe(e) + _citation_lines(archive.home, e) for e in found)
+    return "\n\n".join(describe(e) + _citation_lines(archive.home, e) + _signature_lines(archive.home, e) for e in found)
+
+
+def _signature_lines(home, entry):
+    """Every digital signature of the document's PDF, validated now (:mod:`vanthu.signing.inspect`)."""
+    from ..signing.inspect import file_lines
+    lines = [line for f in entry.files if f.role == "pdf" for line in file_lines(home.root, home.root / f.path)]
+    return "".join(f"\n{line}" for line in lines)
 
 
 def entry_by_id(document_id, home=None):

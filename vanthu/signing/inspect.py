@@ -153,3 +153,13 @@ def _stored_file_problems(path, data, roots):
         elif roots and not r.trusted:
             problems.append(f"chữ ký số '{r.field}' của tệp {path}: chứng thư của {r.signer} không dẫn tới gốc tin cậy")
     return problems
+
+
+def file_lines(home_root, path):
+    """The signature lines of one file, for ``import`` and ``show``; none for an unsigned file."""
+    from .keys import trust_roots
+    data = path.read_bytes() if str(path).lower().endswith(".pdf") else b""
+    if b"/ByteRange" not in data:
+        return []
+    found = signatures(data, trust_roots(home_root), str(path))
+    return [f"Chữ ký số của {path.name}:"] + [f"  {line}" for r in found for line in r.lines()]
