@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
 OUT ?= out
-SYSTEM_PACKAGES = libreoffice-writer-nogui fonts-liberation2 poppler-utils tesseract-ocr tesseract-ocr-vie ocrmypdf chromium sqlite3
+SYSTEM_PACKAGES = libreoffice-writer-nogui fonts-liberation2 poppler-utils tesseract-ocr tesseract-ocr-vie ocrmypdf chromium sqlite3 softhsm2
 DEMO_HOME ?= demo-data
 DEMO_PASSWORD ?= vanthu-demo
 
@@ -11,6 +11,7 @@ DEMO_PASSWORD ?= vanthu-demo
 # LibreOffice makes the PDFs; Liberation Serif is metric-compatible with Times New Roman.
 # Tesseract (Vietnamese model) and OCRmyPDF give scanned incoming documents a text layer.
 # Chromium: the browser tests drive Debian's /usr/bin/chromium through Playwright (no browser download).
+# SoftHSM2 is the PKCS#11 token the signing tests initialise (a USB token's stand-in).
 system:
 	@if ! dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES); \

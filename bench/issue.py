@@ -10,13 +10,19 @@ Each scenario runs in a fresh process and a fresh archive home:
   batch, a process per core);
 * ``alloc-4``: PROCS processes each taking COUNT/PROCS numbers at once, one
   transaction per number, storing a tiny file per document (no rendering, no
-  index): the allocation path itself.
+  index): the allocation path itself;
+* ``pdf-each`` and ``signed``: SIGN_COUNT documents one at a time, either
+  issued with a plain PDF (``vanthu issue x.yaml``), or through the whole
+  electronic path (draft, submit, the leader signs with a PKCS#12 key, the
+  văn thư issues: number and date filled, the organisation signs). The
+  difference of the per-document medians is what signing and issuing add
+  beyond the PDF itself (the goal: at most 0.3 s).
 
 Search indexing is off unless ``--index`` (bench/search_corpus.py measures
 the index). Prints issues/s and peak memory (ru_maxrss of the Python process; LibreOffice
 separately). ``--json`` for machines.
 
-    python bench/issue.py [--count 1000] [--pdf-count 1000] [--procs 4]
+    python bench/issue.py [--count 1000] [--pdf-count 1000] [--procs 4] [--sign-count 10]
 """
 import argparse
 import json
@@ -69,10 +75,87 @@ def scenario(name, home, count, go=None, index=False):
     elif name == "alloc":
         for record in records:
             issue([record], home, renderer=_TinyRenderer(), index=False, **SAME_RECORD_AGAIN)
+    elif name in ("pdf-each", "signed"):
+        return _one_by_one(name, home, records, index)
     seconds = time.perf_counter() - start
     return {"scenario": name, "count": count, "seconds": seconds,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "children_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def _one_by_one(name, home, records, index):
+    """Per-document times (the first document warms LibreOffice and the fonts up, and is left out)."""
+    import statistics
+    from vanthu.archive.issuing import issue
+    from vanthu.archive.pdfexport import convert
+    from vanthu.generator.render import Renderer
+    signed = _SignedPath(home, index) if name == "signed" else None
+    times, beyond, renderer, pdf = [], [], Renderer(), _Stopwatch()
+    convert_timed = pdf.timed(convert)
+    if signed:
+        from vanthu.signing import document
+        document.draft_pdf = pdf.timed(document.draft_pdf)
+    for record in records:
+        start, pdf.seconds = time.perf_counter(), 0.0
+        if signed:
+            signed.issue(record)
+        else:
+            issue([record], home, renderer=renderer, to_pdf=convert_timed, index=index, **SAME_RECORD_AGAIN)
+        times.append(time.perf_counter() - start)
+        beyond.append(times[-1] - pdf.seconds)
+    kept, kept_beyond = times[1:] or times, beyond[1:] or beyond
+    return {"scenario": name, "count": len(records), "seconds": sum(times), "median": statistics.median(kept),
+            "beyond_pdf": statistics.median(kept_beyond),
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "children_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+class _Stopwatch:
+    """Time spent making the PDF itself (LibreOffice), to tell it from the rest."""
+
+    seconds = 0.0
+
+    def timed(self, function):
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - start
+        return wrapper
+
+
+class _SignedPath:
+    """An office with a test CA, a leader (PKCS#12), an organisation key and seal: the electronic path."""
+
+    def __init__(self, home, index):
+        sys.path.insert(0, str(ROOT / "tests"))
+        import signkit
+        from vanthu.archive import people
+        from vanthu.signing import keys
+        self.home, folder = Path(home), Path(home).parent / "keys-src"
+        folder.mkdir(parents=True, exist_ok=True)
+        root = signkit.make_root()
+        for name, role, full in (("hoa", "chuyen-vien", "Trần Thị Hoa"), ("vu", "lanh-dao", "Phan Huy Anh Vũ"),
+                                 ("lan", "van-thu", "Nguyễn Thị Lan")):
+            people.add(name, "mat-khau-dai-1", [role], self.home, full)
+        leader = signkit.make_user(root, "Phan Huy Anh Vũ").p12(folder / "vu.p12", ca=root)
+        org = signkit.make_user(root, "Sở Y tế tỉnh Đồng Nai").p12(folder / "syt.p12", ca=root)
+        self.home_root = self.home.absolute()
+        keys.register(self.home_root, "user", "vu", signkit.PASSWORD, p12=leader,
+                      picture=signkit.signature_png(folder / "vu.png"))
+        keys.register(self.home_root, "org", "SYT", signkit.PASSWORD, p12=org, picture=signkit.seal_png(folder / "dau.png"))
+        self.pin, self.n, self.index = signkit.PASSWORD, 0, index
+
+    def issue(self, record):
+        from vanthu.workflow import drafts, signoff
+        self.n += 1  # each draft says something new: the same content is refused a second number
+        text = (SEED.read_text(encoding="utf-8").replace("number: 4482\n", "").replace("date: 2020-08-06\n", "")
+                .replace("subject: ", f"subject: (đợt {self.n}) "))
+        draft = drafts.create(text, "hoa", self.home)
+        signoff.submit(draft.id, "vu", (), "hoa", self.home)
+        signoff.sign(draft.id, "vu", self.pin, self.home)
+        return signoff.issue(draft.id, "lan", self.pin, self.home, index=self.index)
 
 
 def _child(name, home, count, go=None, index=False):
@@ -129,7 +212,9 @@ def main():
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--pdf-count", type=int, default=1000)
     parser.add_argument("--procs", type=int, default=4)
-    parser.add_argument("--only", help="run one scenario: docx-each, docx-batch, pdf-batch, alloc")
+    parser.add_argument("--sign-count", type=int, default=10)
+    parser.add_argument("--only", help="run one scenario: docx-each, docx-batch, pdf-batch, alloc, signed "
+                        "(with pdf-each)")
     parser.add_argument("--index", action="store_true", help="also update the search index after each commit")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -147,6 +232,8 @@ def main():
                 results.append(run_single(name, count, workdir, args.index))
         if not args.only or args.only == "alloc":
             results.append(run_concurrent(args.procs, args.count, workdir))
+        if args.sign_count and (not args.only or args.only == "signed"):
+            results += [run_single(name, args.sign_count, workdir, args.index) for name in ("pdf-each", "signed")]
     if args.json:
         print(json.dumps({"machine": machine(), "results": results}, ensure_ascii=False, indent=1))
         return
@@ -155,6 +242,12 @@ def main():
     for r in results:
         print(f"{r['scenario']:<12} {r['count']:>6} {r['seconds']:>8.1f} {r['count'] / r['seconds']:>8.1f} "
               f"{r['peak_mb']:>8.0f} {r['children_peak_mb']:>10.0f}")
+    beyond = {r["scenario"]: r for r in results if "beyond_pdf" in r}
+    if len(beyond) == 2:
+        plain, signed = beyond["pdf-each"], beyond["signed"]
+        print(f"per document (median): plain PDF issue {plain['median']:.3f} s ({plain['beyond_pdf']:.3f} s besides "
+              f"LibreOffice), signed path {signed['median']:.3f} s ({signed['beyond_pdf']:.3f} s besides LibreOffice); "
+              f"signing and issuing add {signed['beyond_pdf'] - plain['beyond_pdf']:.3f} s beyond the PDF (goal <= 0.3 s)")
 
 
 if __name__ == "__main__":

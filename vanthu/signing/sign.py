@@ -3,8 +3,9 @@
 1. :func:`prepare`: the draft's PDF gets its number, date and signature fields (:mod:`.placement`).
 2. :func:`leader_signs`: the leader's certification signature (PAdES, B-B; B-T with a
    timestamp server), admitting form filling only; the signature image is shown.
-3. :func:`fill_number_and_date`: at issue, the number and date in an incremental update.
-4. :func:`organisation_signs`: the organisation's signature, the seal and its information line.
+3. :func:`fill_fields`: at issue, the number and date as form filling, in the incremental
+   update that 4. :func:`organisation_signs` closes with the organisation's signature, the
+   seal and its information line.
 5. :func:`sign_attachment`: an attachment in its own file, the information at its top right.
 
 Each step takes and returns the PDF's bytes; earlier revisions stay byte for byte.
@@ -111,11 +112,13 @@ def _default_appearance(writer):
 
 # --- 2. the leader ---------------------------------------------------------------------------
 
-def _sign(pdf, signer, meta, style, text_params=None, field_spec=None, tsa_url=None):
+def _sign(pdf, signer, meta, style, text_params=None, field_spec=None, tsa_url=None, before=None):
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
     timestamper = _timestamper(tsa_url)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    if before is not None:
+        before(writer)
     pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=field_spec,
                                    timestamper=timestamper)
     out = pdf_signer.sign_pdf(writer, existing_fields_only=field_spec is None, appearance_text_params=text_params)
@@ -168,11 +171,9 @@ class Filling:
         return cls(number.printed_number, words[1], words[3], words[5])
 
 
-def fill_number_and_date(pdf, filling):
-    """The number and date in an incremental update, as form filling (the leader's signature admits it)."""
+def fill_fields(writer, filling):
+    """The number and date written into the blank fields of ``writer`` (form filling)."""
     from pyhanko.pdf_utils.form_tools import populate_static_text_field
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     number_style = stamps.text_style(13, align="right", baseline=placement.BASELINE * 13)
     date_style = stamps.text_style(14, "italic", align="center", baseline=placement.BASELINE * 14)
     year_style = stamps.text_style(14, "italic", align="left", baseline=placement.BASELINE * 14)
@@ -183,6 +184,13 @@ def fill_number_and_date(pdf, filling):
             populate_static_text_field(writer, name, style, text)
     except Exception as error:
         raise VanthuError(f"không điền được số và ngày vào văn bản đã ký: {error}") from None
+
+
+def fill_number_and_date(pdf, filling):
+    """The number and date alone, in an incremental update (the leader's signature admits it)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    fill_fields(writer, filling)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -190,15 +198,19 @@ def fill_number_and_date(pdf, filling):
 
 # --- 4. the organisation ---------------------------------------------------------------------
 
-def organisation_signs(pdf, signer, seal, *, when=None, tsa_url=None):
-    """The organisation's signature over the leader's: the seal, and ``organisation / ISO time``."""
+def organisation_signs(pdf, signer, seal, *, filling=None, when=None, tsa_url=None):
+    """The organisation's signature over the leader's: the seal, and ``organisation / ISO time``.
+
+    With ``filling``, the number and date go into the same incremental update,
+    before the organisation's signature and covered by it: one revision, and
+    the leader's signature sees form filling and a signature, nothing else.
+    """
     from .certs import common_name
     org = common_name(signer.signing_cert.subject)
-    when = when or now_vn()
-    params = {"org": org, "when": iso_time(when)}
+    params = {"org": org, "when": iso_time(when or now_vn())}
     try:
         return _sign(pdf, signer, _meta(ORG_FIELD, org, "Ký số của cơ quan, tổ chức"), stamps.seal_with_line(seal),
-                     params, tsa_url=tsa_url)
+                     params, tsa_url=tsa_url, before=(lambda w: fill_fields(w, filling)) if filling else None)
     except VanthuError:
         raise
     except Exception as error:

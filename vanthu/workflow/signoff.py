@@ -10,6 +10,7 @@ person whose turn it is may act, and the organisation signs only a document
 that already carries the authority's signature (Điều 32.2.d).
 """
 import datetime as _dt
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -58,6 +59,17 @@ def _now():
 
 def sha256(data):
     return hashlib.sha256(data if isinstance(data, bytes) else data.encode("utf-8")).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _built_in_library():
+    from ..templates import TemplateLibrary
+    return TemplateLibrary()
+
+
+def _record(draft, library):
+    """The draft's checked record; the built-in templates are read once per process."""
+    return drafts.check(draft.text, library or _built_in_library(), draft.source)
 
 
 def _step(row):
@@ -193,7 +205,7 @@ def sign(draft_id, by, pin, home=None, library=None, tsa_url=None):
         root = archive.home.root
     if step.duty != SIGN:
         raise VanthuError(f"dự thảo {draft.id} đang chờ '{by}' duyệt, chưa tới bước ký")
-    record = drafts.check(draft.text, library, draft.source)
+    record = _record(draft, library)
     key = keys.find(root, "user", by)
     if key.image is None:
         raise VanthuError(f"chưa có ảnh chữ ký của '{by}'; thêm bằng 'vanthu key add --user {by} ... --image'")
@@ -242,8 +254,10 @@ def signed_pdf(draft_id, home=None):
 
 # --- cấp số, ký số của cơ quan, phát hành ------------------------------------------------------------
 
-def issue(draft_id, by, pin, home=None, library=None, warn=None, tsa_url=None, when=None):
-    """Steps 4–6 for a signed draft: number and date filled, the organisation's signature, archived."""
+def issue(draft_id, by, pin, home=None, library=None, warn=None, tsa_url=None, when=None, index=True):
+    """Steps 4–6 for a signed draft: number and date filled, the organisation's signature, archived.
+
+    ``index=False`` leaves the search index to ``vanthu reindex`` (as :func:`vanthu.archive.issuing.issue`)."""
     from ..archive.issuing import issue as issue_records
     from ..signing import keys, signers
     draft = drafts.get(draft_id, home)
@@ -252,7 +266,7 @@ def issue(draft_id, by, pin, home=None, library=None, warn=None, tsa_url=None, w
     if draft.state != SIGNED:
         raise VanthuError(f"dự thảo {draft.id} ({draft.state_name}) chưa có chữ ký số của lãnh đạo: "
                           "văn thư không ký số của cơ quan, không ban hành văn bản điện tử chưa ký (Điều 32.2.d)")
-    record = drafts.check(draft.text, library, draft.source)
+    record = _record(draft, library)
     leader_signed = signed_pdf(draft.id, home)
     with opened(home) as archive:
         root = archive.home.root
@@ -260,7 +274,7 @@ def issue(draft_id, by, pin, home=None, library=None, warn=None, tsa_url=None, w
     with signers.opened(key, pin) as signer:
         finish = _finisher(leader_signed, signer, key, tsa_url or keys.tsa_url(root), when)
         mark = _marker(draft, by)
-        return issue_records([record], home, to_pdf=finish, warn=warn, inside=mark)[0]
+        return issue_records([record], home, to_pdf=finish, warn=warn, inside=mark, index=index)[0]
 
 
 def _finisher(leader_signed, signer, key, tsa_url, when):
