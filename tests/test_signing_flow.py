@@ -290,3 +290,16 @@ def test_an_incoming_signed_pdf_is_stored_byte_for_byte_and_its_signatures_shown
     assert open(stored, "rb").read() == issued[2]
     assert "Người ký: Sở Y tế tỉnh Đồng Nai" in r.out and r.out.count("Tin cậy: có") == 2
     assert office.ok("verify").code == 0
+
+
+def test_the_seal_line_letters_are_spaced_as_times_new_roman(issued, tmp_path):
+    """pyHanko #459 and the 2048-units trap: each word of the stamp as wide as Liberation Serif makes it."""
+    import html
+    import re
+    from vanthu.generator.measure import text_width
+    out = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", "-", "-"], input=issued[2], capture_output=True,
+                         check=True).stdout.decode("utf-8")
+    found = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">(.*?)</word>', out)
+    widths = [float(right) - float(left) for left, right, text in found if html.unescape(text) == "Sở Y tế tỉnh Đồng Nai"]
+    expected = text_width("Sở Y tế tỉnh Đồng Nai", 9) / 20  # the seal line is 9 pt; unscaled it would be 2.048x
+    assert len(widths) == 1 and abs(widths[0] - expected) < 0.1 * expected, (widths, expected)
