@@ -303,3 +303,43 @@ def test_the_seal_line_letters_are_spaced_as_times_new_roman(issued, tmp_path):
     widths = [float(right) - float(left) for left, right, text in found if html.unescape(text) == "Sở Y tế tỉnh Đồng Nai"]
     expected = text_width("Sở Y tế tỉnh Đồng Nai", 9) / 20  # the seal line is 9 pt; unscaled it would be 2.048x
     assert len(widths) == 1 and abs(widths[0] - expected) < 0.1 * expected, (widths, expected)
+
+
+# --- the same flow in the web app ---------------------------------------------------------------------
+
+def test_the_web_app_takes_a_draft_from_submit_to_issue(tmp_path):
+    """Each person logged in, each button posted; the core decides whose turn it is."""
+    from vanthu.web import create_app
+    from vanthu.workflow import drafts
+    from webkit import csrf, login
+    web_office = Office(tmp_path)
+    app = create_app(web_office.home)
+    app.config["TESTING"] = True
+    draft = drafts.create(SEED.read_text(encoding="utf-8"), "hoa", web_office.home)
+    page = f"/du-thao/{draft.id}"
+
+    def as_person(name, action, **form):
+        client = app.test_client()
+        assert login(client, name, "mat-khau-dai-1").status_code == 302
+        return client, client.post(f"{page}/{action}", data={**form, "csrf_token": csrf(client, page)},
+                                   follow_redirects=True)
+
+    _, answer = as_person("hoa", "trinh-ky", to="vu", via="minh")
+    assert "Đã trình ký." in answer.get_data(as_text=True)
+    _, answer = as_person("vu", "ky-so", pin=PIN)  # not his turn yet: the reviewer first
+    assert "không đang chờ &#39;vu&#39;" in answer.get_data(as_text=True)
+    _, answer = as_person("minh", "dong-y", comment="Được")
+    assert "Đã đồng ý." in answer.get_data(as_text=True)
+    vu = app.test_client()
+    login(vu, "vu", "mat-khau-dai-1")
+    assert f"Dự thảo {draft.id}" in vu.get("/").get_data(as_text=True)  # waiting for him on /
+    _, answer = as_person("vu", "ky-so", pin="sai")
+    assert "không đúng" in answer.get_data(as_text=True)
+    _, answer = as_person("vu", "ky-so", pin=PIN)
+    assert "Đã ký số" in answer.get_data(as_text=True)
+    _, answer = as_person("lan", "ban-hanh-ky-so", pin=PIN)
+    text = answer.get_data(as_text=True)
+    assert "Đã ban hành số 4482/SYT-VP" in text, text[-2000:]
+    pdf = next(web_office.home.rglob("4482-SYT-VP.pdf")).read_bytes()
+    results = validate(pdf, web_office.trust())
+    assert len(results) == 2 and all(s.intact and s.trusted for _, s in results)

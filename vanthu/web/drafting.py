@@ -161,11 +161,17 @@ def _draft(draft_id, edit=False):
         draft = drafts.get(draft_id, home())
     except VanthuError:
         abort(404)
-    if draft.owner != g.person.username and not g.person.has(*READER_ROLES):
+    if draft.owner != g.person.username and not g.person.has(*READER_ROLES) and not _on_route(draft):
         abort(403)
     if edit and draft.owner != g.person.username and not g.person.has(people.CLERK):
         abort(403)
     return draft
+
+
+def _on_route(draft):
+    """A reviewer the draft was submitted through may open it (trình ký)."""
+    from ..workflow import signoff
+    return any(step.person == g.person.username for step in signoff.route(draft.id, home()))
 
 
 @blueprint.route("/du-thao")

@@ -12,7 +12,7 @@ from ..archive import lookup, people
 from ..archive.document import INCOMING, OUTGOING
 from ..errors import VanthuError
 from ..vndate import short_date
-from ..workflow import drafts
+from ..workflow import drafts, signoff
 from .auth import home, may_see_secret, roles_required
 
 blueprint = Blueprint("pages", __name__)
@@ -43,12 +43,12 @@ def dashboard():
     boxes = []
     if me.has(people.DRAFTER, people.CLERK, people.LEADER):
         boxes.append(("Dự thảo của tôi", drafts.listing(home(), owner=me.username, states=sorted(drafts.EDITABLE))))
-    if me.has(people.LEADER):
-        waiting = [d for d in drafts.listing(home()) if d.state not in drafts.EDITABLE | {drafts.ISSUED}
-                   and d.state not in drafts.ISSUABLE]
-        boxes.append(("Dự thảo chờ lãnh đạo duyệt, ký", waiting))
+    mine = [d for d in signoff.waiting_for(me.username, home()) if d.state != signoff.SIGNED]
+    if mine or me.has(people.LEADER):
+        boxes.append(("Chờ tôi duyệt, ký", mine))
     if me.has(people.CLERK):
-        boxes.append(("Dự thảo chờ văn thư ban hành", drafts.listing(home(), states=sorted(drafts.ISSUABLE))))
+        ready = sorted(drafts.ISSUABLE | {signoff.SIGNED})
+        boxes.append(("Dự thảo chờ văn thư ban hành", drafts.listing(home(), states=ready)))
     incoming = _recent_incoming() if me.has(people.CLERK, people.LEADER) else None
     return render_template("dashboard.html", boxes=boxes, incoming=incoming)
 
