@@ -156,7 +156,8 @@ def test_a_byte_changed_after_signing_is_reported_by_signatures_and_verify(offic
     bad.write_bytes(_damaged(pdf))
     r = office.cli("signatures", bad)
     assert r.code == 1 and "KHÔNG: dữ liệu đã ký bị thay đổi" in r.out and "không hợp lệ" in r.err
-    os.chmod(path, 0o644)
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    os.chmod(path, 0o600)
     with open(path, "wb") as f:
         f.write(bad.read_bytes())
     try:
@@ -166,7 +167,7 @@ def test_a_byte_changed_after_signing_is_reported_by_signatures_and_verify(offic
     finally:
         with open(path, "wb") as f:
             f.write(pdf)
-        os.chmod(path, 0o444)
+        os.chmod(path, mode)
     assert office.ok("verify").code == 0
 
 

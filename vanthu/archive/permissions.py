@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 PRIVATE_UMASK = 0o077
-CHECKED = ("files", "index", "staging")  # folders of the archive's own data (templates/ is the clerk's)
+CHECKED = ("files", "index", "staging", "keys")  # folders of the archive's own data (templates/ is the clerk's)
 DATA_FILES = ("vanthu.sqlite3", "vanthu.sqlite3-wal", "vanthu.sqlite3-shm", "log-head.json", "index.lock", "index.stale")
 FIX = "sửa bằng: chmod -R go-rwx {root}"
 

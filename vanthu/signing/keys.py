@@ -97,6 +97,12 @@ def add(home_root, key, *, p12_file=None, picture=None, info):
 
     Written to a new folder then renamed over the old one: a failure leaves the old key.
     """
+    from ..archive.permissions import private_files
+    with private_files():  # keys, pictures and their folders for the owner only (0700, 0600)
+        return _add(home_root, key, p12_file, picture, info)
+
+
+def _add(home_root, key, p12_file, picture, info):
     final = key.folder
     temp = final.with_name(final.name + ".moi")
     shutil.rmtree(temp, ignore_errors=True)
@@ -157,9 +163,11 @@ def add_trust_root(home_root, path):
         subject = certs.common_name(cert.subject)
     except Exception:
         raise VanthuError(f"'{path}' không phải chứng thư số (PEM hoặc DER)") from None
-    folder = trust_folder(home_root)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{slug(subject)}-{cert.serial_number:x}.pem").write_bytes(pem.armor("CERTIFICATE", der))
+    from ..archive.permissions import private_files
+    with private_files():
+        folder = trust_folder(home_root)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{slug(subject)}-{cert.serial_number:x}.pem").write_bytes(pem.armor("CERTIFICATE", der))
     return subject
 
 
@@ -176,11 +184,13 @@ def tsa_url(home_root):
 
 
 def set_tsa_url(home_root, url):
+    from ..archive.permissions import private_files
     path = config_file(home_root)
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     data["tsa_url"] = url or ""
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    with private_files():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def register(home_root, role, owner, pin, *, p12=None, library="", label="", key_label="", picture=None, now=None):
