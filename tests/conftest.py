@@ -12,6 +12,8 @@ from pdfkit import assert_no_soffice
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
 NO_SOFFICE = "needs LibreOffice (soffice): apt-get install libreoffice-writer-nogui fonts-liberation2"
+NO_OCR = "needs OCR: apt-get install tesseract-ocr tesseract-ocr-vie ocrmypdf"
+MEASURED = []  # figures the tests measure (an OCR error rate), printed at the end of the run
 
 
 def pytest_addoption(parser):
@@ -28,13 +30,32 @@ def have_soffice():
         return False
 
 
+def have_ocr():
+    from vanthu.archive import ocr
+    from vanthu.errors import VanthuError
+    try:
+        ocr.check_installed()
+        return True
+    except VanthuError:
+        return False
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``pdf`` are skipped, with one reason, where LibreOffice is missing; never in CI."""
-    if os.environ.get("CI") or have_soffice():
-        return  # in CI a missing soffice fails the pdf tests: they may not be skipped there
+    """Tests marked ``pdf`` (``ocr``) are skipped, with one reason, where LibreOffice (Tesseract) is missing;
+    never in CI, where a missing tool fails them."""
+    if os.environ.get("CI"):
+        return
+    missing = {"pdf": NO_SOFFICE} if not have_soffice() else {}
+    missing.update({"ocr": NO_OCR} if any("ocr" in item.keywords for item in items) and not have_ocr() else {})
     for item in items:
-        if "pdf" in item.keywords:
-            item.add_marker(pytest.mark.skip(reason=NO_SOFFICE))
+        for marker, reason in missing.items():
+            if marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in MEASURED:
+        terminalreporter.write_line(f"measured: {line}")
 
 
 @pytest.fixture(scope="module")

@@ -89,6 +89,26 @@ def _outside_home(ctx, path):
     return path
 
 
+class _page_progress:
+    """A page counter on stderr for long work (OCR of a scan), shown once the work reports a page."""
+
+    def __init__(self, label):
+        self.label, self.bar = label, None
+
+    def __enter__(self):
+        return self.update
+
+    def update(self, done, total):
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr, show_pos=True).__enter__()
+        self.bar.length = total
+        self.bar.update(done - self.bar.pos)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
 def _library(ctx):
     """The template library: the clerk's folders first, then the built-ins."""
     from .templates import TemplateLibrary
@@ -294,19 +314,26 @@ def _issue_signed(ctx, draft_id, as_name, pin_stdin):
 @click.option("--type", "type_name", default="", help="Tên loại, ví dụ \"Công văn\".")
 @click.option("--subject", default="", help="Trích yếu nội dung.")
 @click.option("--received", help="Ngày đến (mặc định: hôm nay).")
+@click.option("--no-ocr", is_flag=True, help="Không nhận dạng chữ bản quét (lưu ảnh, nhưng không tìm được theo nội dung).")
 @click.pass_context
-def import_(ctx, file, number, doc_date, issuer, type_name, subject, received):
-    """Vào sổ văn bản đến: cấp số đến, lưu tệp DOCX/PDF, trích nội dung để tìm kiếm.
+def import_(ctx, file, number, doc_date, issuer, type_name, subject, received, no_ocr):
+    """Vào sổ văn bản đến: cấp số đến, lưu tệp DOCX/PDF hoặc ảnh quét (PNG, JPEG, TIFF), trích nội dung để tìm kiếm.
+
+    Trang quét không có lớp chữ được nhận dạng chữ tiếng Việt (OCR, Tesseract);
+    tệp gốc được lưu nguyên vẹn (PDF đã ký số không bao giờ bị ghi lại), chữ nhận
+    dạng và bản PDF tìm được chữ được lưu bên cạnh.
 
     \b
     Ví dụ:
       vanthu import 4199-BYT.pdf --number 4199/BYT-VPB1 --date 05/8/2020 --issuer "Bộ Y tế" --type "Công văn"
+      vanthu import anh-chup.jpg --number 12/UBND-VP --date 3/12/2020 --issuer "UBND huyện Long Thành"
     """
     from .archive.importing import import_document
     from .vndate import short_date
     home = ctx.obj["home"]
-    done = import_document(file, number, doc_date, issuer, home, type_name=type_name, subject=subject, received=received,
-                           warn=_warn)
+    with _page_progress("Nhận dạng chữ (OCR)") as progress:
+        done = import_document(file, number, doc_date, issuer, home, type_name=type_name, subject=subject,
+                               received=received, warn=_warn, progress=progress, use_ocr=not no_ocr)
     click.echo(f"Đã vào sổ đến số {done.arrival_number:02d}: văn bản {done.number} ngày {short_date(done.date)}")
     for path in done.paths:
         click.echo(f"  {os.path.join(home, path)}")

@@ -1,8 +1,10 @@
-"""Importing (vào sổ văn bản đến): a received DOCX or PDF gets its arrival number.
+"""Importing (vào sổ văn bản đến): a received DOCX, PDF or scan gets its arrival number.
 
 Nghị định 30 Art. 22: one arrival series (số đến) per year, in order of
-receipt. The text is extracted for search; the file is stored unchanged with
-its checksum. Phụ lục VI: the same number + symbol + issuing body is refused.
+receipt. The text is extracted for search (scanned pages and photos through
+:mod:`.ocr`); the file is stored unchanged with its checksum, the OCR text
+and searchable copy beside it. Phụ lục VI: the same number + symbol +
+issuing body is refused.
 """
 import datetime as _dt
 import io
@@ -12,32 +14,37 @@ from pathlib import Path
 from ..docnumber import DocumentNumber, normalize_key
 from ..errors import VanthuError
 from ..vndate import parse_range, short_date
-from . import catalog, metadata, numbering
+from . import catalog, metadata, numbering, ocr
 from .document import ArchivedDocument, INCOMING
 from .faults import checkpoint
 from .home import opened
 from .issuing import Issued, after_commit, event_detail, files_checksum
 from .store import safe_name
 
-KINDS = {".docx": "docx", ".pdf": "pdf"}
+KINDS = {".docx": "docx", ".pdf": "pdf", **ocr.IMAGE_KINDS}
 MAX_BYTES = 200 * 1024 * 1024  # bigger than any scanned dispatch; refuse before reading it all
 
 
-def import_document(path, number, date, issuer, home=None, *, type_name="", subject="", received=None, warn=None):
-    """Register a received document; returns its :class:`Issued` (``arrival_number``: its số đến)."""
+def import_document(path, number, date, issuer, home=None, *, type_name="", subject="", received=None, warn=None,
+                    progress=None, use_ocr=True):
+    """Register a received document; returns its :class:`Issued` (``arrival_number``: its số đến).
+
+    ``progress(page, pages)`` follows OCR of a scan; ``use_ocr=False`` stores a
+    scan without reading it (with a warning: its content cannot be found).
+    """
     path = Path(path)
     data, kind = _read(path)
-    text = extract_text(data, kind, path)
+    reading = read_text(data, kind, path, progress=progress, use_ocr=use_ocr, warn=warn)
     document = ArchivedDocument(
         id=0, direction=INCOMING, number=DocumentNumber.parse(number), date=one_day(date),
-        type_name=type_name.strip(), issuer_name=issuer.strip(), subject=subject.strip(), body=text,
+        type_name=type_name.strip(), issuer_name=issuer.strip(), subject=subject.strip(), body=reading.text,
         arrival_date=one_day(received) if received else _dt.date.today())
     if not document.issuer_name:
         raise VanthuError("thiếu tên cơ quan ban hành (--issuer)")
     _check_dates(document, _dt.date.today())
     with opened(home) as archive:
         with archive.writing() as batch:
-            issued = _file(archive, batch, document, data, kind, path.name)
+            issued = _file(archive, batch, document, data, kind, path.name, reading)
             checkpoint("staged")
         after_commit(archive, [document], warn)
     checkpoint("done")
@@ -69,7 +76,7 @@ def _check_dates(document, today):
 def _read(path):
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
-        raise VanthuError(f"{path}: chỉ nhận tệp .docx hoặc .pdf")
+        raise VanthuError(f"{path}: chỉ nhận tệp .docx, .pdf hoặc ảnh quét .png, .jpg, .tif")
     try:
         if os.path.getsize(path) > MAX_BYTES:
             raise VanthuError(f"{path}: tệp lớn hơn {MAX_BYTES // 2**20} MB")
@@ -78,6 +85,18 @@ def _read(path):
         raise VanthuError(f"{path}: không tìm thấy tệp") from None
     except IsADirectoryError:
         raise VanthuError(f"{path}: đây là thư mục, không phải tệp") from None
+
+
+def read_text(data, kind, path="tệp", *, progress=None, use_ocr=True, warn=None):
+    """The document's text as an :class:`ocr.Reading`: DOCX text, PDF text layer, OCR of scanned pages."""
+    if kind == "docx":
+        return ocr.Reading(extract_text(data, kind, path))
+    try:
+        return ocr.read(data, kind, str(path), progress=progress, enabled=use_ocr, warn=warn)
+    except VanthuError:
+        raise
+    except Exception as error:  # a damaged or disguised file: the clerk must know, not us
+        raise VanthuError(f"{path}: không đọc được nội dung tệp {kind.upper()} ({error.__class__.__name__}: {error})") from error
 
 
 def extract_text(data, kind, path="tệp"):
@@ -112,23 +131,19 @@ def _refuse_duplicate(conn, document):
                           f"{row['arrival_number']:02d} ngày {short_date(_dt.date.fromisoformat(row['arrival_date']))}")
 
 
-def _file(archive, batch, document, data, kind, original_name):
+def _file(archive, batch, document, data, kind, original_name, reading):
     _refuse_duplicate(archive.conn, document)
     series = numbering.Series.arrival(document.arrival_date.year)
     document.arrival_number = numbering.take(archive.conn, series)
     entry = catalog.Entry(document, series.key, "", f"{document.type_name} {document.subject}".strip())
-    entry.metadata = metadata.incoming(document, archive.settings.organ_id, _pages(data, kind))
+    entry.metadata = metadata.incoming(document, archive.settings.organ_id, reading.pages or None)
     catalog.insert(archive.conn, entry, batch.token)
     checkpoint("numbered")
     folder = f"files/{document.arrival_date.year}/den/{document.arrival_number:04d}-{safe_name(str(document.number))}"
-    stored = batch.add(kind, f"{folder}/{safe_name(Path(original_name).stem)}.{kind}", data)
-    catalog.insert_file(archive.conn, document.id, stored)
-    archive.log("import", event_detail(entry, [stored]), files_checksum([stored]), document.id)
-    return Issued(document.id, document.number, document.date, series.key, (stored,), document.arrival_number)
-
-
-def _pages(data, kind):
-    if kind != "pdf":
-        return None
-    from pypdf import PdfReader
-    return len(PdfReader(io.BytesIO(data)).pages)
+    stem = f"{folder}/{safe_name(Path(original_name).stem)}"
+    stored = [batch.add(kind, f"{stem}.{kind}", data)]  # the original, byte for byte
+    stored += [batch.add(role, f"{stem}.{suffix}", extra) for role, suffix, extra in reading.extras]
+    for one in stored:
+        catalog.insert_file(archive.conn, document.id, one)
+    archive.log("import", event_detail(entry, stored), files_checksum(stored), document.id)
+    return Issued(document.id, document.number, document.date, series.key, tuple(stored), document.arrival_number)
