@@ -69,7 +69,7 @@ def test_the_same_number_symbol_and_issuer_twice_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("name, content, message", [
-    ("den.txt", b"x", "chỉ nhận tệp .docx hoặc .pdf"),
+    ("den.txt", b"x", "chỉ nhận tệp .docx, .pdf hoặc ảnh quét .png, .jpg, .tif"),
     ("den.docx", b"not a zip", "không đọc được nội dung tệp DOCX"),
     ("missing.pdf", None, "không tìm thấy tệp"),
 ])

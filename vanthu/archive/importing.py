@@ -34,14 +34,15 @@ def import_document(path, number, date, issuer, home=None, *, type_name="", subj
     """
     path = Path(path)
     data, kind = _read(path)
-    reading = read_text(data, kind, path, progress=progress, use_ocr=use_ocr, warn=warn)
     document = ArchivedDocument(
         id=0, direction=INCOMING, number=DocumentNumber.parse(number), date=one_day(date),
-        type_name=type_name.strip(), issuer_name=issuer.strip(), subject=subject.strip(), body=reading.text,
+        type_name=type_name.strip(), issuer_name=issuer.strip(), subject=subject.strip(), body="",
         arrival_date=one_day(received) if received else _dt.date.today())
     if not document.issuer_name:
         raise VanthuError("thiếu tên cơ quan ban hành (--issuer)")
     _check_dates(document, _dt.date.today())
+    reading = read_text(data, kind, path, progress=progress, use_ocr=use_ocr, warn=warn)  # OCR: after the quick checks
+    document.body = reading.text
     with opened(home) as archive:
         with archive.writing() as batch:
             issued = _file(archive, batch, document, data, kind, path.name, reading)
