@@ -313,10 +313,11 @@ def _issue_signed(ctx, draft_id, as_name, pin_stdin):
 @click.option("--issuer", required=True, help="Cơ quan ban hành (tác giả), ví dụ \"Bộ Y tế\".")
 @click.option("--type", "type_name", default="", help="Tên loại, ví dụ \"Công văn\".")
 @click.option("--subject", default="", help="Trích yếu nội dung.")
-@click.option("--received", help="Ngày đến (mặc định: hôm nay).")
+@click.option("--received", metavar="NGÀY [GIỜ]", help="Ngày (và giờ) đến: 07/8/2020 hoặc \"07/8/2020 08:30\" (mặc định: bây giờ).")
+@click.option("--via", default="", metavar="CÁCH", help="Cách nhận: buu-dien, lien-thong, email, truc-tiep, fax, he-thong.")
 @click.option("--no-ocr", is_flag=True, help="Không nhận dạng chữ bản quét (lưu ảnh, nhưng không tìm được theo nội dung).")
 @click.pass_context
-def import_(ctx, file, number, doc_date, issuer, type_name, subject, received, no_ocr):
+def import_(ctx, file, number, doc_date, issuer, type_name, subject, received, via, no_ocr):
     """Vào sổ văn bản đến: cấp số đến, lưu tệp DOCX/PDF hoặc ảnh quét (PNG, JPEG, TIFF), trích nội dung để tìm kiếm.
 
     Trang quét không có lớp chữ được nhận dạng chữ tiếng Việt (OCR, Tesseract);
@@ -333,7 +334,7 @@ def import_(ctx, file, number, doc_date, issuer, type_name, subject, received, n
     home = ctx.obj["home"]
     with _page_progress("Nhận dạng chữ (OCR)") as progress:
         done = import_document(file, number, doc_date, issuer, home, type_name=type_name, subject=subject,
-                               received=received, warn=_warn, progress=progress, use_ocr=not no_ocr)
+                               received=received, warn=_warn, progress=progress, use_ocr=not no_ocr, via=via)
     click.echo(f"Đã vào sổ đến số {done.arrival_number:02d}: văn bản {done.number} ngày {short_date(done.date)}")
     for path in done.paths:
         click.echo(f"  {os.path.join(home, path)}")
@@ -485,6 +486,89 @@ def reindex(ctx):
     if show:
         click.echo(err=True)
     click.echo(summary)
+
+
+# --- incoming documents after registration: incoming assign/start/done/list --------
+
+@cli.group(context_settings=CONTEXT)
+def incoming():
+    """Giải quyết văn bản đến: lãnh đạo giao (chủ trì, phối hợp, hạn), người giải quyết nhận, báo kết quả;
+    danh sách quá hạn, sắp đến hạn (sổ theo dõi giải quyết văn bản đến, Phụ lục IV mục VIII).
+
+    \b
+    Ví dụ:
+      vanthu incoming assign 12 --handler hung --co-handler "Phòng Tài chính" --deadline 20/8/2020 \\
+          --instructions "Phòng Nghiệp vụ chủ trì, báo cáo trước 20/8" --leader "Phan Huy Anh Vũ"
+      vanthu incoming start 12          # người giải quyết đã nhận (ký nhận)
+      vanthu incoming done 12 --result "Đã trả lời bằng Công văn 4500/SYT-NV" --reply 4500/SYT-NV
+      vanthu incoming list --overdue    # quá hạn; --due-soon: sắp đến hạn (3 ngày)
+    """
+
+
+def _year_option(command):
+    return click.option("--year", type=int, help="Năm của số đến (mặc định: năm nay).")(command)
+
+
+@incoming.command("assign")
+@click.argument("arrival_number", metavar="SỐ_ĐẾN", type=int)
+@click.option("--handler", required=True, help="Người (tên đăng nhập) hoặc đơn vị chủ trì giải quyết.")
+@click.option("--co-handler", "co_handlers", multiple=True, help="Người hoặc đơn vị phối hợp (nhiều lần được).")
+@click.option("--deadline", metavar="NGÀY", help="Hạn giải quyết: 20/8/2020.")
+@click.option("--instructions", default="", help="Ý kiến chỉ đạo của lãnh đạo.")
+@click.option("--leader", default="", help="Lãnh đạo cho ý kiến (họ tên).")
+@_year_option
+@click.pass_context
+def incoming_assign(ctx, arrival_number, handler, co_handlers, deadline, instructions, leader, year):
+    """Giao văn bản đến số SỐ_ĐẾN: người chủ trì, phối hợp, hạn giải quyết, ý kiến chỉ đạo (giao lại cũng được)."""
+    from .archive.handling import assign
+    done = assign(arrival_number, handler, ctx.obj["home"], year=year, co_handlers=co_handlers, deadline=deadline,
+                  instructions=instructions, leader=leader)
+    click.echo(_handling_line(done, "Đã giao"))
+
+
+@incoming.command("start")
+@click.argument("arrival_number", metavar="SỐ_ĐẾN", type=int)
+@_year_option
+@click.pass_context
+def incoming_start(ctx, arrival_number, year):
+    """Người giải quyết đã nhận văn bản đến số SỐ_ĐẾN (ký nhận): chuyển sang đang giải quyết."""
+    from .archive.handling import acknowledge
+    click.echo(_handling_line(acknowledge(arrival_number, ctx.obj["home"], year=year), "Đã nhận"))
+
+
+@incoming.command("done")
+@click.argument("arrival_number", metavar="SỐ_ĐẾN", type=int)
+@click.option("--result", required=True, help="Kết quả giải quyết (đã làm gì).")
+@click.option("--reply", default="", metavar="SỐ", help="Số, ký hiệu văn bản trả lời, nếu có.")
+@_year_option
+@click.pass_context
+def incoming_done(ctx, arrival_number, result, reply, year):
+    """Báo đã giải quyết xong văn bản đến số SỐ_ĐẾN, với kết quả."""
+    from .archive.handling import finish
+    click.echo(_handling_line(finish(arrival_number, result, ctx.obj["home"], year=year, reply=reply), "Đã giải quyết"))
+
+
+@incoming.command("list")
+@click.option("--overdue", is_flag=True, help="Chỉ văn bản quá hạn giải quyết.")
+@click.option("--due-soon", "due_soon", type=int, is_flag=False, flag_value=3, default=None, metavar="[NGÀY]",
+              help="Văn bản sắp đến hạn trong NGÀY ngày tới (mặc định 3).")
+@click.option("--handler", help="Chỉ của người hoặc đơn vị này.")
+@click.option("--all", "include_done", is_flag=True, help="Cả văn bản đã giải quyết.")
+@click.option("--year", type=int, help="Chỉ số đến của năm này.")
+@click.pass_context
+def incoming_list(ctx, overdue, due_soon, handler, include_done, year):
+    """Sổ theo dõi giải quyết văn bản đến: số đến, văn bản, người nhận, hạn, tiến độ, văn bản trả lời, ghi chú."""
+    from .archive.handling import follow_up_text, listing
+    items = listing(ctx.obj["home"], year=year, overdue=overdue, due_soon=due_soon, handler=handler,
+                    include_done=include_done)
+    click.echo(follow_up_text(items))
+
+
+def _handling_line(handling, verb):
+    from .vndate import short_date
+    due = f", hạn {short_date(handling.deadline)}" if handling.deadline else ""
+    return f"{verb}: văn bản đến số {handling.arrival_number:02d} ({handling.title}) - {handling.handler_name}{due}; " \
+           f"{handling.status_name.lower()}"
 
 
 # --- people and the web app: user, serve ----------------------------------------

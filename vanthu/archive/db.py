@@ -147,6 +147,30 @@ MIGRATIONS = (
         at TEXT NOT NULL
     )
     """,
+    # 6 (issue 14): how an incoming document arrived, and its handling (giải quyết văn bản đến, Điều 24)
+    """
+    CREATE TABLE receipts (
+        document_id INTEGER PRIMARY KEY REFERENCES documents (id),
+        received_at TEXT NOT NULL,
+        arrived_by TEXT NOT NULL DEFAULT '',
+        received_by TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE handling (
+        document_id INTEGER PRIMARY KEY REFERENCES documents (id),
+        leader TEXT NOT NULL DEFAULT '',
+        instructions TEXT NOT NULL DEFAULT '',
+        handler TEXT NOT NULL,
+        co_handlers TEXT NOT NULL DEFAULT '[]',
+        deadline TEXT NOT NULL DEFAULT '',
+        assigned_at TEXT NOT NULL,
+        acknowledged_at TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL CHECK (status IN ('giao', 'dang-xu-ly', 'xong')),
+        result TEXT NOT NULL DEFAULT '',
+        reply TEXT NOT NULL DEFAULT '',
+        done_at TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX handling_open ON handling (deadline) WHERE status != 'xong'
+    """,
 )
 
 

@@ -60,6 +60,11 @@ class acting_as:
         _ACTOR.reset(self._token)
 
 
+def actor():
+    """Who is acting: the web app's person, else the operating-system account."""
+    return _user()
+
+
 def _user():
     if _ACTOR.get():
         return _ACTOR.get()

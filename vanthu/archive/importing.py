@@ -14,7 +14,7 @@ from pathlib import Path
 from ..docnumber import DocumentNumber, normalize_key
 from ..errors import VanthuError
 from ..vndate import parse_range, short_date
-from . import catalog, metadata, numbering, ocr
+from . import catalog, events, metadata, numbering, ocr, receipt
 from .document import ArchivedDocument, INCOMING
 from .faults import checkpoint
 from .home import opened
@@ -26,18 +26,22 @@ MAX_BYTES = 200 * 1024 * 1024  # bigger than any scanned dispatch; refuse before
 
 
 def import_document(path, number, date, issuer, home=None, *, type_name="", subject="", received=None, warn=None,
-                    progress=None, use_ocr=True):
+                    progress=None, use_ocr=True, via=""):
     """Register a received document; returns its :class:`Issued` (``arrival_number``: its số đến).
 
-    ``progress(page, pages)`` follows OCR of a scan; ``use_ocr=False`` stores a
-    scan without reading it (with a warning: its content cannot be found).
+    ``received``: the day, or day and time, it arrived (default: now);
+    ``via``: how (:data:`receipt.WAYS`). ``progress(page, pages)`` follows OCR
+    of a scan; ``use_ocr=False`` stores a scan without reading it (with a
+    warning: its content cannot be found).
     """
     path = Path(path)
     data, kind = _read(path)
+    arrival_day, arrival_time = receipt.parse_received(received)
+    way = receipt.check_way(via)
     document = ArchivedDocument(
         id=0, direction=INCOMING, number=DocumentNumber.parse(number), date=one_day(date),
         type_name=type_name.strip(), issuer_name=issuer.strip(), subject=subject.strip(), body="",
-        arrival_date=one_day(received) if received else _dt.date.today())
+        arrival_date=arrival_day)
     if not document.issuer_name:
         raise VanthuError("thiếu tên cơ quan ban hành (--issuer)")
     _check_dates(document, _dt.date.today())
@@ -46,6 +50,7 @@ def import_document(path, number, date, issuer, home=None, *, type_name="", subj
     with opened(home) as archive:
         with archive.writing() as batch:
             issued = _file(archive, batch, document, data, kind, path.name, reading)
+            receipt.record_receipt(archive.conn, document.id, arrival_day, arrival_time, way, events.actor())
             checkpoint("staged")
         after_commit(archive, [document], warn)
     checkpoint("done")

@@ -4,6 +4,7 @@ On screen a readable table; as a file, a landscape A4 DOCX (Times New Roman)
 with the model's cover lines and all ten columns, ready to print and bind
 (Art. 16.2, 22.3), or its PDF.
 """
+import datetime as _dt
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,7 +82,9 @@ def build(home=None, year=None, direction=OUTGOING, issuer=None):
         entries = [e for e in entries if e.document.issuer_code == keeper]
     parent, body = bodies.get(keeper, ("", ""))[1:] if keeper else ("", "")
     register = Register(direction, year, parent, body, others=sorted(set(bodies) - {keeper}), chain=chain)
-    register.rows = [_out_row(e) if direction == OUTGOING else _in_row(e) for e in entries]
+    handled = _handled(home, entries) if direction == INCOMING else {}
+    register.rows = [_out_row(e) if direction == OUTGOING else _in_row(e, *handled.get(e.document.id, (None, None)))
+                     for e in entries]
     _span(register, entries)
     return register
 
@@ -139,10 +142,48 @@ def _out_row(entry):
             entry.copy_holders, str(entry.copies) if entry.copies else "", "", "", _notes(entry))
 
 
-def _in_row(entry):
+def _handled(home, entries):
+    """document id -> (receipt, handling) of the incoming entries (columns 7 to 10)."""
+    from . import receipt
+    from .handling import handlings
+    ids = [e.document.id for e in entries]
+    with opened(home) as archive:
+        received, handled = receipt.receipts(archive.conn, ids), handlings(archive.conn, ids)
+    return {i: (received.get(i), handled.get(i)) for i in ids}
+
+
+def _in_row(entry, received=None, handling=None):
+    """Phụ lục IV mục VI: (7) who handles it, (8) the day it was passed on, (9) their acknowledgment, (10) notes."""
+    from .handling import receivers
     d = entry.document
+    passed = short_date(_dt.datetime.fromisoformat(handling.assigned_at).date()) if handling else ""
+    signed = _acknowledged(handling)
     return (short_date(d.arrival_date), f"{d.arrival_number:02d}", d.issuer_name, str(d.number), short_date(d.date),
-            entry.title, "", "", "", _notes(entry))
+            entry.title, receivers(handling) if handling else "", passed, signed,
+            "; ".join(n for n in (_arrival_notes(received), _handling_notes(handling), _notes(entry)) if n))
+
+
+def _acknowledged(handling):
+    if not handling or not handling.acknowledged_at:
+        return ""
+    at = _dt.datetime.fromisoformat(handling.acknowledged_at)
+    return f"{handling.handler_name} đã nhận {at:%H:%M} {short_date(at.date())}"
+
+
+def _arrival_notes(received):
+    from .receipt import WAYS
+    if not received:
+        return ""
+    at, way, _ = received
+    hour = f"lúc {at[11:16]}" if len(at) > 10 else ""
+    return " ".join(p for p in (f"Nhận qua {WAYS[way].lower()}" if way in WAYS else "", hour) if p)
+
+
+def _handling_notes(handling):
+    if not handling:
+        return ""
+    notes = [f"Hạn giải quyết: {short_date(handling.deadline)}"] if handling.deadline else []
+    return "; ".join(notes + [handling.progress(_dt.date.today())])
 
 
 def as_text(register):
