@@ -390,6 +390,34 @@ def register(ctx, year, direction, output, issuer):
     click.echo(result if isinstance(result, str) else f"Đã ghi {result}")
 
 
+@cli.command("import-register")
+@click.argument("sheet", type=click.Path(dir_okay=False))
+@click.option("--direction", type=click.Choice(["out", "in"]), required=True, help="out: sổ đi; in: sổ đến.")
+@click.option("--issuer", default="", help="Sổ đi: tên cơ quan ban hành, ví dụ \"Sở Y tế\".")
+@click.option("--partial", is_flag=True, help="Vẫn nhập các hàng đúng khi có hàng lỗi (các hàng lỗi được liệt kê).")
+@click.pass_context
+def import_register(ctx, sheet, direction, issuer, partial):
+    """Nhập sổ đăng ký cũ từ Excel (.xlsx, .ods): mỗi hàng một văn bản, kiểm tra hết trước khi nhập.
+
+    Tiêu đề cột theo Phụ lục IV (như tệp vanthu register -o so.xlsx); dòng bìa
+    phía trên và dòng (1) … (10) được bỏ qua. Có hàng lỗi thì không nhập gì và
+    liệt kê từng hàng (trừ khi --partial). Số đi, số đến của năm tiếp nối sau sổ cũ.
+
+    \b
+    Ví dụ:
+      vanthu import-register so-den-2020.xlsx --direction in
+      vanthu import-register so-di-2020.xlsx --direction out --issuer "Sở Y tế"
+    """
+    from .archive.oldregister import import_register as take_in
+    report = take_in(sheet, direction, ctx.obj["home"], issuer=issuer, partial=partial, warn=_warn)
+    if report.ignored:
+        _say(f"Ghi chú: không nhập các cột {', '.join(report.ignored)}")
+    click.echo(f"Đã nhập {len(report.imported)} văn bản từ sổ cũ.")
+    if report.problems:
+        _say(f"{len(report.problems)} hàng lỗi không được nhập:")
+    VanthuError.collect(report.problems)
+
+
 @cli.command()
 @click.pass_context
 def verify(ctx):
