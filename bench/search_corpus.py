@@ -4,6 +4,10 @@ Documents are drawn from a fixed vocabulary of administrative words with a
 Zipf-like law (few words very common, most rare), about 300 syllables each,
 with the metadata of real registers: number, date, type, issuer, signer.
 The same seed gives the same archive, lazily, one document at a time.
+
+``borrowed`` texts (real documents) make look-alikes: part of each subject
+and body is then runs of words cut from them, so that the real documents
+hide among others that use the same words (tests/relevancekit.py).
 """
 import datetime as dt
 import random
@@ -53,10 +57,11 @@ def _zipf_weights(n):
 class Corpus:
     """``n`` generated archived documents, the same for the same seed."""
 
-    def __init__(self, n, seed=2020, syllables=300):
-        self.n, self.seed, self.syllables = n, seed, syllables
+    def __init__(self, n, seed=2020, syllables=300, borrowed=(), first_id=1):
+        self.n, self.seed, self.syllables, self.first_id = n, seed, syllables, first_id
         order = random.Random(seed).sample(WORDS, len(WORDS))
         self.words, self.weights = order, _zipf_weights(len(order))
+        self.borrowed = [text.split() for text in borrowed if len(text.split()) > 12]
 
     def __len__(self):
         return self.n
@@ -66,10 +71,18 @@ class Corpus:
         for i in range(1, self.n + 1):
             yield self.document(i, rng)
 
+    def _chunk(self, rng):
+        """12 words of the vocabulary, or (with borrowed texts, half the time) a run cut from one."""
+        if self.borrowed and rng.random() < 0.5:
+            words = rng.choice(self.borrowed)
+            start = rng.randrange(len(words) - 12)
+            return words[start:start + rng.randint(3, 12)]
+        return rng.choices(self.words, self.weights, k=12)
+
     def text(self, rng, syllables):
         out, count = [], 0
         while count < syllables:
-            chunk = rng.choices(self.words, self.weights, k=12)
+            chunk = self._chunk(rng)
             out.append(" ".join(chunk) + rng.choice([",", ".", ";", ""]))
             count += sum(w.count(" ") + 1 for w in chunk)
         return " ".join(out)
@@ -80,7 +93,7 @@ class Corpus:
         symbol = f"{type_code}-{code}" if type_code else f"{code}-VP"
         secret = rng.random() < 0.02
         return ArchivedDocument(
-            id=i, direction=OUTGOING if rng.random() < 0.6 else INCOMING,
+            id=self.first_id + i - 1, direction=OUTGOING if rng.random() < 0.6 else INCOMING,
             number=DocumentNumber(i, symbol), date=START + dt.timedelta(days=rng.randrange(DAYS)),
             type_name=type_name, issuer_name=issuer, issuer_code=code,
             subject=self.text(rng, 12).rstrip(",.;"), body=self.text(rng, self.syllables),

@@ -120,6 +120,11 @@ def meta_terms(text, vocabulary=_VOCABULARY):
     return Counter(folded + pairs(folded))
 
 
+def exact_terms(text, vocabulary=_VOCABULARY):
+    """Exact syllables of a short text (a subject), counted: ``bàn`` and ``bản`` apart."""
+    return Counter(map(vocabulary.exact, _SYLLABLE.findall(lowered_nfc(text))))
+
+
 class TermCounts:
     """The terms of one text in the three views, each with its frequency."""
 

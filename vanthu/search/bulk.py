@@ -21,7 +21,7 @@ from whoosh import fields
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 
 from .codec import ReadingCodec
-from .schema import CHAMPION_SIZE, TermBag
+from .schema import CHAMPION_SIZE, SUBJECT_OF, TermBag
 
 # Postings are packed as docnum << 8 | frequency: one array per term.
 _FREQ_BITS = 8
@@ -128,8 +128,9 @@ class SegmentBuilder:
         """Write the postings and close the segment; returns the Whoosh segment."""
         self.perdoc.close()
         for name, full in self.champions.items():  # only for terms that need one
-            self.postings[name] = {term: champions(packed) for term, packed in self.postings[full].items()
-                                   if len(packed) > CHAMPION_SIZE}
+            subject = self.postings.get(SUBJECT_OF[full], {})
+            self.postings[name] = {term: champions(packed, subject.get(term)) for term, packed
+                                   in self.postings[full].items() if len(packed) > CHAMPION_SIZE}
             self.lengths[name] = self.lengths[full]  # champions are scored as the full field
         writer = self.codec.field_writer(self.storage, self.segment)
         for name in sorted(self.postings):
@@ -140,7 +141,22 @@ class SegmentBuilder:
         return self.segment
 
 
-def champions(packed, size=CHAMPION_SIZE):
+def champions(packed, in_subject=None, size=CHAMPION_SIZE):
+    """The postings a term's champion list keeps: the ``size`` with the highest
+    frequency, and the ``size`` most frequent of those whose subject has it.
+
+    The subject ranks above the body (see ``ranking.py``): a document with
+    the word in its trích yếu must be scored even if its body has it once.
+    """
+    best = _most_frequent(packed, size)
+    if not in_subject:
+        return best
+    subject_docs = set(map(rshift, in_subject, repeat(_FREQ_BITS)))
+    favoured = array("I", compress(packed, map(subject_docs.__contains__, map(rshift, packed, repeat(_FREQ_BITS)))))
+    return array("I", sorted(set(best).union(_most_frequent(favoured, size))))
+
+
+def _most_frequent(packed, size):
     """The ``size`` postings of a term with the highest frequency (the newest on a tie).
 
     Frequencies are read as bytes and postings picked with ``compress``: the

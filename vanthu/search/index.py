@@ -90,6 +90,8 @@ def open_index(home):
     if not whoosh_index.exists_in(str(directory), INDEX_NAME):
         raise whoosh_index.EmptyIndexError(f"no index in {directory}")
     ix = whoosh_index.open_dir(str(directory), INDEX_NAME)
+    if set(ix.schema.names()) != set(SCHEMA.names()):  # schema.VERSION: made by another vanthu
+        raise whoosh_index.IndexError("lập bởi phiên bản vanthu khác")
     _check_manifest(directory, ix.latest_generation())
     return ix
 

@@ -19,11 +19,12 @@ from whoosh.matching import ListMatcher, MultiMatcher, NullMatcher, WrappingMatc
 from ..docnumber import normalize_key
 from ..errors import VanthuError
 from ..vndate import parse_range
-from .analysis import fold, folded_syllables, syllables
+from . import matching, numbers, ranking  # noqa: F401  (matching: a fix to Whoosh's top-N search)
+from .analysis import fold, folded_syllables, has_marks, syllables
+from .issuers import is_abbreviation
 from .schema import EXACT, FOLDED, PAIRS, date_value, keyword
 
 _DAY = _dt.timedelta(days=1)
-EXACT_BOOST = 4.0  # a word as typed, diacritics and all, outranks its folded look-alikes
 
 FIELDS = {  # what may be typed before ':' -> the field it searches
     "subject": "subject", "trichyeu": "subject",
@@ -40,6 +41,7 @@ FIELDS = {  # what may be typed before ':' -> the field it searches
 DIRECTIONS = {"out": "out", "di": "out", "in": "in", "den": "in"}
 _NUMBER = re.compile(r"^\s*\d+\s*/\s*\S*[^\W\d_]\S*\s*$")  # a symbol has a letter
 _TOKEN = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))')
+_SYNTAX = re.compile(r'[:"]|(?:^|\s)(?:OR|NOT|-)(?:\s|$)|(?:^|\s)-\w')  # not a bare number then
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,8 @@ class Filters:
                 raise VanthuError(f"khoảng ngày trống: --from {self.date_from} sau --to {self.date_to}")
             found.append(_dates(low, high))
         if self.type:
-            found.append(q.Term("type_key", keyword(self.type)))
+            found.append(q.Or([q.Term("type_key", keyword(self.type)), ranking.type_match(syllables(self.type))])
+                         if syllables(self.type) else q.Term("type_key", keyword(self.type)))
         if self.issuer:
             found.append(issuer_query(self.issuer))
         return found
@@ -77,11 +80,13 @@ class Parsed:
     query: q.Query
     words: set = field(default_factory=set)  # folded syllables to mark in snippets
     is_number: bool = False
+    number: Optional[q.Query] = None  # the query read as a number typed loosely, tried first
     fallback: Optional[q.Query] = None
     champion: Optional[q.Query] = None  # the same over champion lists, tried first
     phrases: tuple = ()           # phrases of 3+ syllables to check in the text of each result
     fallback_phrases: tuple = ()
     docset: Optional["DocSet"] = None  # the filters, when there are words too
+    fill: bool = False  # a short page is filled from ``fallback`` (words of a trích yếu, not one word)
 
 
 def looks_like_number(text):
@@ -91,10 +96,10 @@ def looks_like_number(text):
 def parse(text, filters=Filters()):
     """The Whoosh query for what was typed, with the filters ANDed in."""
     text = (text or "").strip()
-    if looks_like_number(text):
-        parsed = Parsed(q.Term("number_key", normalize_key(text)), is_number=True)
-    else:
-        parsed = _parse_words(text)
+    parsed = _parse_words(text)
+    typed = numbers.read(text) if not _SYNTAX.search(text) else None
+    if typed:
+        parsed.number, parsed.is_number = typed.query(), True
     extra = filters.queries()
     if extra:
         if parsed.query != q.Every():
@@ -103,6 +108,7 @@ def parse(text, filters=Filters()):
         parsed.query = _with_filters(parsed.query, extra)
         parsed.fallback = parsed.fallback and _with_filters(parsed.fallback, extra)
         parsed.champion = parsed.champion and _with_filters(parsed.champion, extra)
+        parsed.number = parsed.number and _with_filters(parsed.number, extra)
     return parsed
 
 
@@ -163,12 +169,15 @@ def _parse_words(text):
     words, phrases, split_phrases = set(), [], []
     tokens = _runs(list(_tokens(text)))
     query = _build(tokens, words, phrases)
-    split = _build(list(_tokens(text)), set(), split_phrases)
+    split = _build(tokens, set(), split_phrases, loose=True)
     champion = None
-    if len(tokens) == 1 and tokens[0] not in ("OR", "NOT") and not tokens[0][0] and tokens[0][1] is None:
+    if len(tokens) == 1 and _is_plain(tokens[0]) and not _recognised(tokens[0][2]):
         champion = content_query(tokens[0][2], set(), champions=True)
+    # Two syllables are mostly one word ("đơn vị"), found only in a row; three or
+    # more are words of a trích yếu, found apart too when in a row gives a short page.
+    fill = any(_is_plain(t) and len(syllables(t[2])) >= 3 for t in tokens)
     return Parsed(query, words, fallback=None if split == query else split, champion=champion,
-                  phrases=tuple(phrases), fallback_phrases=tuple(split_phrases))
+                  phrases=tuple(phrases), fallback_phrases=tuple(split_phrases), fill=fill)
 
 
 def _tokens(text):
@@ -185,6 +194,16 @@ def _is_plain(token):
     return isinstance(token, tuple) and not token[0] and token[1] is None and not token[3]
 
 
+def _recognised(value):
+    """Whether plain words name a type or an issuer (then they are not scored from champion lists)."""
+    return is_abbreviation(value) or bool(ranking.read_run(syllables(value)).facets)
+
+
+def _joins(token):
+    """Whether a plain word joins the words typed before it into a phrase."""
+    return _is_plain(token) and not looks_like_number(token[2]) and not is_abbreviation(token[2])
+
+
 def _runs(tokens):
     """Plain words typed one after another become one phrase: ``truy vết``.
 
@@ -193,7 +212,7 @@ def _runs(tokens):
     """
     merged, sealed = [], True
     for token in tokens:
-        if _is_plain(token) and not sealed and _is_plain(merged[-1]) and not looks_like_number(token[2]):
+        if _joins(token) and not sealed and _joins(merged[-1]):
             merged[-1] = (False, None, f"{merged[-1][2]} {token[2]}", False)
         else:
             sealed = merged[-1] in ("OR", "NOT") if merged else False
@@ -202,15 +221,18 @@ def _runs(tokens):
     return merged
 
 
-def _build(tokens, words, phrases=None):
-    """The query of the tokens; ``phrases`` gets the long phrases every result must have."""
+def _build(tokens, words, phrases=None, loose=False):
+    """The query of the tokens; ``phrases`` gets the long phrases every result must have.
+
+    ``loose``: words typed together need not be in a row (the phrase ranks first).
+    """
     groups, required, pending_or, negate_next = [], [], False, False
     for token in tokens:
         if token in ("OR", "NOT"):
             pending_or, negate_next = token == "OR", token == "NOT"
             continue
-        negated, name, value, _ = token
-        clause = _clause(name, value, words)
+        negated, name, value, quoted = token
+        clause = _clause(name, value, words, quoted, loose)
         if clause is None:
             continue
         negated = negated or negate_next
@@ -220,17 +242,24 @@ def _build(tokens, words, phrases=None):
             groups[-1], required[-1] = q.Or([groups[-1], clause]), None
         else:
             groups.append(clause)
-            required.append(_long_phrase(name, value) if not negated else None)
+            required.append(_long_phrases(name, value, quoted) if not (negated or loose and not quoted) else None)
         pending_or = False
     if phrases is not None:
-        phrases.extend(p for p in required if p)
+        phrases.extend(p for group in required if group for p in group)
     return _combine(groups)
 
 
-def _long_phrase(name, value):
-    """The folded syllables of a phrase of three or more: pairs alone may be apart."""
-    folded = tuple(folded_syllables(value)) if name is None and not looks_like_number(value) else ()
-    return folded if len(folded) >= 3 else None
+def _long_phrases(name, value, quoted):
+    """The phrases of three syllables or more a value requires (pairs alone may be apart).
+
+    A type or issuer named in plain words is not required as a phrase: the
+    document may be of that type, or by that issuer, without the words.
+    """
+    if name is not None or looks_like_number(value):
+        return []
+    runs = [syllables(value)] if quoted else ranking.read_run(syllables(value)).runs
+    # (syllables, whether the subject may have them apart instead: not for a quoted phrase)
+    return [(folded, not quoted) for folded in (tuple(map(fold, run)) for run in runs) if len(folded) >= 3]
 
 
 def _combine(groups):
@@ -241,11 +270,14 @@ def _combine(groups):
     return groups[0] if len(groups) == 1 else q.And(groups)
 
 
-def _clause(name, value, words):
+def _clause(name, value, words, quoted=False, loose=False):
     if name is None:
         if looks_like_number(value):
-            return q.Term("number_key", normalize_key(value))
-        return content_query(value, words)
+            return _number_query(value)
+        if not quoted and is_abbreviation(value):
+            return ranking.facet(ranking.abbreviation_match(value), ranking.ISSUER_SCORE,
+                                 content_query(value, words, recognise=False))
+        return content_query(value, words, recognise=not quoted, loose=loose and not quoted, literal=quoted)
     target = FIELDS.get(fold(name))
     if target is None:
         known = ", ".join(sorted(set(FIELDS.values())))
@@ -253,27 +285,61 @@ def _clause(name, value, words):
     return _field_query(target, value, words)
 
 
-def content_query(text, words, champions=False):
-    """Words or a phrase over the document's content, exact forms boosted.
+def _number_query(value):
+    typed = numbers.read(value)
+    return typed.query() if typed else q.Term("number_key", normalize_key(value))
 
-    With ``champions``, the required terms are read from the champion lists
-    (the documents where each term weighs most): a quick first answer for one
-    common word or pair, good when it gives a full page of results.
+
+def content_query(text, words, champions=False, recognise=False, loose=False, literal=False):
+    """Words or a phrase over the document's content, exact forms and subject boosted.
+
+    With ``recognise``, a type or an issuer named in the words is a facet
+    (see :mod:`.ranking`). With ``champions``, the required terms are read
+    from the champion lists (the documents where each term weighs most): a
+    quick first answer for one common word or pair, good when it gives a
+    full page of results.
     """
     exact = syllables(text)
     if not exact:
         return None
+    reading = ranking.read_run(exact) if recognise else None
+    if reading and reading.facets:
+        return _faceted(reading, words, loose)
+    return _words(exact, words, champions, loose, literal)
+
+
+def _faceted(reading, words, loose=False):
+    """The plain runs, each required, and each facet: its documents, or its words."""
+    clauses = [_words(run, words, loose=loose) for run in reading.runs]
+    for kind, part in reading.facets:
+        match, boost = ((ranking.type_match(part), ranking.TYPE_SCORE) if kind == "type"
+                        else (ranking.issuer_match(part), ranking.ISSUER_SCORE))
+        clauses.append(ranking.facet(match, boost, _words(part, words, loose=loose)))
+    return clauses[0] if len(clauses) == 1 else q.And(clauses)
+
+
+def _words(exact, words, champions=False, loose=False, literal=False):
+    """Exact syllables in a row: their pairs required (the word for one); see :mod:`.ranking`.
+
+    Or every word in the subject, unless ``literal`` (a quoted phrase).
+    ``loose``: every word required, anywhere; the pairs in a row rank first.
+    """
     folded = [fold(s) for s in exact]
     words.update(folded)
     term = ChampionTerm if champions else _FullTerm
+    ranked = [*ranking.exact_bonus(exact), *ranking.subject_boosts(exact)]
     if len(folded) == 1:
-        if champions:  # exact champions may be missing from the folded ones
-            return q.Or([term(FOLDED, folded[0]), term(EXACT, exact[0], boost=EXACT_BOOST)])
-        required = q.Term(FOLDED, folded[0])
+        # the exact form scored too: its champion list may hold documents the folded one lacks
+        required = (q.Or([term(FOLDED, folded[0]), term(EXACT, exact[0])]) if has_marks(exact[0])
+                    else term(FOLDED, folded[0]))
     else:
-        required = q.And([term(PAIRS, f"{a} {b}") for a, b in zip(folded, folded[1:])])
-    boost = [q.Term(EXACT, s, boost=EXACT_BOOST) for s in dict.fromkeys(exact)]
-    return q.AndMaybe(required, boost[0] if len(boost) == 1 else q.And(boost))
+        in_a_row = q.And([term(PAIRS, f"{a} {b}") for a, b in zip(folded, folded[1:])])
+        if loose:
+            required = q.And([q.Term(FOLDED, f) for f in dict.fromkeys(folded)])
+            ranked.append(q.ConstantScoreQuery(in_a_row, ranking.CONTENT_PHRASE))
+        else:  # or every word in the trích yếu, in any order
+            required = in_a_row if champions or literal else q.Or([in_a_row, ranking.in_subject(folded)])
+    return q.AndMaybe(required, q.Or(ranked))
 
 
 def _FullTerm(fieldname, text, boost=1.0):
@@ -323,7 +389,7 @@ def _field_query(target, value, words):
     if target in ("subject", "issuer", "signer", "recipients", "type"):
         return meta_query(target, value, words)
     if target == "number":
-        return q.Term("number_key", normalize_key(value))
+        return _number_query(value)
     if target == "date":
         low, high = parse_range(value)
         return _dates(low, high)
@@ -371,6 +437,9 @@ def issuer_query(text):
     """An issuer by its code (``SYT``) or by words of its name (``sở y tế``)."""
     by_name = meta_query("issuer", text, set())
     if " " in text.strip():
-        return by_name
-    return q.Or([q.Term("issuer_code", normalize_key(text)), by_name])
+        return q.Or([by_name, ranking.issuer_match(syllables(text))])
+    options = [q.Term("issuer_code", normalize_key(text)), by_name]
+    if is_abbreviation(text):
+        options.append(ranking.abbreviation_match(text))
+    return q.Or(options)
 

@@ -9,7 +9,8 @@ from whoosh import fields, formats
 
 from ..citations import cited_numbers
 from ..docnumber import normalize_key
-from .analysis import TermCounts, fold, meta_terms
+from . import issuers, numbers
+from .analysis import TermCounts, exact_terms, fold, meta_terms
 
 # Content views (nội dung): every word of the document, in three forms.
 EXACT, FOLDED, PAIRS = "text", "fold", "pair"
@@ -17,8 +18,13 @@ EXACT, FOLDED, PAIRS = "text", "fold", "pair"
 # weighs most, so that a common word is ranked without scoring every document.
 CHAMPIONS = {f"{name}_top": name for name in (EXACT, FOLDED, PAIRS)}
 CHAMPION_SIZE = 64
+# The subject field each content view is ranked by: champion lists keep its documents too.
+SUBJECT_OF = {EXACT: "subject_exact", FOLDED: "subject", PAIRS: "subject"}
 # Metadata text fields: folded syllables and folded pairs in one field.
 META_FIELDS = ("subject", "issuer", "signer", "recipients", "type")
+# Bumped whenever what a field holds changes: an index of another version is
+# rebuilt from the archive on the next search (its field names differ).
+VERSION = 2
 
 
 class TermBag(fields.FieldType):
@@ -47,6 +53,8 @@ class TermBag(fields.FieldType):
             return meta_terms(value)
         if self.view == "keys":
             return dict.fromkeys(value, 1)
+        if self.view == "exact_meta":
+            return exact_terms(value)
         return getattr(value, self.view)
 
     def index(self, value, **kwargs):
@@ -74,6 +82,7 @@ def make_schema():
     return fields.Schema(
         doc_id=fields.ID(stored=True, unique=True),
         number_key=fields.ID(),
+        number_parts=TermBag("keys"),  # the number as clerks type it: see numbers.py
         number=fields.STORED(),
         # signed: Whoosh 2.7 splits some ranges of unsigned 32-bit fields wrongly
         date=fields.NUMERIC(int, bits=32, signed=True, stored=True, sortable=True),
@@ -86,6 +95,7 @@ def make_schema():
         type_key=fields.ID(),
         type_name=fields.STORED(),
         subject=TermBag("meta"),
+        subject_exact=TermBag("exact_meta"),  # so that a subject typed with diacritics ranks first
         subject_text=fields.STORED(),
         signer=TermBag("meta"),
         recipients=TermBag("meta"),
@@ -101,6 +111,7 @@ def make_schema():
         people=fields.STORED(),  # signer and recipients, to check long phrases
         cites=TermBag("keys"),  # number keys of the documents its text cites
         cited=fields.STORED(),  # the same numbers as written
+        **{f"version_{VERSION}": fields.STORED()},
     )
 
 
@@ -128,17 +139,19 @@ def fields_of(doc):
     values = {
         "doc_id": str(doc.id),
         "number_key": doc.number.key,
+        "number_parts": numbers.index_terms(doc.number),
         "number": str(doc.number),
         "date": date_value(doc.date),
         "year": str(doc.year),
         "month": f"{doc.date:%Y-%m}",
-        "issuer": f"{doc.issuer_name} {doc.issuer_code}",
+        "issuer": f"{doc.issuer_name} {doc.issuer_code} {issuers.index_terms(doc.issuer_name, doc.issuer_code)}",
         "issuer_code": normalize_key(doc.issuer_code) if doc.issuer_code else None,
         "issuer_name": doc.issuer_name,
         "type": doc.type_name,
         "type_key": keyword(doc.type_name),
         "type_name": doc.type_name,
         "subject": doc.subject,
+        "subject_exact": doc.subject,
         "subject_text": doc.subject,
         "signer": doc.signer,
         "recipients": " ; ".join(doc.recipients),

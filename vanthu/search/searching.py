@@ -41,13 +41,18 @@ def _run(searcher, parsed, limit):
     """``(stored fields, score)`` of the best ``limit`` documents."""
     if not (parsed.words or parsed.is_number):
         return _newest(searcher, parsed.query, limit)
+    if parsed.number is not None:  # a number typed as clerks do: that document, else the words
+        found = _search(searcher, parsed.number, limit, ())
+        if found:
+            return found
     if parsed.champion is not None and limit <= CHAMPION_SIZE // 2 and not _narrow(searcher, parsed):
         found = _search(searcher, parsed.champion, limit, parsed.phrases)
         if len(found) == limit:
             return found
     found = _search(searcher, parsed.query, limit, parsed.phrases)
-    if not found and parsed.fallback is not None:
-        found = _search(searcher, parsed.fallback, limit, parsed.fallback_phrases)
+    if (not found or parsed.fill and len(found) < limit) and parsed.fallback is not None:
+        # a short page: the words apart too (a superset, the phrase still ranks first)
+        found = _search(searcher, parsed.fallback, limit, parsed.fallback_phrases) or found
     return found
 
 
@@ -69,11 +74,13 @@ def _search(searcher, query, limit, phrases):
 
 
 def _has_phrases(stored, phrases):
-    """Whether the indexed text of a document holds each phrase, syllables in a row."""
+    """Whether the indexed text of a document holds each phrase, syllables in a row
+    (or its subject has every word of it: see ``ranking.in_subject``)."""
     text = " ".join(stored.get(name) or "" for name in ("number", "type_name", "issuer_name", "subject_text",
                                                          "people", "body"))
     folded = f" {' '.join(folded_syllables(text))} "
-    return all(f" {' '.join(phrase)} " in folded for phrase in phrases)
+    subject = set(folded_syllables(stored.get("subject_text") or ""))
+    return all(f" {' '.join(phrase)} " in folded or apart and subject.issuperset(phrase) for phrase, apart in phrases)
 
 
 def _pairs(hits):

@@ -1,0 +1,45 @@
+"""A fix to Whoosh 2.7's top-N search with boosted terms (pondération, tìm nhanh).
+
+Whoosh skips the postings that cannot reach the current N-th score
+(``replace(minquality)``). ``WrappingMatcher``, which applies a query's
+boost, hands its child the threshold unchanged instead of dividing it by
+the boost: a term boosted ×6 inside an ``And`` was dropped as if it could
+score only a sixth of what it does, and the best documents went missing
+from the first page (``bluezone SYT`` without its 4482/SYT-VP, depending on
+how the index's segments fell). ``ArrayUnionMatcher``, which Whoosh picks for
+an ``Or`` in a segment of 5,000 documents or fewer, bounds its score by the
+best of its parts' instead of their sum and skips good documents too: every
+``Or`` uses the binary tree of ``UnionMatcher`` instead, as Whoosh does for
+larger segments. ``ConstantScoreWrapperMatcher`` passes the threshold to
+its child, whose own scores are not the constant it gives. All fixed here,
+once, for every search.
+"""
+from whoosh.matching import NullMatcher
+from whoosh.matching.wrappers import ConstantScoreWrapperMatcher, WrappingMatcher
+from whoosh.query import Or
+
+
+def _replace(self, minquality=0):
+    boost = getattr(self, "boost", 1.0)
+    child = self.child.replace(minquality / boost if boost > 0 else 0)
+    return self if child is self.child else self._replacement(child)
+
+
+WrappingMatcher.replace = _replace
+
+Or.matcher_type = Or.DEFAULT_MATCHER
+
+
+def _constant_replace(self, minquality=0):
+    if minquality and self._score < minquality:
+        return NullMatcher()
+    child = self.child.replace(0)  # its own scores are not what it gives
+    return self if child is self.child else self._replacement(child)
+
+
+def _constant_skip_to_quality(self, minquality):
+    return 0  # no skipping: the child's scores say nothing of the constant
+
+
+ConstantScoreWrapperMatcher.replace = _constant_replace
+ConstantScoreWrapperMatcher.skip_to_quality = _constant_skip_to_quality

@@ -1,0 +1,140 @@
+"""Ranking by the parts of a document (xếp hạng theo thành phần văn bản).
+
+Which documents match is decided by their content (metadata and body); what
+comes first is decided by where the words are:
+
+* the subject (trích yếu): each word typed, with its diacritics if it was
+  typed with them, and the words typed together as a phrase of the subject;
+* the type (tên loại) when the query names one at its start or end
+  (``giấy mời họp``, ``kế hoạch tuyển sinh``): a document of that type, or
+  one whose text has those words, matches; the type itself ranks first;
+* the issuer (cơ quan ban hành) when the query names one (``sở y tế``) or
+  writes its abbreviation (``SYT``, ``PGDĐT``, ``UBND``): likewise.
+
+Each of these adds a fixed score (``ConstantScoreQuery``), so the order is
+one a clerk can predict, in tiers: the words exactly as typed (with their
+diacritics) first, then the type or issuer named, then the subject (the
+words in a row, then each word), then the words in a row in the text;
+body frequency (BM25F over the content) orders documents within a tier.
+All of it is ordinary Whoosh queries (``AndMaybe``, ``Or``) over BM25F.
+"""
+from dataclasses import dataclass, field
+
+from whoosh import query as q
+from whoosh.query import ConstantScoreQuery
+
+from ..docnumber import normalize_key
+from . import issuers
+from .analysis import fold, has_marks
+from .numbers import FIELD as NUMBER_PARTS
+
+# Scores added (BM25F of the content is some 5-60 a word).
+EXACT_SCORE = 1000.0   # every word typed with diacritics is in the document as typed
+TYPE_SCORE = 300.0     # the document is of the type the query names
+ISSUER_SCORE = 300.0   # the document is by the issuer the query names
+SUBJECT_PHRASE = 80.0  # the words typed together, in a row in the subject
+SUBJECT_WORD = 15.0    # each typed word found in the subject
+CONTENT_PHRASE = 40.0  # words found apart: those in a row in the text first
+
+# The type names of Nghị định 30 (Điều 7) and those received from others,
+# folded: a query that starts or ends with one names the type.
+TYPE_NAMES = {tuple(fold(name).split()) for name in (
+    "công văn", "nghị quyết", "quyết định", "chỉ thị", "quy chế", "quy định", "thông cáo", "thông báo",
+    "hướng dẫn", "chương trình", "kế hoạch", "phương án", "đề án", "dự án", "báo cáo", "biên bản",
+    "tờ trình", "hợp đồng", "công điện", "bản ghi nhớ", "bản thỏa thuận", "giấy ủy quyền", "giấy mời",
+    "giấy giới thiệu", "giấy nghỉ phép", "phiếu gửi", "phiếu chuyển", "phiếu báo", "thư công",
+    "nghị định", "thông tư", "luật", "pháp lệnh", "thông tư liên tịch")}
+_LONGEST_TYPE = max(map(len, TYPE_NAMES))
+
+
+@dataclass
+class Reading:
+    """A run of typed words split into plain runs and named facets (loại, cơ quan)."""
+
+    runs: list = field(default_factory=list)    # lists of exact syllables
+    facets: list = field(default_factory=list)  # (kind, exact syllables)
+
+
+def read_run(exact):
+    """Split a run of exact syllables: the type at its start or end, an issuer's name in it."""
+    reading, exact = Reading(), list(exact)
+    for at_start in (True, False):
+        size = _type_at(exact, at_start)
+        if size:
+            part, exact = (exact[:size], exact[size:]) if at_start else (exact[-size:], exact[:-size])
+            reading.facets.append(("type", part))
+    span = issuers.name_in([fold(s) for s in exact])
+    if span:
+        start, end = span
+        reading.facets.append(("issuer", exact[start:end]))
+        reading.runs = [r for r in (exact[:start], exact[end:]) if r]
+    else:
+        reading.runs = [exact] if exact else []
+    return reading
+
+
+def _type_at(exact, at_start):
+    folded = [fold(s) for s in exact]
+    for size in range(min(_LONGEST_TYPE, len(folded)), 0, -1):
+        part = folded[:size] if at_start else folded[-size:]
+        if tuple(part) in TYPE_NAMES:
+            return size
+    return 0
+
+
+def exact_bonus(exact):
+    """Documents with every syllable typed with diacritics, as typed (``bàn``, not ``bản``)."""
+    marked = [q.Term("text", s) for s in dict.fromkeys(exact) if has_marks(s)]
+    if not marked:
+        return []  # typed without diacritics: every form is meant
+    return [ConstantScoreQuery(marked[0] if len(marked) == 1 else q.And(marked), EXACT_SCORE)]
+
+
+def subject_boosts(exact):
+    """The subject clauses of a run: its words, and the run as a phrase of the subject."""
+    found = [ConstantScoreQuery(q.Term("subject_exact", s) if has_marks(s) else q.Term("subject", fold(s)),
+                                SUBJECT_WORD) for s in dict.fromkeys(exact)]
+    folded = [fold(s) for s in exact]
+    if len(folded) > 1:
+        found.append(ConstantScoreQuery(q.And([q.Term("subject", f"{a} {b}") for a, b in zip(folded, folded[1:])]),
+                                        SUBJECT_PHRASE))
+    return found
+
+
+def in_subject(folded):
+    """Documents whose subject has every one of these folded syllables, in any order."""
+    return q.And([q.Term("subject", f) for f in dict.fromkeys(folded)])
+
+
+def _meta(fieldname, folded):
+    if len(folded) == 1:
+        return q.Term(fieldname, folded[0])
+    return q.And([q.Term(fieldname, f"{a} {b}") for a, b in zip(folded, folded[1:])])
+
+
+def type_match(exact):
+    """Documents whose type name has these words (``giấy mời``)."""
+    return _meta("type", [fold(s) for s in exact])
+
+
+def issuer_match(exact):
+    """Documents whose issuer has this name, or the abbreviation of it."""
+    folded = [fold(s) for s in exact]
+    options = [_meta("issuer", folded)]
+    abbreviation = issuers.initials(" ".join(folded))
+    if abbreviation:
+        options.append(q.Term("issuer", abbreviation))
+    return q.Or(options)
+
+
+def abbreviation_match(word):
+    """Documents of the issuer an abbreviation names (``SYT``): by code, initials, name or symbol."""
+    key = issuers.compact(word)
+    return q.Or([q.Term("issuer", key), q.Term("issuer_code", normalize_key(word)), q.Term(NUMBER_PARTS, f"p:{key}"),
+                 _meta("issuer", [fold(s) for s in issuers.expand(word).split()])])
+
+
+def facet(match, score, content):
+    """A named facet: the documents it names rank first, those whose text has the words match too."""
+    match = ConstantScoreQuery(match, score)
+    return q.Or([match, content]) if content is not None else match
