@@ -491,6 +491,8 @@ def search(ctx, query, date_from, date_to, type_name, issuer, limit, as_json):
     for warning in outcome.warnings:
         _warn(warning)
     if as_json:
+        if outcome.suggestion:
+            click.echo(outcome.did_you_mean, err=True)
         for line in outcome.json_lines():
             click.echo(line)
         return

@@ -11,10 +11,13 @@ an ``Or`` in a segment of 5,000 documents or fewer, bounds its score by the
 best of its parts' instead of their sum and skips good documents too: every
 ``Or`` uses the binary tree of ``UnionMatcher`` instead, as Whoosh does for
 larger segments. ``ConstantScoreWrapperMatcher`` passes the threshold to
-its child, whose own scores are not the constant it gives. All fixed here,
+its child, whose own scores are not the constant it gives.
+``AndMaybeMatcher.skip_to`` moves its optional side to the target rather
+than to where the required side landed, so a bonus (subject, phrase) was
+missed whenever the required side was past the target. All fixed here,
 once, for every search.
 """
-from whoosh.matching import NullMatcher
+from whoosh.matching import AndMaybeMatcher, NullMatcher, ReadTooFar
 from whoosh.matching.wrappers import ConstantScoreWrapperMatcher, WrappingMatcher
 from whoosh.query import Or
 
@@ -43,3 +46,24 @@ def _constant_skip_to_quality(self, minquality):
 
 ConstantScoreWrapperMatcher.replace = _constant_replace
 ConstantScoreWrapperMatcher.skip_to_quality = _constant_skip_to_quality
+
+
+def _and_maybe_skip_to(self, docnum):
+    if not self.a.is_active():
+        raise ReadTooFar
+    moved = self.a.skip_to(docnum)
+    if self.a.is_active() and self.b.is_active() and self.b.id() < self.a.id():
+        moved = self.b.skip_to(self.a.id()) or moved  # to where a is, not to docnum: a may be past it
+    return moved
+
+
+def _and_maybe_skip_to_quality(self, minquality):
+    skipped = _WHOOSH_SKIP_TO_QUALITY(self, minquality)
+    if self.a.is_active() and self.b.is_active() and self.b.id() < self.a.id():
+        self.b.skip_to(self.a.id())
+    return skipped
+
+
+_WHOOSH_SKIP_TO_QUALITY = AndMaybeMatcher.skip_to_quality
+AndMaybeMatcher.skip_to = _and_maybe_skip_to
+AndMaybeMatcher.skip_to_quality = _and_maybe_skip_to_quality

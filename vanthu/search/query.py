@@ -314,11 +314,12 @@ def _faceted(reading, words, loose=False):
     for kind, part in reading.facets:
         match, boost = ((ranking.type_match(part), ranking.TYPE_SCORE) if kind == "type"
                         else (ranking.issuer_match(part), ranking.ISSUER_SCORE))
-        clauses.append(ranking.facet(match, boost, _words(part, words, loose=loose)))
+        # the facet's own words rank by the facet, not again as words of the subject
+        clauses.append(ranking.facet(match, boost, _words(part, words, loose=loose, bonuses=False)))
     return clauses[0] if len(clauses) == 1 else q.And(clauses)
 
 
-def _words(exact, words, champions=False, loose=False, literal=False):
+def _words(exact, words, champions=False, loose=False, literal=False, bonuses=True):
     """Exact syllables in a row: their pairs required (the word for one); see :mod:`.ranking`.
 
     Or every word in the subject, unless ``literal`` (a quoted phrase).
@@ -327,7 +328,7 @@ def _words(exact, words, champions=False, loose=False, literal=False):
     folded = [fold(s) for s in exact]
     words.update(folded)
     term = ChampionTerm if champions else _FullTerm
-    ranked = [*ranking.exact_bonus(exact), *ranking.subject_boosts(exact)]
+    ranked = [*ranking.exact_bonus(exact), *(ranking.subject_boosts(exact) if bonuses else ())]
     if len(folded) == 1:
         # the exact form scored too: its champion list may hold documents the folded one lacks
         required = (q.Or([term(FOLDED, folded[0]), term(EXACT, exact[0])]) if has_marks(exact[0])
@@ -336,10 +337,10 @@ def _words(exact, words, champions=False, loose=False, literal=False):
         in_a_row = q.And([term(PAIRS, f"{a} {b}") for a, b in zip(folded, folded[1:])])
         if loose:
             required = q.And([q.Term(FOLDED, f) for f in dict.fromkeys(folded)])
-            ranked.append(q.ConstantScoreQuery(in_a_row, ranking.CONTENT_PHRASE))
+            ranked.append(q.ConstantScoreQuery(in_a_row, ranking.CONTENT_PHRASE)) if bonuses else None
         else:  # or every word in the trích yếu, in any order
             required = in_a_row if champions or literal else q.Or([in_a_row, ranking.in_subject(folded)])
-    return q.AndMaybe(required, q.Or(ranked))
+    return q.AndMaybe(required, q.Or(ranked)) if ranked else required
 
 
 def _FullTerm(fieldname, text, boost=1.0):

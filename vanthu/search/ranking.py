@@ -34,6 +34,7 @@ TYPE_SCORE = 300.0     # the document is of the type the query names
 ISSUER_SCORE = 300.0   # the document is by the issuer the query names
 SUBJECT_PHRASE = 80.0  # the words typed together, in a row in the subject
 SUBJECT_WORD = 15.0    # each typed word found in the subject
+ISSUER_WORD = 10.0     # each two typed words found together in the issuer's name ("Hiệp Hòa")
 CONTENT_PHRASE = 40.0  # words found apart: those in a row in the text first
 
 # The type names of Nghị định 30 (Điều 7) and those received from others,
@@ -91,13 +92,15 @@ def exact_bonus(exact):
 
 
 def subject_boosts(exact):
-    """The subject clauses of a run: its words, and the run as a phrase of the subject."""
+    """The subject clauses of a run: its words, and the run as a phrase of the subject;
+    and its pairs of words in the issuer's name (a place: "Hiệp Hòa")."""
     found = [ConstantScoreQuery(q.Term("subject_exact", s) if has_marks(s) else q.Term("subject", fold(s)),
                                 SUBJECT_WORD) for s in dict.fromkeys(exact)]
     folded = [fold(s) for s in exact]
-    if len(folded) > 1:
-        found.append(ConstantScoreQuery(q.And([q.Term("subject", f"{a} {b}") for a, b in zip(folded, folded[1:])]),
-                                        SUBJECT_PHRASE))
+    pairs = list(dict.fromkeys(f"{a} {b}" for a, b in zip(folded, folded[1:])))
+    if pairs:
+        found.append(ConstantScoreQuery(q.And([q.Term("subject", p) for p in pairs]), SUBJECT_PHRASE))
+    found += [ConstantScoreQuery(q.Term("issuer", p), ISSUER_WORD) for p in pairs]
     return found
 
 

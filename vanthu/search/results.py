@@ -54,16 +54,27 @@ class Result:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a search gives back: the results and warnings for the clerk."""
+    """What a search gives back: the results, warnings for the clerk, and a suggestion.
+
+    ``suggestion`` is the query with the words no document has corrected from
+    the index's vocabulary (``rubela`` -> ``rubella``), or None.
+    """
 
     results: list
     warnings: list
+    suggestion: Optional[str] = None
+
+    @property
+    def did_you_mean(self):
+        """The suggestion as a clerk reads it, or None."""
+        return f"Có phải bạn muốn tìm: {self.suggestion}" if self.suggestion else None
 
     def lines(self, mark=None):
         """The results as a clerk reads them: a heading line and a snippet each."""
+        hint = [self.did_you_mean] if self.suggestion else []
         if not self.results:
-            return ["Không tìm thấy văn bản nào."]
-        out = []
+            return ["Không tìm thấy văn bản nào.", *hint]
+        out = hint
         for rank, r in enumerate(self.results, 1):
             kind = "đến" if r.direction == "in" else "đi"
             status = f"  [{r.status}]" if r.status else ""

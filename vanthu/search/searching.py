@@ -10,6 +10,7 @@ from .index import READ_DAMAGE, open_or_rebuild
 from .query import Filters, parse
 from .analysis import folded_syllables
 from .results import Outcome, Result, Snippet, make_snippet
+from .suggest import suggestion
 from .schema import CHAMPION_SIZE
 
 DEFAULT_LIMIT = 20
@@ -26,7 +27,8 @@ def search(home, text="", filters=Filters(), limit=DEFAULT_LIMIT, all_documents=
     try:
         with ix.searcher() as searcher:
             found = _run(searcher, parsed, limit)
-            return Outcome([_result(stored, score, parsed.words) for stored, score in found], warnings)
+            return Outcome([_result(stored, score, parsed.words) for stored, score in found], warnings,
+                           suggestion(searcher, text) if parsed.words and not parsed.is_number else None)
     except READ_DAMAGE as damage:
         raise VanthuError(f"chỉ mục tìm kiếm bị hỏng ({damage}); chạy 'vanthu reindex'") from damage
 
