@@ -452,7 +452,7 @@ def recover_head(ctx):
 @click.option("--from", "date_from", metavar="NGÀY", help="Từ ngày (tính cả ngày đó): 2020-08-05, 05/8/2020, 8/2020 hoặc 2020.")
 @click.option("--to", "date_to", metavar="NGÀY", help="Đến ngày (tính cả ngày đó), cùng cách viết như --from.")
 @click.option("--type", "type_name", metavar="LOẠI", help="Tên loại văn bản, ví dụ \"Công văn\" hoặc cong-van.")
-@click.option("--issuer", metavar="CƠ QUAN", help="Cơ quan ban hành: viết tắt (SYT) hoặc tên (\"Sở Y tế\").")
+@click.option("--issuer", metavar="CƠ QUAN", help="Cơ quan ban hành: viết tắt (SYT, BYT, PGDĐT, UBND) hoặc tên (\"Sở Y tế\").")
 @click.option("--limit", type=int, default=20, show_default=True, help="Số kết quả tối đa.")
 @click.option("--json", "as_json", is_flag=True, help="In mỗi kết quả thành một dòng JSON (cho chương trình khác đọc).")
 @click.pass_context
@@ -461,8 +461,11 @@ def search(ctx, query, date_from, date_to, type_name, issuer, limit, as_json):
 
     Gõ có dấu hay không dấu đều được (truy vet tìm ra "truy vết", d tìm ra
     đ); từ gõ đúng dấu được xếp trước. Các từ gõ liền nhau là một cụm từ;
-    nếu không văn bản nào có cụm đó, tìm văn bản có đủ các từ. Số ký hiệu
-    (4482/SYT-VP, viết hoa thường, cách nào cũng được) tìm đúng văn bản đó.
+    nếu không văn bản nào có cụm đó, tìm văn bản có đủ các từ. Văn bản có
+    các từ trong trích yếu, đúng loại (giấy mời họp) hay đúng cơ quan (SYT,
+    sở y tế) được xếp trước. Số ký hiệu gõ cách nào cũng được (166/QĐ-PGDĐT,
+    166 PGDĐT, QD 166, 4482 SYT, 166/2020) tìm đúng văn bản đó. Từ không có
+    trong kho được gợi ý sửa ("Có phải bạn muốn tìm: ...").
     Nội dung văn bản mật không được lập chỉ mục: chỉ tìm theo thông tin chung.
 
     \b
