@@ -173,6 +173,8 @@ def test_search_page_and_api_agree_with_the_cli(site):
     assert client.get("/tim-kiem?q=truy+vet&tu=31/02/2020").status_code == 200
     filtered = client.get("/api/tim-kiem?q=bluezone&huong=den").get_json()
     assert filtered == []
+    suggested = client.get("/tim-kiem?q=bluezon&huong=di").get_data(as_text=True)
+    assert "Có phải bạn muốn tìm:" in suggested and "q=bluezone" in suggested and ">bluezone</a>" in suggested
 
 
 def test_a_drafter_never_sees_a_secret_documents_subject(site):

@@ -110,7 +110,15 @@ def search_page():
     template = "_results.html" if request.headers.get("HX-Request") else "search.html"
     return render_template(template, results=results, hidden=hidden, error=error, asked=asked, page=page, more=more,
                            warnings=outcome.warnings if outcome else [], args=request.args, secret=SECRET_SUBJECT,
-                           mark=_marked)
+                           mark=_marked, suggestion=_suggestion(outcome))
+
+
+def _suggestion(outcome):
+    """The query box's text as the search suggests it ("Có phải bạn muốn tìm"), or None."""
+    if not outcome or not outcome.suggestion:
+        return None
+    direction = request.args.get("huong", "")
+    return outcome.suggestion.removesuffix(f" huong:{direction}") if direction else outcome.suggestion
 
 
 def _marked(snippet):
