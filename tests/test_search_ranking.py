@@ -8,6 +8,7 @@ from whoosh import fields as whoosh_fields
 from whoosh import index as whoosh_index
 
 import vanthu
+from conftest import DATA
 from searchkit import seed_document
 from vanthu import yamlfile
 from vanthu.archive.document import INCOMING
@@ -163,10 +164,11 @@ def test_no_suggestion_for_known_words(home):
     assert search(home, "4482 SYT", all_documents=lambda: DOCS).suggestion is None
 
 
-def test_cli_prints_did_you_mean(cli, tmp_path):
-    rebuild(tmp_path / "home", DOCS)   # the home the cli fixture names
-    result = cli("search", "rubela")
-    assert result.code == 0 and "Có phải bạn muốn tìm: rubella" in result.out
+def test_cli_prints_did_you_mean(cli):
+    assert cli("issue", DATA / "4482-SYT-VP.yaml", "--no-pdf").code == 0
+    result = cli("search", "bluezon", "truy", "vêt")
+    assert result.code == 0 and "Có phải bạn muốn tìm: bluezone truy vết" in result.out
+    assert "Có phải bạn muốn tìm: bluezone" in cli("search", "bluezon", "--json").err
 
 
 def test_an_index_of_an_older_version_is_rebuilt_with_a_warning(tmp_path):
