@@ -223,9 +223,10 @@ ATTACHMENT_FIELD = "chu-ky-co-quan-kem-theo"
 
 
 def attachment_box(page_width, page_height):
-    """Top right of the first page (II.8.b), inside the margins: 3 lines of 10 pt."""
+    """Top right of the first page (II.8.b), inside the margins: one line of 10 pt above the text."""
     right, top = page_width - 15 / 25.4 * 72, page_height - 8 / 25.4 * 72
-    return Box(right - 220, top - 40, right, top)
+    left = 30 / 25.4 * 72
+    return Box(left, top - 14, right, top)
 
 
 def sign_attachment(pdf, signer, number, *, when=None, tsa_url=None):

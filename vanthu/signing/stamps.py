@@ -157,5 +157,6 @@ def info_line(size=10):
     right = layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MAX, y_align=layout.AxisAlignment.ALIGN_MAX,
                                        margins=layout.Margins.uniform(0),
                                        inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT)
-    return TextStampStyle(border_width=0, stamp_text="%(number)s\n%(when)s\n%(org)s",
+    # one line: pyHanko aligns the box, not the lines within it, and the decree wants it flush right
+    return TextStampStyle(border_width=0, stamp_text="%(number)s; %(when)s; %(org)s",
                           text_box_style=text_style(size, align="right"), inner_content_layout=right)
