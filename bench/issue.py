@@ -154,7 +154,7 @@ class _SignedPath:
         self.n += 1  # each draft says something new: the same content is refused a second number
         text = (SEED.read_text(encoding="utf-8").replace("number: 4482\n", "").replace("date: 2020-08-06\n", "")
                 .replace("subject: ", f"subject: (đợt {self.n}) "))
-        draft = drafts.create(text, "hoa", self.home)
+        draft = drafts.create(text, "hoa", self.home, signoff._built_in_library())  # as the web app: one library
         signoff.submit(draft.id, "vu", (), "hoa", self.home)
         signoff.sign(draft.id, "vu", self.pin, self.home)
         return signoff.issue(draft.id, "lan", self.pin, self.home, index=self.index)

@@ -343,3 +343,16 @@ def test_the_web_app_takes_a_draft_from_submit_to_issue(tmp_path):
     pdf = next(web_office.home.rglob("4482-SYT-VP.pdf")).read_bytes()
     results = validate(pdf, web_office.trust())
     assert len(results) == 2 and all(s.intact and s.trusted for _, s in results)
+    lan = app.test_client()
+    login(lan, "lan", "mat-khau-dai-1")
+    document = answer.request.path  # the issue redirected to the document page
+    page_text = lan.get(document).get_data(as_text=True)
+    assert "Chữ ký số" in page_text and page_text.count("toàn vẹn") >= 2 and "Phan Huy Anh Vũ" in page_text
+    hoa = app.test_client()
+    login(hoa, "hoa", "mat-khau-dai-1")
+    refused = hoa.post(f"{document}/thu-hoi", data={"reason": "thử", "csrf_token": csrf(hoa, document)},
+                       follow_redirects=True)
+    assert "Chỉ văn thư thu hồi" in refused.get_data(as_text=True)
+    done = lan.post(f"{document}/thu-hoi", data={"reason": "Gửi nhầm", "csrf_token": csrf(lan, document)},
+                    follow_redirects=True)
+    assert "Đã thu hồi ngày" in done.get_data(as_text=True) and "Gửi nhầm" in done.get_data(as_text=True)

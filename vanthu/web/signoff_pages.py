@@ -4,6 +4,8 @@ Each button posts to one of these views, which call :mod:`vanthu.workflow.signof
 as the logged-in person; the core decides whose turn it is. The password or
 PIN of a key is typed into the form for that one request and never kept.
 """
+from pathlib import Path
+
 from flask import Blueprint, flash, g, redirect, request, url_for
 
 from ..archive import people
@@ -29,6 +31,46 @@ def signoff_view(draft):
             "may_submit": draft.owner == me.username and draft.state in (drafts.DRAFT, signoff.RETURNED),
             "may_review": bool(mine), "may_sign": bool(mine) and (turn is None or turn.duty == signoff.SIGN),
             "may_issue_signed": me.has(people.CLERK) and draft.state == signoff.SIGNED}
+
+
+@blueprint.app_template_global()
+def signatures_of(entry):
+    """Each signature of the document's PDF, validated now against the office's roots."""
+    from ..signing.inspect import signatures
+    from ..signing.keys import trust_roots
+    root = Path(home())
+    found = []
+    for f in entry.files:
+        data = (root / f.path).read_bytes() if f.role == "pdf" and (root / f.path).exists() else b""
+        if b"/ByteRange" in data:
+            try:
+                found += signatures(data, trust_roots(root), f.path)
+            except VanthuError:
+                continue
+    return found
+
+
+@blueprint.app_template_filter("gio")
+def vietnam_time(moment):
+    from ..signing.certs import vn_time
+    return vn_time(moment)
+
+
+@blueprint.route("/van-ban/<int:document_id>/thu-hoi", methods=["POST"])
+def withdraw(document_id):
+    from ..archive import lookup
+    from ..workflow import withdrawal
+    if not g.person.has(people.CLERK):
+        flash("Chỉ văn thư thu hồi văn bản.", "error")
+        return redirect(url_for("pages.document", document_id=document_id))
+    d = lookup.entry_by_id(document_id, home()).document
+    try:
+        withdrawal.withdraw(str(d.number), request.form.get("reason", "")[:2000], g.person.username, home(), d.date.year)
+        flash(f"Đã thu hồi văn bản số {d.number}; số vẫn giữ.", "ok")
+    except VanthuError as problem:
+        for p in problem.problems:
+            flash(f"Không thu hồi được: {p.message}", "error")
+    return redirect(url_for("pages.document", document_id=document_id))
 
 
 def _back(draft_id):
