@@ -138,3 +138,46 @@ def _store_certificate(label, pin, identity):
             Attribute.TOKEN: True, Attribute.LABEL: label, Attribute.ID: b"\x01",
             Attribute.SUBJECT: identity.cert.subject.public_bytes(),
             Attribute.VALUE: identity.cert.public_bytes(serialization.Encoding.DER)})
+
+
+def make_tsa(root, name="TSA thử nghiệm vanthu"):
+    """A timestamping certificate (EKU time stamping, critical) issued by ``root``; RSA (pyHanko's test TSA)."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    cert = (x509.CertificateBuilder().subject_name(_name(name, "vanthu test")).issuer_name(root.cert.subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(NOW - dt.timedelta(days=1)).not_valid_after(NOW + dt.timedelta(days=365))
+            .add_extension(_usage(False), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root.key.public_key()), critical=False)
+            .sign(root.key, hashes.SHA256()))
+    return Identity(key, cert)
+
+
+def tsa_server(identity):
+    """An RFC 3161 timestamp server on localhost (pyHanko's DummyTimeStamper behind http.server); its URL."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+    from asn1crypto import keys as akeys, tsp, x509 as ax509
+    from pyhanko.sign.timestamps import DummyTimeStamper
+    stamper = DummyTimeStamper(
+        tsa_cert=ax509.Certificate.load(identity.cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=akeys.PrivateKeyInfo.load(identity.key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())))
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            body = stamper.request_tsa_response(request).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"

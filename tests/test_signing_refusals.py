@@ -186,3 +186,18 @@ def test_withdrawal_keeps_the_number_and_shows_everywhere(office, issued):
     assert "đã thu hồi" in office.ok("search", "BlueZone").out.lower()
     assert pdf_text(issued[2])  # the stored file is untouched
     assert len(validate(issued[2], office.trust())) == 2
+
+
+def test_search_results_say_a_document_was_corrected_by_a_later_one(tmp_path):
+    """Điều 18: the corrected document's search result names the correction (and the number stays)."""
+    from conftest import DATA, run_cli
+    home = tmp_path / "kho"
+    assert run_cli("--home", home, "issue", DATA / "4482-SYT-VP.yaml", "--no-pdf").code == 0
+    fix = (DATA / "4482-SYT-VP.yaml").read_text(encoding="utf-8").replace("number: 4482\n", "number: 4490\n")
+    fix = fix.replace("subject: triển khai", "subject: đính chính công văn triển khai")
+    (tmp_path / "dinh-chinh.yaml").write_text(fix, encoding="utf-8")
+    r = run_cli("--home", home, "issue", tmp_path / "dinh-chinh.yaml", "--no-pdf", "--corrects", "4482/SYT-VP")
+    assert r.code == 0, r.err
+    found = run_cli("--home", home, "search", "4482", "/syt-vp").out
+    first = found.splitlines()[0]
+    assert first.startswith("1. 4482/SYT-VP") and "[Được đính chính bởi văn bản số 4490/SYT-VP]" in first

@@ -66,7 +66,7 @@ def withdrawn(conn, document_id):
 
 
 def mark_results(home_root, outcome):
-    """Search results with each withdrawn document marked (the index does not know it)."""
+    """Search results with each withdrawn, replaced or corrected document marked (the index does not know it)."""
     from dataclasses import replace
     from ..archive.home import Home
     database = Home.locate(home_root).database
@@ -74,11 +74,23 @@ def mark_results(home_root, outcome):
         return outcome
     conn = db.shared(database)
     ids = [r.doc_id for r in outcome.results]
-    rows = conn.execute(f"SELECT document_id, reason, at FROM withdrawals WHERE document_id IN"
-                        f" ({', '.join('?' * len(ids))})", ids).fetchall()
-    notes = {r[0]: _note(r[1], r[2]) for r in rows}
-    marked = [replace(r, status=notes[r.doc_id]) if r.doc_id in notes else r for r in outcome.results]
+    notes = _statuses(conn, ids)
+    marked = [replace(r, status="; ".join(notes[r.doc_id])) if notes.get(r.doc_id) else r for r in outcome.results]
     return replace(outcome, results=marked)
+
+
+_LATER = {"replaces": "Bị thay thế bởi văn bản số", "corrects": "Được đính chính bởi văn bản số"}
+
+
+def _statuses(conn, ids):
+    """document id -> its status lines: withdrawn; replaced or corrected by a later document."""
+    marks, where = {}, ", ".join("?" * len(ids))
+    for row in conn.execute(f"SELECT document_id, reason, at FROM withdrawals WHERE document_id IN ({where})", ids):
+        marks.setdefault(row[0], []).append(_note(row[1], row[2]))
+    for row in conn.execute(f"SELECT l.target_id, l.kind, d.number, d.symbol FROM links l JOIN documents d"
+                            f" ON d.id = l.document_id WHERE l.target_id IN ({where}) ORDER BY d.id", ids):
+        marks.setdefault(row[0], []).append(f"{_LATER.get(row[1], row[1])} {row[2]:02d}/{row[3]}")
+    return marks
 
 
 def _note(reason, at):
