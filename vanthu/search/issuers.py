@@ -9,6 +9,7 @@ abbreviation is looked up there and also expanded back to the words of a
 name (``byt`` -> ``bộ y tế``), so ``--issuer BYT`` finds "Bộ Y tế".
 """
 import re
+from functools import lru_cache
 
 from .analysis import fold, folded_syllables
 
@@ -29,6 +30,7 @@ DOMAINS = {
 _NOT_LETTERS = re.compile(r"[^a-z0-9]")
 
 
+@lru_cache(maxsize=4096)
 def compact(text):
     """``PGD&ĐT`` -> ``pgddt``: folded, case, ``&``, dots and spaces dropped."""
     return _NOT_LETTERS.sub("", fold(text))
@@ -45,6 +47,7 @@ def initials(name):
     return "".join(letters) if len(letters) > 1 else None
 
 
+@lru_cache(maxsize=1024)  # an archive has few issuers: computed once each in a rebuild
 def index_terms(name, code):
     """The compact abbreviations an issuer is found by: its initials and its code."""
     found = [initials(name), compact(code) if code else None]

@@ -2,12 +2,12 @@
 
 ``166/QĐ-PGD&ĐT`` is typed ``166/QĐ-PGDĐT``, ``166/qd-pgddt``, ``166 PGDĐT``,
 ``QD 166``; ``03/QĐ-SYT`` as ``3/QD-SYT``; ``4482/SYT-VP`` as ``4482 SYT``.
-The index keeps, for each document, its number (``n:166``), each part of its
-symbol compacted (``p:qd``, ``p:pgddt``: case, diacritics, ``Đ``/``D`` and
-``&`` dropped) and the whole number so compacted (``k:166/qd/pgddt``). A
-typed number needs its number and every symbol part it names, in any order;
-the number exactly as written ranks first, then the compacted whole, and a
-year typed with it (``166/2020``) is a hint that ranks that year first.
+The index keeps, for each document, its number (``n:166``) and each part of
+its symbol compacted (``p:qd``, ``p:pgddt``: case, diacritics, ``Đ``/``D``
+and ``&`` dropped). A typed number needs its number and every symbol part it
+names, in any order; the number exactly as written (``number_key``) ranks
+first, and a year typed with it (``166/2020``) is a hint that ranks that
+year first.
 """
 import re
 from dataclasses import dataclass
@@ -19,7 +19,7 @@ from ..docnumber import normalize_key
 from .issuers import compact
 
 FIELD = "number_parts"
-EXACT_BOOST, LOOSE_BOOST, YEAR_BOOST = 8.0, 4.0, 2.0
+EXACT_BOOST, YEAR_BOOST = 8.0, 2.0
 _PART = re.compile(r"[^\s/\-,;.:()]+")  # "166/QĐ-PGD&ĐT" -> 166, QĐ, PGD&ĐT
 _SYMBOL_PART = re.compile(r"[A-Za-zĐđ&0-9]{1,12}")  # no tone marks: "cờ" is a word, not a code
 _YEARS = range(1945, 2100)
@@ -30,7 +30,7 @@ def index_terms(number):
     """The terms a :class:`~vanthu.docnumber.DocumentNumber` is found by."""
     parts = [p for p in map(compact, _PART.findall(number.symbol)) if p]
     lead = [str(number.number)] if number.number is not None else []
-    terms = [f"k:{'/'.join(lead + parts)}", *(f"n:{n}" for n in lead), *(f"p:{p}" for p in parts)]
+    terms = [*(f"n:{n}" for n in lead), *(f"p:{p}" for p in parts)]
     return list(dict.fromkeys(terms))
 
 
@@ -42,11 +42,10 @@ class TypedNumber:
     parts: tuple
     year: Optional[str]
     exact: str   # the look-up key of the text as typed (``DocumentNumber.key``)
-    loose: str   # the compacted whole, parts in the order typed
 
     def query(self):
         required = [q.Term(FIELD, f"n:{self.number}"), *(q.Term(FIELD, f"p:{p}") for p in self.parts)]
-        ranked = [q.Term("number_key", self.exact, boost=EXACT_BOOST), q.Term(FIELD, f"k:{self.loose}", boost=LOOSE_BOOST)]
+        ranked = [q.Term("number_key", self.exact, boost=EXACT_BOOST)]
         if self.year:
             ranked += [q.Term("year", self.year, boost=YEAR_BOOST), q.Term(FIELD, f"p:{self.year}", boost=YEAR_BOOST)]
         return q.AndMaybe(q.And(required) if len(required) > 1 else required[0], q.Or(ranked))
@@ -66,6 +65,5 @@ def read(text):
     if len([p for p in rest if p.isdigit()]) > len(years[:1]):
         return None  # two numbers: words, not a number
     symbol = [compact(p) for p in rest if not p.isdigit()]
-    loose = "/".join([str(int(parts[lead])), *(compact(p) for p in rest)])
     return TypedNumber(int(parts[lead]), tuple(dict.fromkeys(symbol)), years[0] if years else None,
-                       normalize_key(text), loose)
+                       normalize_key(text))

@@ -24,7 +24,7 @@ SUBJECT_OF = {EXACT: "subject_exact", FOLDED: "subject", PAIRS: "subject"}
 META_FIELDS = ("subject", "issuer", "signer", "recipients", "type")
 # Bumped whenever what a field holds changes: an index of another version is
 # rebuilt from the archive on the next search (its field names differ).
-VERSION = 2
+VERSION = 3
 
 
 class TermBag(fields.FieldType):
