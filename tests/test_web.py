@@ -48,7 +48,8 @@ GET_ROUTES = [
     ("/", ALL), ("/tim-kiem?q=truy+vet", ALL), ("/api/tim-kiem?q=truy+vet", ALL), ("/van-ban/{seed}", ALL),
     ("/van-ban/{seed}/tep/docx", ALL), ("/van-ban/{secret}", ALL),
     ("/van-ban/{secret}/tep/docx", {"admin": 403, "clerk": 200, "drafter": 403, "leader": 200}),
-    ("/so/di", REGISTERS), ("/so/den", REGISTERS), ("/so/di?nam=2020", REGISTERS),
+    ("/so/di", REGISTERS), ("/so/den", REGISTERS), ("/so/di?nam=2020", REGISTERS), ("/theo-doi", REGISTERS),
+    ("/theo-doi?loc=qua-han", REGISTERS),
     ("/soan", DRAFTING), ("/soan/cong-van", DRAFTING), ("/soan/quyet-dinh", DRAFTING),
     ("/soan/dang-ky-tai-khoan-bluezone", DRAFTING), ("/du-thao", DRAFTING), ("/du-thao/{draft}", DRAFTING),
     ("/du-thao/{draft}.yaml", DRAFTING), ("/du-thao/{draft}/sua", {"admin": 403, "clerk": 200, "drafter": 200, "leader": 403}),
@@ -287,7 +288,7 @@ def test_incoming_upload_bad_type_oversized_and_good(tmp_path):
                            content_type="multipart/form-data")
     before = counts(tmp_path)
     wrong = send("virus.exe", b"MZ" + b"\0" * 100)
-    assert wrong.status_code == 400 and "chỉ nhận tệp .pdf hoặc .docx" in wrong.get_data(as_text=True)
+    assert wrong.status_code == 400 and "chỉ nhận tệp .pdf, .docx hoặc ảnh quét" in wrong.get_data(as_text=True)
     disguised = send("gia.pdf", b"MZ not a pdf" * 10)
     assert disguised.status_code == 400 and "không đọc được" in disguised.get_data(as_text=True)
     big = send("to.pdf", b"%PDF-1.4" + b"0" * (300 * 1024))

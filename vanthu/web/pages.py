@@ -211,20 +211,21 @@ def register_pdf(direction):
 
 # --- incoming --------------------------------------------------------------------
 
-INCOMING_FIELDS = ("number", "date", "issuer", "type", "subject", "received")
+INCOMING_FIELDS = ("number", "date", "issuer", "type", "subject", "received", "via")
 
 
 @blueprint.route("/nhan", methods=["GET", "POST"])
 @roles_required(people.CLERK)
 def incoming():
     if request.method == "GET":
-        return render_template("incoming.html", values={}, errors=[])
+        return render_template("incoming.html", values={}, errors=[], ways=_ways())
     values = {k: request.form.get(k, "").strip()[:2000] for k in INCOMING_FIELDS}
     upload = request.files.get("file")
     try:
         done = _import(upload, values)
     except VanthuError as problem:
-        return render_template("incoming.html", values=values, errors=[p.message for p in problem.problems]), 400
+        return render_template("incoming.html", values=values, errors=[p.message for p in problem.problems],
+                               ways=_ways()), 400
     flash(f"Đã vào sổ đến số {done.arrival_number:02d}: văn bản {done.number} ngày {short_date(done.date)}.", "ok")
     return redirect(url_for("pages.document", document_id=done.id))
 
@@ -236,7 +237,7 @@ def _import(upload, values):
         raise VanthuError("chưa chọn tệp văn bản đến (.pdf hoặc .docx)")
     suffix = Path(upload.filename).suffix.lower()
     if suffix not in KINDS:
-        raise VanthuError(f"tệp '{upload.filename}': chỉ nhận tệp .pdf hoặc .docx")
+        raise VanthuError(f"tệp '{upload.filename}': chỉ nhận tệp .pdf, .docx hoặc ảnh quét .png, .jpg, .tif")
     missing = [label for key, label in (("number", "số, ký hiệu"), ("date", "ngày văn bản"), ("issuer", "cơ quan ban hành"))
                if not values[key]]
     if missing:
@@ -246,7 +247,12 @@ def _import(upload, values):
         upload.save(path)
         return import_document(path, values["number"], iso_date(values["date"]), values["issuer"], home(),
                                type_name=values["type"], subject=values["subject"],
-                               received=iso_date(values["received"]) or None)
+                               received=values["received"] or None, via=values["via"])  # scans: OCR (issue 14)
+
+
+def _ways():
+    from ..archive.receipt import WAYS
+    return WAYS
 
 
 def _safe_stem(name):
