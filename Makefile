@@ -45,3 +45,4 @@ bench: install
 	$(PYTHON) bench/lint.py
 	$(PYTHON) bench/issue.py
 	$(PYTHON) bench/search.py
+	$(PYTHON) bench/incoming.py

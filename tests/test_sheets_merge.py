@@ -136,3 +136,43 @@ def test_docx_per_row_into_a_folder(tmp_path, form):
     result = run_cli("render", form, "--data", data, "-o", tmp_path / "docx")
     assert result.code == 0, result.err
     assert sorted(p.name for p in (tmp_path / "docx").iterdir()) == ["mau-001.docx", "mau-002.docx", "mau-003.docx"]
+
+
+def write_ods(path, rows, headers=HEADERS):
+    """A minimal OpenDocument spreadsheet (as LibreOffice Calc saves one): numbers, dates and text typed."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cell(value):
+        if isinstance(value, dt.datetime):
+            return f'<table:table-cell office:value-type="date" office:date-value="{value.date().isoformat()}"/>'
+        if isinstance(value, (int, float)):
+            return f'<table:table-cell office:value-type="float" office:value="{value}"/>'
+        if value is None:
+            return "<table:table-cell/>"
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>'
+    body = "".join("<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>" for row in [headers, *rows])
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+               f'<office:body><office:spreadsheet><table:table table:name="Danh sách">{body}</table:table>'
+               '</office:spreadsheet></office:body></office:document-content>')
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                '</manifest:manifest>')
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", manifest)
+        z.writestr("content.xml", content)
+    return path
+
+
+def test_an_ods_is_read_like_the_xlsx(tmp_path, form):
+    data = write_ods(tmp_path / "ds.ods", clerk_rows())
+    records = mailmerge.merge(form, data, RecordReader())
+    assert [r.get("phone") for r in records] == [f"09123456{n:02d}" for n in range(1, 31)]
+    assert records[29].get("date") == dt.date(2020, 8, 6) and records[29].get("manager_name") == "Nguyễn Văn Hùng 30"

@@ -393,7 +393,7 @@ def register(ctx, year, direction, output, issuer):
 @cli.command("import-register")
 @click.argument("sheet", type=click.Path(dir_okay=False))
 @click.option("--direction", type=click.Choice(["out", "in"]), required=True, help="out: sổ đi; in: sổ đến.")
-@click.option("--issuer", default="", help="Sổ đi: tên cơ quan ban hành, ví dụ \"Sở Y tế\".")
+@click.option("--issuer", default="", metavar="CƠ-QUAN", help="Sổ đi: tên cơ quan ban hành, ví dụ \"Sở Y tế\".")
 @click.option("--partial", is_flag=True, help="Vẫn nhập các hàng đúng khi có hàng lỗi (các hàng lỗi được liệt kê).")
 @click.pass_context
 def import_register(ctx, sheet, direction, issuer, partial):
@@ -544,11 +544,11 @@ def _year_option(command):
 
 @incoming.command("assign")
 @click.argument("arrival_number", metavar="SỐ_ĐẾN", type=int)
-@click.option("--handler", required=True, help="Người (tên đăng nhập) hoặc đơn vị chủ trì giải quyết.")
-@click.option("--co-handler", "co_handlers", multiple=True, help="Người hoặc đơn vị phối hợp (nhiều lần được).")
+@click.option("--handler", required=True, metavar="TÊN", help="Người (tên đăng nhập) hoặc đơn vị chủ trì giải quyết.")
+@click.option("--co-handler", "co_handlers", multiple=True, metavar="TÊN", help="Người hoặc đơn vị phối hợp (nhiều lần được).")
 @click.option("--deadline", metavar="NGÀY", help="Hạn giải quyết: 20/8/2020.")
-@click.option("--instructions", default="", help="Ý kiến chỉ đạo của lãnh đạo.")
-@click.option("--leader", default="", help="Lãnh đạo cho ý kiến (họ tên).")
+@click.option("--instructions", default="", metavar="Ý-KIẾN", help="Ý kiến chỉ đạo của lãnh đạo.")
+@click.option("--leader", default="", metavar="HỌ-TÊN", help="Lãnh đạo cho ý kiến (họ tên).")
 @_year_option
 @click.pass_context
 def incoming_assign(ctx, arrival_number, handler, co_handlers, deadline, instructions, leader, year):
@@ -571,7 +571,7 @@ def incoming_start(ctx, arrival_number, year):
 
 @incoming.command("done")
 @click.argument("arrival_number", metavar="SỐ_ĐẾN", type=int)
-@click.option("--result", required=True, help="Kết quả giải quyết (đã làm gì).")
+@click.option("--result", required=True, metavar="KẾT-QUẢ", help="Kết quả giải quyết (đã làm gì).")
 @click.option("--reply", default="", metavar="SỐ", help="Số, ký hiệu văn bản trả lời, nếu có.")
 @_year_option
 @click.pass_context
@@ -585,7 +585,7 @@ def incoming_done(ctx, arrival_number, result, reply, year):
 @click.option("--overdue", is_flag=True, help="Chỉ văn bản quá hạn giải quyết.")
 @click.option("--due-soon", "due_soon", type=int, is_flag=False, flag_value=3, default=None, metavar="[NGÀY]",
               help="Văn bản sắp đến hạn trong NGÀY ngày tới (mặc định 3).")
-@click.option("--handler", help="Chỉ của người hoặc đơn vị này.")
+@click.option("--handler", metavar="TÊN", help="Chỉ của người hoặc đơn vị này.")
 @click.option("--all", "include_done", is_flag=True, help="Cả văn bản đã giải quyết.")
 @click.option("--year", type=int, help="Chỉ số đến của năm này.")
 @click.pass_context
