@@ -33,6 +33,9 @@ WrappingMatcher.replace = _replace
 Or.matcher_type = Or.DEFAULT_MATCHER
 
 
+_PAST_ANY_DOCUMENT = 2 ** 31 - 1
+
+
 def _constant_replace(self, minquality=0):
     if minquality and self._score < minquality:
         return NullMatcher()
@@ -41,7 +44,11 @@ def _constant_replace(self, minquality=0):
 
 
 def _constant_skip_to_quality(self, minquality):
-    return 0  # no skipping: the child's scores say nothing of the constant
+    """Its blocks are all worth the constant: all skipped if that is too little, else none."""
+    if self._score > minquality or not self.child.is_active():
+        return 0
+    self.child.skip_to(_PAST_ANY_DOCUMENT)
+    return 1
 
 
 ConstantScoreWrapperMatcher.replace = _constant_replace

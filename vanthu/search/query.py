@@ -171,8 +171,8 @@ def _parse_words(text):
     query = _build(tokens, words, phrases)
     split = _build(tokens, set(), split_phrases, loose=True)
     champion = None
-    if len(tokens) == 1 and _is_plain(tokens[0]) and not _recognised(tokens[0][2]):
-        champion = content_query(tokens[0][2], set(), champions=True)
+    if len(tokens) == 1 and _one_run(tokens[0]):
+        champion = content_query(tokens[0][2], set(), champions=True, literal=tokens[0][3])
     # Two syllables are mostly one word ("đơn vị"), found only in a row; three or
     # more are words of a trích yếu, found apart too when in a row gives a short page.
     fill = any(_is_plain(t) and len(syllables(t[2])) >= 3 for t in tokens)
@@ -192,6 +192,13 @@ def _tokens(text):
 
 def _is_plain(token):
     return isinstance(token, tuple) and not token[0] and token[1] is None and not token[3]
+
+
+def _one_run(token):
+    """Whether a token is one run of words (or a quoted phrase) naming no type or issuer."""
+    if not isinstance(token, tuple) or token[0] or token[1] is not None:
+        return False
+    return token[3] or not _recognised(token[2])
 
 
 def _recognised(value):
@@ -337,7 +344,7 @@ def _words(exact, words, champions=False, loose=False, literal=False, bonuses=Tr
         in_a_row = q.And([term(PAIRS, f"{a} {b}") for a, b in zip(folded, folded[1:])])
         if loose:
             required = q.And([q.Term(FOLDED, f) for f in dict.fromkeys(folded)])
-            ranked.append(q.ConstantScoreQuery(in_a_row, ranking.CONTENT_PHRASE)) if bonuses else None
+            ranked.append(ranking.Bonus(in_a_row, ranking.CONTENT_PHRASE)) if bonuses else None
         else:  # or every word in the trích yếu, in any order
             required = in_a_row if champions or literal else q.Or([in_a_row, ranking.in_subject(folded)])
     return q.AndMaybe(required, q.Or(ranked)) if ranked else required

@@ -11,7 +11,7 @@ comes first is decided by where the words are:
 * the issuer (cơ quan ban hành) when the query names one (``sở y tế``) or
   writes its abbreviation (``SYT``, ``PGDĐT``, ``UBND``): likewise.
 
-Each of these adds a fixed score (``ConstantScoreQuery``), so the order is
+Each of these adds a fixed score (:class:`Bonus`), so the order is
 one a clerk can predict, in tiers: the words exactly as typed (with their
 diacritics) first, then the type or issuer named, then the subject (the
 words in a row, then each word), then the words in a row in the text;
@@ -21,7 +21,9 @@ All of it is ordinary Whoosh queries (``AndMaybe``, ``Or``) over BM25F.
 from dataclasses import dataclass, field
 
 from whoosh import query as q
-from whoosh.query import ConstantScoreQuery
+from whoosh.matching import NullMatcherClass
+from whoosh.matching.wrappers import ConstantScoreWrapperMatcher
+from whoosh.query.wrappers import WrappingQuery
 
 from ..docnumber import normalize_key
 from . import issuers
@@ -46,6 +48,33 @@ TYPE_NAMES = {tuple(fold(name).split()) for name in (
     "giấy giới thiệu", "giấy nghỉ phép", "phiếu gửi", "phiếu chuyển", "phiếu báo", "thư công",
     "nghị định", "thông tư", "luật", "pháp lệnh", "thông tư liên tịch")}
 _LONGEST_TYPE = max(map(len, TYPE_NAMES))
+
+
+class Bonus(WrappingQuery):
+    """A fixed score for the documents of a query (điểm cộng cố định).
+
+    Whoosh's ``ConstantScoreQuery`` reads every document of its query into a
+    list first (all the postings of a common subject word, on every search)
+    and gives up the constant when its parent needs the current document;
+    this wraps the query's own matcher, read only as far as the search goes.
+    """
+
+    def __init__(self, child, score):
+        super().__init__(child)
+        self.score = score
+
+    def __eq__(self, other):
+        return type(other) is Bonus and other.child == self.child and other.score == self.score
+
+    def __hash__(self):
+        return hash(("Bonus", self.child, self.score))
+
+    def _rewrap(self, child):
+        return Bonus(child, self.score)
+
+    def matcher(self, searcher, context=None):
+        found = self.child.matcher(searcher, context)
+        return found if isinstance(found, NullMatcherClass) else ConstantScoreWrapperMatcher(found, self.score)
 
 
 @dataclass
@@ -88,19 +117,19 @@ def exact_bonus(exact):
     marked = [q.Term("text", s) for s in dict.fromkeys(exact) if has_marks(s)]
     if not marked:
         return []  # typed without diacritics: every form is meant
-    return [ConstantScoreQuery(marked[0] if len(marked) == 1 else q.And(marked), EXACT_SCORE)]
+    return [Bonus(marked[0] if len(marked) == 1 else q.And(marked), EXACT_SCORE)]
 
 
 def subject_boosts(exact):
     """The subject clauses of a run: its words, and the run as a phrase of the subject;
     and its pairs of words in the issuer's name (a place: "Hiệp Hòa")."""
-    found = [ConstantScoreQuery(q.Term("subject_exact", s) if has_marks(s) else q.Term("subject", fold(s)),
+    found = [Bonus(q.Term("subject_exact", s) if has_marks(s) else q.Term("subject", fold(s)),
                                 SUBJECT_WORD) for s in dict.fromkeys(exact)]
     folded = [fold(s) for s in exact]
     pairs = list(dict.fromkeys(f"{a} {b}" for a, b in zip(folded, folded[1:])))
     if pairs:
-        found.append(ConstantScoreQuery(q.And([q.Term("subject", p) for p in pairs]), SUBJECT_PHRASE))
-    found += [ConstantScoreQuery(q.Term("issuer", p), ISSUER_WORD) for p in pairs]
+        found.append(Bonus(q.And([q.Term("subject", p) for p in pairs]), SUBJECT_PHRASE))
+    found += [Bonus(q.Term("issuer", p), ISSUER_WORD) for p in pairs]
     return found
 
 
@@ -139,5 +168,5 @@ def abbreviation_match(word):
 
 def facet(match, score, content):
     """A named facet: the documents it names rank first, those whose text has the words match too."""
-    match = ConstantScoreQuery(match, score)
+    match = Bonus(match, score)
     return q.Or([match, content]) if content is not None else match
