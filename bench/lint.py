@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from vanthu.templates import BUILTIN_DIR  # noqa: E402
-from vanthu.templates.lint import schemas_for, lint  # noqa: E402
+from vanthu.generator.lint import schemas_for, lint  # noqa: E402
 
 
 def timed(path, rounds):

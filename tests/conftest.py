@@ -110,11 +110,10 @@ def run_cli(*args):
     """Run ``vanthu ARGS`` in this process; the exit code and what it printed."""
     from vanthu.cli import main
     out, err = io.StringIO(), io.StringIO()
-    code = 0
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            main([str(a) for a in args])
-        except SystemExit as e:
+            code = main([str(a) for a in args])
+        except SystemExit as e:  # --help and --version end through click's own exit
             code = e.code
     return Result(code, out.getvalue(), err.getvalue())
 

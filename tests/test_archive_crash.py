@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import archivekit as k
-from vanthu.archive.faults import ENV
+from vanthu.faults import ENV
 from archivekit import issue_past as issue
 from vanthu.archive.verify import verify
 

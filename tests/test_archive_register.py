@@ -41,14 +41,14 @@ def test_the_stored_docx_is_the_generators_with_its_number(seeded):
 
 
 def test_the_screen_table_shows_the_row(seeded):
-    text = register.produce(seeded, 2020)
+    text = register.screen(seeded, 2020)
     assert text.splitlines()[0] == "SỔ ĐĂNG KÝ VĂN BẢN ĐI - NĂM 2020  (SỞ Y TẾ)"
     row = next(line for line in text.splitlines() if line.startswith("4482/SYT-VP"))
     assert "06/8/2020" in row and "Phan Huy Anh Vũ" in row and "Các đơn vị trực thuộc Sở Y tế;" in row
 
 
 def test_the_printed_register_is_landscape_a4_times_new_roman_with_the_ten_columns(seeded, tmp_path):
-    out = register.produce(seeded, 2020, out=tmp_path / "so-di-2020.docx")
+    out = register.save(tmp_path / "so-di-2020.docx", seeded, 2020)
     book = docx.Document(str(out))
     section = book.sections[0]
     assert section.orientation == WD_ORIENT.LANDSCAPE
@@ -86,7 +86,7 @@ def test_an_empty_register_says_so(tmp_path):
 @pytest.mark.slow
 def test_the_register_prints_to_pdf(seeded, tmp_path):
     from readback import pdf_text
-    out = register.produce(seeded, 2020, out=tmp_path / "so-di-2020.pdf")
+    out = register.save(tmp_path / "so-di-2020.pdf", seeded, 2020)
     text = pdf_text(out)
     assert "SỔ ĐĂNG KÝ VĂN BẢN ĐI" in text and "Phan Huy" in text and "06/8/2020" in text
 
@@ -142,7 +142,7 @@ def test_copies_and_grouped_recipients_fill_their_columns(tmp_path):
 
 def test_the_register_exports_to_xlsx_with_the_seeds_row(seeded, tmp_path):
     import openpyxl
-    out = register.produce(seeded, 2020, out=tmp_path / "so-di-2020.xlsx")
+    out = register.save(tmp_path / "so-di-2020.xlsx", seeded, 2020)
     sheet = openpyxl.load_workbook(out).active
     rows = [tuple(c.value for c in row) for row in sheet.iter_rows()]
     head = rows.index(register.OUT_COLUMNS)

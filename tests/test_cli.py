@@ -73,3 +73,60 @@ def test_help_is_vietnamese(cli):
     result = cli("--help")
     assert result.code == 0 and "văn bản" in result.out
     assert "Kết xuất bản nháp" in cli("render", "--help").out
+
+
+def test_help_speaks_vietnamese_through_the_gettext_catalogue_whatever_the_locale(cli, monkeypatch):
+    monkeypatch.setenv("LANGUAGE", "en")
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    result = cli("--help")
+    assert result.out.startswith("Cách dùng: vanthu [OPTIONS] COMMAND")
+    assert "Tùy chọn:" in result.out and "Lệnh:" in result.out and "Hiện số phiên bản rồi thoát." in result.out
+    wrong = cli("search", "--limit", "x")
+    assert wrong.code == 2 and "'x' không phải số nguyên hợp lệ" in wrong.err and "Gõ 'vanthu search --help'" in wrong.err
+    import os
+    assert os.environ["LANGUAGE"] == "en"  # the run's language does not leak into the caller
+
+
+def test_the_compiled_catalogue_says_what_the_po_file_says():
+    import gettext
+    import json
+    import re
+    from vanthu.cli import LOCALE
+    po = (LOCALE / "vi/LC_MESSAGES/vanthu.po").read_text(encoding="utf-8")
+    with open(LOCALE / "vi/LC_MESSAGES/vanthu.mo", "rb") as f:
+        mo = gettext.GNUTranslations(f)
+    unquote = lambda text: json.loads(f'"{text}"')  # the .po escapes (\\n \\t \\" \\\\) are JSON's
+    singles = re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', po, re.M)
+    plurals = re.findall(r'^msgid "(.+)"\nmsgid_plural "(.+)"\nmsgstr\[0\] "(.*)"$', po, re.M)
+    assert len(singles) > 30 and len(plurals) >= 4
+    assert [mo.gettext(unquote(k)) for k, _ in singles] == [unquote(v) for _, v in singles]
+    assert [mo.ngettext(unquote(a), unquote(b), 2) for a, b, _ in plurals] == [unquote(v) for *_, v in plurals]
+
+
+def test_main_returns_the_exit_status(monkeypatch, tmp_path):
+    from vanthu.cli import ExitStatus, main
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", str(DATA / "4482-SYT-VP.yaml")]) is ExitStatus.OK
+    assert main(["check", "khong-co.yaml"]) is ExitStatus.FAILED
+    assert main(["khong-co-lenh"]) is ExitStatus.USAGE
+
+
+def test_one_environment_object_reads_every_setting():
+    from pathlib import Path
+    from vanthu.environment import DEFAULT_HOME, Environment
+    from vanthu.errors import VanthuError
+    env = Environment.read({"VANTHU_HOME": "/kho", "VANTHU_TEMPLATES": "/mau", "VANTHU_SOFFICE": "/lo/soffice",
+                            "VANTHU_CACHE": "/bo-dem", "VANTHU_PDF_WORKERS": "3", "VANTHU_TRACEBACK": "1"})
+    assert env == Environment("/kho", "/mau", "/lo/soffice", Path("/bo-dem"), 3, True)
+    plain = Environment.read({"XDG_CACHE_HOME": "/c"})
+    assert (plain.home, plain.templates, plain.cache, plain.workers, plain.traceback) == (
+        DEFAULT_HOME, None, Path("/c/vanthu"), 0, False)
+    assert plain.given(home="/khac", templates=None).home == "/khac"
+    with pytest.raises(VanthuError, match="VANTHU_PDF_WORKERS=hai"):
+        Environment.read({"VANTHU_PDF_WORKERS": "hai"})
+
+
+def test_templates_check_is_a_subcommand_and_a_template_named_otherwise_is_described(cli):
+    assert "Lệnh:\n  check" in cli("templates", "--help").out
+    assert cli("templates", "check", "cong-van").code == 0
+    assert cli("templates", "cong-van", "thua").code == 2

@@ -38,7 +38,12 @@ def test_write_atomic_fsyncs_file_and_folder(tmp_path, monkeypatch):
 
 def test_modes_new_file_default_and_read_only_copy(tmp_path):
     plain = files.write_atomic(tmp_path / "plain", b"x")
-    assert stat.S_IMODE(plain.stat().st_mode) == files.NEW_FILE_MODE  # not mkstemp's 0600
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(plain.stat().st_mode) == 0o666 & ~mask  # as open() would make it, not mkstemp's 0600
+    with files.private_files():
+        private = files.write_atomic(tmp_path / "private", b"x")
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600  # the home's private umask is kept
     stored = tmp_path / "stored"
     files.write_new(stored, b"data", 0o444)
     with pytest.raises(FileExistsError):

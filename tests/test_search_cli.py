@@ -6,7 +6,7 @@ import docx
 import pytest
 
 from conftest import DATA
-from vanthu.search import citations
+from vanthu.archive.finding import citations
 
 
 @pytest.fixture

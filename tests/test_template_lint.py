@@ -3,7 +3,7 @@ import docx
 import pytest
 
 from vanthu.templates import BUILTIN_DIR, TemplateLibrary
-from vanthu.templates.lint import lint
+from vanthu.generator.lint import lint
 
 FORM = """\
 name: phieu

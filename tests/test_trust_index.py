@@ -14,7 +14,7 @@ import signal
 import pytest
 
 import trustkit as t
-from vanthu.archive.faults import ENV
+from vanthu.faults import ENV
 
 
 def numbers_found(home, query="bluezone"):

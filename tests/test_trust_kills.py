@@ -18,7 +18,7 @@ import pytest
 import archivekit as k
 import trustkit as t
 from pdfkit import assert_no_soffice
-from vanthu.search import search
+from vanthu.archive.finding import search  # the archive feeds the index
 from vanthu.search.query import Filters
 
 KILLS = 30

@@ -12,7 +12,7 @@ from conftest import DATA
 from readback import docx_paragraphs
 from vanthu import yamlfile
 from vanthu.templates import BUILTIN_DIR
-from vanthu.templates.lint import lint
+from vanthu.generator.lint import lint
 
 REQUEST_SCHEMA = """\
 name: phieu-yeu-cau

@@ -3,63 +3,64 @@
 Each command parses its options, calls one core function and prints the
 result. Only this module imports click; only :func:`main` prints errors.
 """
+import contextlib
+import enum
+import gettext
 import os
 import sys
+from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, environment
+from .environment import DEFAULT_HOME
 from .errors import VanthuError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-# click's own words (usage errors, help headings), in Vietnamese for the clerk.
-_CLICK_VI = {
-    "Error: {message}": "Lỗi: {message}",
-    "Try '{command} {option}' for help.": "Gõ '{command} {option}' để xem hướng dẫn.",
-    "Invalid value: {message}": "Giá trị không hợp lệ: {message}",
-    "Invalid value for {param_hint}: {message}": "Giá trị không hợp lệ cho {param_hint}: {message}",
-    "Missing argument": "Thiếu đối số", "Missing option": "Thiếu tùy chọn", "Missing parameter": "Thiếu tham số",
-    "No such option {name!r}.": "Không có tùy chọn {name!r}.",
-    "No such command {name!r}.": "Không có lệnh {name!r}.",
-    "Missing command.": "Thiếu lệnh.", "Aborted!": "Đã dừng.",
-    "Usage:": "Cách dùng:", "Options": "Tùy chọn", "Commands": "Lệnh",
-    "default: {default}": "mặc định: {default}", "env var: {var}": "biến môi trường: {var}",
-    "Choose from:\n\t{choices}": "Chọn một trong:\n\t{choices}",
-    "{value!r} is not one of {choices}.": "{value!r} không phải một trong {choices}.",
-    "{value!r} is not a valid {number_type}.": "{value!r} không phải {number_type} hợp lệ.",
-    "integer": "số nguyên", "float": "số thực",
-    "{name} {filename!r} does not exist.": "{name} {filename!r} không tồn tại.",
-    "{name} {filename!r} is a file.": "{name} {filename!r} là một tệp.",
-    "{name} {filename!r} is a directory.": "{name} {filename!r} là một thư mục.",
-    "{name} {filename!r} is not readable.": "{name} {filename!r} không đọc được.",
-    "file": "tệp", "directory": "thư mục", "path": "đường dẫn",
-    "Option {name!r} does not take a value.": "Tùy chọn {name!r} không nhận giá trị.",
-    "Option {name!r} requires an argument.": "Tùy chọn {name!r} cần một giá trị.",
-    "Got unexpected extra argument ({args})": "Thừa đối số ({args})",
-    "Got unexpected extra arguments ({args})": "Thừa các đối số ({args})",
-    "Show this message and exit.": "Hiện hướng dẫn này rồi thoát.",
-    "Show the version and exit.": "Hiện số phiên bản rồi thoát.",
-}
+LOCALE = Path(__file__).parent / "locale"  # click's own messages in Vietnamese: a gettext catalogue
+DOMAIN = "vanthu"
 
 
-def _vietnamese(message):
-    return _CLICK_VI.get(message, message)
+class ExitStatus(enum.IntEnum):
+    """What ``vanthu`` returns to the shell (mã thoát)."""
+
+    OK = 0
+    FAILED = 1       # the clerk's input or the archive has a problem (VanthuError), or an internal error
+    USAGE = 2        # the command line itself is wrong (click)
+    STOPPED = 130    # Ctrl-C, or a prompt abandoned
 
 
-for _module in (click.core, click.exceptions, click.parser, click.types, click.formatting, click.decorators):
-    if hasattr(_module, "_"):
-        _module._ = _vietnamese
-click.types.IntParamType.name = "số nguyên"  # named in messages such as "'x' không phải số nguyên hợp lệ"
+class WholeNumber(click.types.IntParamType):
+    """An integer option, named in Vietnamese in messages ("'x' không phải số nguyên hợp lệ")."""
+
+    name = "số nguyên"
+
+
+WHOLE_NUMBER = WholeNumber()
+
+
+def records_argument(command):
+    """RECORDS...: one or more YAML record files."""
+    return click.argument("records", nargs=-1, required=True, type=click.Path(dir_okay=False))(command)
+
+
+def output_option(help_text, dir_okay=True):
+    return click.option("-o", "--output", type=click.Path(dir_okay=dir_okay), help=help_text)
+
+
+def year_option(help_text):
+    return click.option("--year", type=WHOLE_NUMBER, help=help_text)
 
 
 @click.group(context_settings=CONTEXT)
-@click.option("--home", envvar="VANTHU_HOME", default="vanthu-data", show_default=True,
-              type=click.Path(file_okay=False), help="Thư mục dữ liệu (sổ, tệp lưu, chỉ mục); biến môi trường VANTHU_HOME.")
-@click.option("--templates", "templates_dir", envvar="VANTHU_TEMPLATES", type=click.Path(file_okay=False),
-              help="Thư mục mẫu riêng (NAME.docx + NAME.yaml), dùng trước mẫu có sẵn; mặc định HOME/templates.")
-@click.option("--traceback", is_flag=True, help="Khi có lỗi nội bộ, in toàn bộ vết lỗi (cho lập trình viên).")
-@click.version_option(__version__, "-V", "--version", message="vanthu %(version)s")
+@click.option("--home", type=click.Path(file_okay=False),
+              help=f"Thư mục dữ liệu (sổ, tệp lưu, chỉ mục); mặc định VANTHU_HOME, nếu không có: {DEFAULT_HOME}.")
+@click.option("--templates", "templates_dir", type=click.Path(file_okay=False),
+              help="Thư mục mẫu riêng (NAME.docx + NAME.yaml), dùng trước mẫu có sẵn; mặc định VANTHU_TEMPLATES, "
+                   "nếu không có: HOME/templates.")
+@click.option("--traceback", is_flag=True, default=None,
+              help="Khi có lỗi nội bộ, in toàn bộ vết lỗi (cho lập trình viên); hoặc VANTHU_TRACEBACK=1.")
+@click.version_option(__version__, "-V", "--version", message="vanthu %(version)s", help="Hiện số phiên bản rồi thoát.")
 @click.pass_context
 def cli(ctx, home, templates_dir, traceback):
     """vanthu (văn thư): soạn, cấp số, ban hành, lưu và tìm văn bản hành chính
@@ -71,7 +72,7 @@ def cli(ctx, home, templates_dir, traceback):
       vanthu check cv.yaml                 # kiểm tra bản ghi
       vanthu render cv.yaml -o cv.docx     # bản nháp DOCX (hoặc .pdf)
     """
-    ctx.obj = {"home": home, "templates": templates_dir}
+    ctx.obj = environment.current().given(home=home, templates=templates_dir, traceback=traceback or None)
 
 
 def _say(message):
@@ -85,7 +86,7 @@ def _warn(message):
 def _outside_home(ctx, path):
     """Every ``-o``: refused if it resolves into the archive home (only the archive writes there)."""
     from .archive.home import refuse_output
-    refuse_output(ctx.obj["home"], path)
+    refuse_output(ctx.obj.home, path)
     return path
 
 
@@ -112,17 +113,17 @@ class _page_progress:
 def _library(ctx):
     """The template library: the clerk's folders first, then the built-ins."""
     from .templates import TemplateLibrary
-    own = ctx.obj["templates"]
+    own = ctx.obj.templates
     if own and not os.path.isdir(own):
         raise VanthuError(f"--templates: không có thư mục {own}")
-    return TemplateLibrary([own, os.path.join(ctx.obj["home"], "templates")])
+    return TemplateLibrary([own, os.path.join(ctx.obj.home, "templates")])
 
 
 # --- drafting: new, templates, check, render --------------------------------
 
 @cli.command()
 @click.argument("type_name", metavar="TYPE")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi khung vào tệp này (mặc định: in ra màn hình).")
+@output_option("Ghi khung vào tệp này (mặc định: in ra màn hình).", dir_okay=False)
 @click.pass_context
 def new(ctx, type_name, output):
     """Tạo khung bản ghi YAML cho mẫu TYPE, mỗi trường có chú thích tiếng Việt.
@@ -141,10 +142,24 @@ def new(ctx, type_name, output):
         click.echo(text, nl=False)
 
 
-@cli.command()
-@click.argument("args", nargs=-1, metavar="[NAME | check FILE.docx|NAME...]")
+class NameOrCommandGroup(click.Group):
+    """A group whose first word is a subcommand if it names one, else its NAME argument.
+
+    ``vanthu templates cong-van`` describes a template; ``vanthu templates
+    check ...`` runs the subcommand. click's documented way to shape parsing
+    is to override :meth:`click.Group.parse_args`.
+    """
+
+    def parse_args(self, ctx, args):
+        name = args.pop(0) if args and args[0] not in self.commands and not args[0].startswith("-") else None
+        rest = super().parse_args(ctx, args)
+        ctx.params["name"] = name
+        return rest
+
+
+@cli.group(cls=NameOrCommandGroup, invoke_without_command=True, subcommand_metavar="[NAME | check FILE.docx|NAME...]")
 @click.pass_context
-def templates(ctx, args):
+def templates(ctx, name):
     """Liệt kê các mẫu (tên, tên tiếng Việt, loại), hoặc các trường của mẫu NAME;
     'check FILE.docx' (hoặc tên mẫu) kiểm tra mẫu: thẻ bị tách, trường thiếu/thừa, lỗi cú pháp, lược đồ.
 
@@ -155,25 +170,30 @@ def templates(ctx, args):
       vanthu templates check mau/giay-moi.docx
       vanthu templates check cong-van        # mẫu đang dùng (của văn phòng nếu có)
     """
-    if args[:1] == ("check",):
-        return _check_templates(ctx, args[1:])
-    if len(args) > 1:
-        raise click.UsageError("cần một tên mẫu, hoặc: vanthu templates check TỆP.docx")
+    if ctx.invoked_subcommand:
+        return
     from .templates.listing import describe, table
     library = _library(ctx)
-    click.echo(describe(library.get(args[0])) if args else table(library))
+    click.echo(describe(library.get(name)) if name else table(library))
 
 
-def _check_templates(ctx, files):
-    """``templates check FILE.docx|NAME...``: every finding with where and how to fix; exit 1 if any."""
-    if not files:
-        raise click.UsageError("cần tệp mẫu: vanthu templates check TỆP.docx")
-    from .templates.lint import check_files
+@templates.command("check")
+@click.argument("files", nargs=-1, required=True, metavar="FILE.docx|NAME...")
+@click.pass_context
+def templates_check(ctx, files):
+    """Kiểm tra mẫu FILE.docx (hoặc mẫu NAME đang dùng): mọi lỗi, chỗ lỗi, cách sửa; mã thoát 1 nếu có lỗi.
+
+    \b
+    Ví dụ:
+      vanthu templates check mau/giay-moi.docx
+      vanthu templates check cong-van
+    """
+    from .generator.lint import check_files
     click.echo(check_files(files, _library(ctx)))
 
 
 @cli.command()
-@click.argument("records", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@records_argument
 @click.pass_context
 def check(ctx, records):
     """Kiểm tra bản ghi: báo mọi lỗi theo dạng tệp:dòng: khóa: lỗi.
@@ -188,9 +208,9 @@ def check(ctx, records):
 
 
 @cli.command()
-@click.argument("records", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(), help="Tệp .docx (một bản ghi) hoặc thư mục; mặc định: thư mục hiện tại. "
-              "Tệp .pdf: mọi bản ghi gộp vào một PDF, mỗi văn bản một dấu trang và một ô ký số.")
+@records_argument
+@output_option("Tệp .docx (một bản ghi) hoặc thư mục; mặc định: thư mục hiện tại. "
+               "Tệp .pdf: mọi bản ghi gộp vào một PDF, mỗi văn bản một dấu trang và một ô ký số.")
 @click.option("--pdfa", is_flag=True, help="PDF/A-2b (để lưu trữ lâu dài); cần -o TỆP.pdf.")
 @click.option("--data", type=click.Path(dir_okay=False), metavar="BẢNG",
               help="Trộn thư: điền bản ghi mẫu một lần cho mỗi hàng của BẢNG (bảng tính .xlsx/.ods/.xls hoặc .csv UTF-8, "
@@ -258,7 +278,7 @@ def _pdf_report(report, output, each):
 # --- archive: issue, import, show, register, verify -------------------------
 
 @cli.command()
-@click.argument("records", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@records_argument
 @click.option("--replaces", metavar="SỐ", help="Văn bản này thay thế văn bản số SỐ (Điều 18), ví dụ 12/QĐ-SYT.")
 @click.option("--corrects", metavar="SỐ", help="Văn bản này đính chính văn bản số SỐ (Điều 18).")
 @click.option("--no-pdf", is_flag=True, help="Chỉ lưu DOCX, không tạo PDF.")
@@ -286,7 +306,7 @@ def issue(ctx, records, replaces, corrects, no_pdf, again, other_year, as_name, 
     """
     from .archive.issuing import issue_files
     from .vndate import short_date
-    home = ctx.obj["home"]
+    home = ctx.obj.home
     if len(records) == 1 and records[0].isdigit() and not os.path.exists(records[0]):
         return _issue_signed(ctx, records[0], as_name, pin_stdin)
     for done in issue_files(records, home, library=_library(ctx), pdf=not no_pdf, replaces=replaces, corrects=corrects,
@@ -300,10 +320,10 @@ def _issue_signed(ctx, draft_id, as_name, pin_stdin):
     from .vndate import short_date
     from .workflow import signoff
     with _acting(as_name):
-        done = signoff.issue(draft_id, _actor(as_name), _pin(pin_stdin), ctx.obj["home"], _library(ctx), warn=_warn)
+        done = signoff.issue(draft_id, _actor(as_name), _pin(pin_stdin), ctx.obj.home, _library(ctx), warn=_warn)
     click.echo(f"Đã ban hành số {done.number} ngày {short_date(done.date)} (đã ký số của cơ quan)")
     for path in done.paths:
-        click.echo(f"  {os.path.join(ctx.obj['home'], path)}")
+        click.echo(f"  {os.path.join(ctx.obj.home, path)}")
 
 
 @cli.command("import")
@@ -331,11 +351,11 @@ def import_(ctx, file, number, doc_date, issuer, type_name, subject, received, v
     """
     from .archive.importing import import_document
     from .vndate import short_date
-    home = ctx.obj["home"]
+    home = ctx.obj.home
     with _page_progress("Nhận dạng chữ (OCR)") as progress:
         done = import_document(file, number, doc_date, issuer, home, type_name=type_name, subject=subject,
                                received=received, warn=_warn, progress=progress, use_ocr=not no_ocr, via=via)
-    click.echo(f"Đã vào sổ đến số {done.arrival_number:02d}: văn bản {done.number} ngày {short_date(done.date)}")
+    click.echo(f"Đã vào sổ đến số {done.arrival_number}: văn bản {done.number} ngày {short_date(done.date)}")
     for path in done.paths:
         click.echo(f"  {os.path.join(home, path)}")
     _signature_lines(home, done.paths)
@@ -353,8 +373,8 @@ def _signature_lines(home, paths):
 
 @cli.command()
 @click.argument("number")
-@click.option("--year", type=int, help="Năm của văn bản (khi số trùng giữa các năm).")
-@click.option("-o", "--output", type=click.Path(), help="Chép tệp ra: tệp .docx/.pdf, hoặc thư mục để chép tất cả.")
+@year_option("Năm của văn bản (khi số trùng giữa các năm).")
+@output_option("Chép tệp ra: tệp .docx/.pdf, hoặc thư mục để chép tất cả.")
 @click.pass_context
 def show(ctx, number, year, output):
     """Xem một văn bản trong kho (thông tin, liên kết, tệp), hoặc chép tệp của nó ra.
@@ -364,16 +384,19 @@ def show(ctx, number, year, output):
       vanthu show 4482/SYT-VP --year 2020
       vanthu show 4482/SYT-VP -o ban-sao.pdf
     """
-    from .archive.lookup import show as show_document
-    result = show_document(number, ctx.obj["home"], year, output)
-    click.echo(result if isinstance(result, str) else "\n".join(f"Đã chép {p}" for p in result))
+    from .archive import lookup
+    if output:
+        for path in lookup.copy_files(number, ctx.obj.home, year, output):
+            click.echo(f"Đã chép {path}")
+    else:
+        click.echo(lookup.show(number, ctx.obj.home, year))
 
 
 @cli.command()
-@click.option("--year", type=int, help="Năm của sổ (mặc định: năm gần nhất có văn bản).")
+@year_option("Năm của sổ (mặc định: năm gần nhất có văn bản).")
 @click.option("--direction", type=click.Choice(["out", "in"]), default="out", show_default=True,
               help="out: sổ văn bản đi; in: sổ văn bản đến.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi sổ ra tệp .docx hoặc .pdf để in, đóng quyển; hoặc .xlsx để mở bằng Excel.")
+@output_option("Ghi sổ ra tệp .docx hoặc .pdf để in, đóng quyển; hoặc .xlsx để mở bằng Excel.", dir_okay=False)
 @click.option("--issuer", metavar="MÃ", help="Sổ văn bản đi của cơ quan có mã MÃ (ví dụ SYT), khi kho có nhiều cơ quan.")
 @click.pass_context
 def register(ctx, year, direction, output, issuer):
@@ -385,9 +408,11 @@ def register(ctx, year, direction, output, issuer):
       vanthu register --year 2020 --direction in -o so-den-2020.pdf
       vanthu register --year 2020 -o so-di-2020.xlsx
     """
-    from .archive.register import produce
-    result = produce(ctx.obj["home"], year, direction, output, issuer)
-    click.echo(result if isinstance(result, str) else f"Đã ghi {result}")
+    from .archive import register as book
+    if output:
+        click.echo(f"Đã ghi {book.save(output, ctx.obj.home, year, direction, issuer)}")
+    else:
+        click.echo(book.screen(ctx.obj.home, year, direction, issuer))
 
 
 @cli.command("import-register")
@@ -409,7 +434,7 @@ def import_register(ctx, sheet, direction, issuer, partial):
       vanthu import-register so-di-2020.xlsx --direction out --issuer "Sở Y tế"
     """
     from .archive.oldregister import import_register as take_in
-    report = take_in(sheet, direction, ctx.obj["home"], issuer=issuer, partial=partial, warn=_warn)
+    report = take_in(sheet, direction, ctx.obj.home, issuer=issuer, partial=partial, warn=_warn)
     if report.ignored:
         _say(f"Ghi chú: không nhập các cột {', '.join(report.ignored)}")
     click.echo(f"Đã nhập {len(report.imported)} văn bản từ sổ cũ.")
@@ -426,7 +451,7 @@ def verify(ctx):
     Thoát với mã 1 nếu có vấn đề.
     """
     from .archive.verify import verify as verify_archive
-    report = verify_archive(ctx.obj["home"])
+    report = verify_archive(ctx.obj.home)
     if not report.ok:
         raise VanthuError(*report.problems, report.summary())
     click.echo(report.summary())
@@ -442,7 +467,7 @@ def recover_head(ctx):
     cũ của log-head.json được ghi vào nhật ký, không mất dấu vết.
     """
     from .archive.verify import recover_head as recover
-    click.echo(recover(ctx.obj["home"]))
+    click.echo(recover(ctx.obj.home))
 
 
 # --- search: search, reindex -------------------------------------------------
@@ -453,7 +478,7 @@ def recover_head(ctx):
 @click.option("--to", "date_to", metavar="NGÀY", help="Đến ngày (tính cả ngày đó), cùng cách viết như --from.")
 @click.option("--type", "type_name", metavar="LOẠI", help="Tên loại văn bản, ví dụ \"Công văn\" hoặc cong-van.")
 @click.option("--issuer", metavar="CƠ QUAN", help="Cơ quan ban hành: viết tắt (SYT, BYT, PGDĐT, UBND) hoặc tên (\"Sở Y tế\").")
-@click.option("--limit", type=int, default=20, show_default=True, help="Số kết quả tối đa.")
+@click.option("--limit", type=WHOLE_NUMBER, default=20, show_default=True, help="Số kết quả tối đa.")
 @click.option("--json", "as_json", is_flag=True, help="In mỗi kết quả thành một dòng JSON (cho chương trình khác đọc).")
 @click.pass_context
 def search(ctx, query, date_from, date_to, type_name, issuer, limit, as_json):
@@ -487,10 +512,10 @@ def search(ctx, query, date_from, date_to, type_name, issuer, limit, as_json):
       vanthu search 'coquan:"sở y tế" ngay:2020 NOT covid'
       vanthu search --issuer SYT --from 2020 --json
     """
-    from .search import search as run_search
+    from .archive.finding import search as run_search
     from .search.query import Filters
     filters = Filters(date_from=date_from, date_to=date_to, type=type_name, issuer=issuer)
-    outcome = run_search(ctx.obj["home"], " ".join(query), filters=filters, limit=limit)
+    outcome = run_search(ctx.obj.home, " ".join(query), filters=filters, limit=limit)
     for warning in outcome.warnings:
         _warn(warning)
     if as_json:
@@ -512,9 +537,9 @@ def reindex(ctx):
     Ví dụ:
       vanthu reindex
     """
-    from .search import reindex as run_reindex
+    from .archive.finding import reindex as run_reindex
     show = sys.stderr.isatty()
-    summary = run_reindex(ctx.obj["home"], progress=(lambda n: click.echo(f"\rĐã lập chỉ mục {n} văn bản", err=True,
+    summary = run_reindex(ctx.obj.home, progress=(lambda n: click.echo(f"\rĐã lập chỉ mục {n} văn bản", err=True,
                                                                           nl=False)) if show else None)
     if show:
         click.echo(err=True)
@@ -538,12 +563,11 @@ def incoming():
     """
 
 
-def _year_option(command):
-    return click.option("--year", type=int, help="Năm của số đến (mặc định: năm nay).")(command)
+_year_option = year_option("Năm của số đến (mặc định: năm nay).")
 
 
 @incoming.command("assign")
-@click.argument("arrival_number", metavar="SỐ_ĐẾN", type=int)
+@click.argument("arrival_number", metavar="SỐ_ĐẾN", type=WHOLE_NUMBER)
 @click.option("--handler", required=True, metavar="TÊN", help="Người (tên đăng nhập) hoặc đơn vị chủ trì giải quyết.")
 @click.option("--co-handler", "co_handlers", multiple=True, metavar="TÊN", help="Người hoặc đơn vị phối hợp (nhiều lần được).")
 @click.option("--deadline", metavar="NGÀY", help="Hạn giải quyết: 20/8/2020.")
@@ -554,23 +578,23 @@ def _year_option(command):
 def incoming_assign(ctx, arrival_number, handler, co_handlers, deadline, instructions, leader, year):
     """Giao văn bản đến số SỐ_ĐẾN: người chủ trì, phối hợp, hạn giải quyết, ý kiến chỉ đạo (giao lại cũng được)."""
     from .archive.handling import assign
-    done = assign(arrival_number, handler, ctx.obj["home"], year=year, co_handlers=co_handlers, deadline=deadline,
+    done = assign(arrival_number, handler, ctx.obj.home, year=year, co_handlers=co_handlers, deadline=deadline,
                   instructions=instructions, leader=leader)
     click.echo(_handling_line(done, "Đã giao"))
 
 
 @incoming.command("start")
-@click.argument("arrival_number", metavar="SỐ_ĐẾN", type=int)
+@click.argument("arrival_number", metavar="SỐ_ĐẾN", type=WHOLE_NUMBER)
 @_year_option
 @click.pass_context
 def incoming_start(ctx, arrival_number, year):
     """Người giải quyết đã nhận văn bản đến số SỐ_ĐẾN (ký nhận): chuyển sang đang giải quyết."""
     from .archive.handling import acknowledge
-    click.echo(_handling_line(acknowledge(arrival_number, ctx.obj["home"], year=year), "Đã nhận"))
+    click.echo(_handling_line(acknowledge(arrival_number, ctx.obj.home, year=year), "Đã nhận"))
 
 
 @incoming.command("done")
-@click.argument("arrival_number", metavar="SỐ_ĐẾN", type=int)
+@click.argument("arrival_number", metavar="SỐ_ĐẾN", type=WHOLE_NUMBER)
 @click.option("--result", required=True, metavar="KẾT-QUẢ", help="Kết quả giải quyết (đã làm gì).")
 @click.option("--reply", default="", metavar="SỐ", help="Số, ký hiệu văn bản trả lời, nếu có.")
 @_year_option
@@ -578,29 +602,30 @@ def incoming_start(ctx, arrival_number, year):
 def incoming_done(ctx, arrival_number, result, reply, year):
     """Báo đã giải quyết xong văn bản đến số SỐ_ĐẾN, với kết quả."""
     from .archive.handling import finish
-    click.echo(_handling_line(finish(arrival_number, result, ctx.obj["home"], year=year, reply=reply), "Đã giải quyết"))
+    click.echo(_handling_line(finish(arrival_number, result, ctx.obj.home, year=year, reply=reply), "Đã giải quyết"))
 
 
 @incoming.command("list")
 @click.option("--overdue", is_flag=True, help="Chỉ văn bản quá hạn giải quyết.")
-@click.option("--due-soon", "due_soon", type=int, is_flag=False, flag_value=3, default=None, metavar="[NGÀY]",
+@click.option("--due-soon", "due_soon", type=WHOLE_NUMBER, is_flag=False, flag_value=3, default=None, metavar="[NGÀY]",
               help="Văn bản sắp đến hạn trong NGÀY ngày tới (mặc định 3).")
 @click.option("--handler", metavar="TÊN", help="Chỉ của người hoặc đơn vị này.")
 @click.option("--all", "include_done", is_flag=True, help="Cả văn bản đã giải quyết.")
-@click.option("--year", type=int, help="Chỉ số đến của năm này.")
+@click.option("--year", type=WHOLE_NUMBER, help="Chỉ số đến của năm này.")
 @click.pass_context
 def incoming_list(ctx, overdue, due_soon, handler, include_done, year):
     """Sổ theo dõi giải quyết văn bản đến: số đến, văn bản, người nhận, hạn, tiến độ, văn bản trả lời, ghi chú."""
     from .archive.handling import follow_up_text, listing
-    items = listing(ctx.obj["home"], year=year, overdue=overdue, due_soon=due_soon, handler=handler,
+    items = listing(ctx.obj.home, year=year, overdue=overdue, due_soon=due_soon, handler=handler,
                     include_done=include_done)
     click.echo(follow_up_text(items))
 
 
 def _handling_line(handling, verb):
+    from .docnumber import printed
     from .vndate import short_date
     due = f", hạn {short_date(handling.deadline)}" if handling.deadline else ""
-    return f"{verb}: văn bản đến số {handling.arrival_number:02d} ({handling.title}) - {handling.handler_name}{due}; " \
+    return f"{verb}: văn bản đến số {printed(handling.arrival_number)} ({handling.title}) - {handling.handler_name}{due}; " \
            f"{handling.status_name.lower()}"
 
 
@@ -640,7 +665,7 @@ def user_add(ctx, name, roles, full_name, title, password_stdin):
     """
     from .archive import people
     roles = people.check_roles([r for value in roles for r in value.split(",")])
-    person = people.add(name, _password(password_stdin), roles, ctx.obj["home"], full_name, title)
+    person = people.add(name, _password(password_stdin), roles, ctx.obj.home, full_name, title)
     click.echo(f"Đã thêm {person.username} ({person.role_names}).")
 
 
@@ -649,7 +674,7 @@ def user_add(ctx, name, roles, full_name, title, password_stdin):
 def user_list(ctx):
     """Liệt kê người dùng: tên đăng nhập, họ tên, vai trò, trạng thái."""
     from .archive import people
-    found = people.everyone(ctx.obj["home"])
+    found = people.everyone(ctx.obj.home)
     for p in found:
         state = "" if p.active else "  (đã khóa)"
         click.echo(f"{p.username}\t{p.full_name}\t{p.role_names}{state}")
@@ -664,8 +689,8 @@ def user_list(ctx):
 def user_passwd(ctx, name, password_stdin):
     """Đặt mật khẩu mới cho NAME (cũng mở khóa sau nhiều lần đăng nhập sai)."""
     from .archive import people
-    people.get(name, ctx.obj["home"])
-    people.set_password(name, _password(password_stdin), ctx.obj["home"])
+    people.get(name, ctx.obj.home)
+    people.set_password(name, _password(password_stdin), ctx.obj.home)
     click.echo(f"Đã đổi mật khẩu của {name}.")
 
 
@@ -675,15 +700,15 @@ def user_passwd(ctx, name, password_stdin):
 def user_disable(ctx, name):
     """Khóa NAME: không đăng nhập được nữa; tên vẫn còn trong nhật ký và văn bản."""
     from .archive import people
-    people.disable(name, ctx.obj["home"])
+    people.disable(name, ctx.obj.home)
     click.echo(f"Đã khóa {name}.")
 
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Địa chỉ nghe; 0.0.0.0 để máy khác trong mạng cơ quan vào được.")
-@click.option("--port", default=8080, show_default=True, type=int, help="Cổng.")
+@click.option("--port", default=8080, show_default=True, type=WHOLE_NUMBER, help="Cổng.")
 @click.option("--open", "open_browser", is_flag=True, help="Mở trình duyệt vào ứng dụng.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Số yêu cầu xử lý cùng lúc.")
+@click.option("--threads", default=8, show_default=True, type=WHOLE_NUMBER, help="Số yêu cầu xử lý cùng lúc.")
 @click.pass_context
 def serve(ctx, host, port, open_browser, threads):
     """Chạy ứng dụng web của kho (waitress), để văn thư, chuyên viên, lãnh đạo dùng qua trình duyệt.
@@ -696,7 +721,7 @@ def serve(ctx, host, port, open_browser, threads):
     """
     from .web.server import run
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-    run(ctx.obj["home"], host, port, _library(ctx), threads=threads,
+    run(ctx.obj.home, host, port, _library(ctx), threads=threads,
         ready=lambda: _serving(url, open_browser))
 
 
@@ -712,7 +737,7 @@ def _serving(url, open_browser):
 def _actor(name):
     """Who acts (--as), else the operating-system user: a person of ``vanthu user list``."""
     import getpass
-    return name or os.environ.get("VANTHU_USER") or getpass.getuser()
+    return name or environment.current().user or getpass.getuser()
 
 
 def _acting(name):
@@ -760,14 +785,14 @@ def key_add(ctx, user_name, org_code, p12, library, label, key_label, image, sea
       vanthu key add --org SYT --p12 so-y-te.p12 --seal dau-so-y-te.png
     """
     from .archive.home import Home
-    from .signing import keys
+    from .signing import signers
     role, owner, picture = _key_owner(user_name, org_code, image, seal)
     if role == "user":
-        _person(owner, ctx.obj["home"])
-    home = Home.locate(ctx.obj["home"])
+        _person(owner, ctx.obj.home)
+    home = Home.locate(ctx.obj.home)
     home.prepare()
-    stored = keys.register(home.root, role, owner, _pin(pin_stdin), p12=p12, library=library or "", label=label,
-                           key_label=key_label, picture=picture)
+    stored = signers.register(home.root, role, owner, _pin(pin_stdin), p12=p12, library=library or "", label=label,
+                              key_label=key_label, picture=picture)
     click.echo(f"Đã thêm khóa của {owner}: {stored.subject}, do {stored.issuer} cấp, hiệu lực đến {stored.not_after[:10]}.")
 
 
@@ -791,7 +816,7 @@ def key_trust(ctx, certificate):
     """Tin cậy chứng thư gốc CERTIFICATE (PEM hoặc DER) khi kiểm tra chữ ký số."""
     from .archive.home import Home
     from .signing import keys
-    home = Home.locate(ctx.obj["home"])
+    home = Home.locate(ctx.obj.home)
     home.prepare()
     click.echo(f"Đã thêm chứng thư gốc tin cậy: {keys.add_trust_root(home.root, certificate)}")
 
@@ -803,7 +828,7 @@ def key_tsa(ctx, url):
     """Máy chủ cấp dấu thời gian (PAdES B-T); để trống để bỏ (B-B)."""
     from .archive.home import Home
     from .signing import keys
-    home = Home.locate(ctx.obj["home"])
+    home = Home.locate(ctx.obj.home)
     home.prepare()
     keys.set_tsa_url(home.root, url)
     click.echo(f"Máy chủ dấu thời gian: {url}" if url else "Không dùng dấu thời gian.")
@@ -817,7 +842,7 @@ def draft_cmd(ctx, record, as_name):
     """Lưu bản ghi RECORD thành dự thảo; dòng cuối in số dự thảo."""
     from .workflow import drafts
     with _acting(as_name):
-        saved = drafts.import_file(record, _actor(as_name), ctx.obj["home"], _library(ctx))
+        saved = drafts.import_file(record, _actor(as_name), ctx.obj.home, _library(ctx))
     click.echo(f"Đã lưu dự thảo: {saved.subject}")
     click.echo(saved.id)
 
@@ -832,34 +857,38 @@ def submit(ctx, draft_id, to, via, as_name):
     """Trình ký dự thảo ID cho lãnh đạo --to, qua người duyệt --via."""
     from .workflow import signoff
     with _acting(as_name):
-        done = signoff.submit(draft_id, to, via, _actor(as_name), ctx.obj["home"])
+        done = signoff.submit(draft_id, to, via, _actor(as_name), ctx.obj.home)
     click.echo(f"Đã trình ký dự thảo {done.id}: chờ {(list(via) + [to])[0]}")
 
 
-@cli.command()
-@click.argument("draft_id", metavar="ID")
-@click.option("--comment", default="", help="Ý kiến.")
-@AS_OPTION
-@click.pass_context
-def approve(ctx, draft_id, comment, as_name):
+def _review(name, action, comment, said):
+    """``vanthu approve`` / ``vanthu return``: one step of the sign-off with the reviewer's comment."""
+    @cli.command(name, help=action.__doc__)
+    @click.argument("draft_id", metavar="ID")
+    @click.option("--comment", **({"required": True} if comment else {"default": ""}), help=comment or "Ý kiến.")
+    @AS_OPTION
+    @click.pass_context
+    def step(ctx, draft_id, comment, as_name):
+        with _acting(as_name):
+            done = action(draft_id, _actor(as_name), comment or "", ctx.obj.home)
+        click.echo(said(done))
+    return step
+
+
+def _approve(draft_id, by, comment, home):
     """Đồng ý dự thảo ID (người duyệt hoặc lãnh đạo); chuyển bước sau."""
     from .workflow import signoff
-    with _acting(as_name):
-        done = signoff.approve(draft_id, _actor(as_name), comment, ctx.obj["home"])
-    click.echo(f"Đã đồng ý dự thảo {done.id}: {done.state_name}")
+    return signoff.approve(draft_id, by, comment, home)
 
 
-@cli.command("return")
-@click.argument("draft_id", metavar="ID")
-@click.option("--comment", required=True, help="Ý kiến: cần sửa gì.")
-@AS_OPTION
-@click.pass_context
-def return_cmd(ctx, draft_id, comment, as_name):
+def _return(draft_id, by, comment, home):
     """Trả lại dự thảo ID cho người soạn, kèm ý kiến."""
     from .workflow import signoff
-    with _acting(as_name):
-        done = signoff.return_draft(draft_id, _actor(as_name), comment, ctx.obj["home"])
-    click.echo(f"Đã trả lại dự thảo {done.id} cho {done.owner}.")
+    return signoff.return_draft(draft_id, by, comment, home)
+
+
+approve = _review("approve", _approve, "", lambda done: f"Đã đồng ý dự thảo {done.id}: {done.state_name}")
+return_cmd = _review("return", _return, "Ý kiến: cần sửa gì.", lambda done: f"Đã trả lại dự thảo {done.id} cho {done.owner}.")
 
 
 @cli.command("sign")
@@ -871,21 +900,21 @@ def sign_cmd(ctx, draft_id, as_name, pin_stdin):
     """Lãnh đạo ký số dự thảo ID bằng khóa của mình (số và ngày để trống, văn thư điền khi ban hành)."""
     from .workflow import signoff
     with _acting(as_name):
-        done = signoff.sign(draft_id, _actor(as_name), _pin(pin_stdin), ctx.obj["home"], _library(ctx))
+        done = signoff.sign(draft_id, _actor(as_name), _pin(pin_stdin), ctx.obj.home, _library(ctx))
     click.echo(f"Đã ký số dự thảo {done.id}: chờ văn thư cấp số, ban hành.")
 
 
 @cli.command()
 @click.argument("number", metavar="SỐ")
 @click.option("--reason", required=True, help="Lý do thu hồi.")
-@click.option("--year", type=int, help="Năm, khi số trùng giữa các năm.")
+@click.option("--year", type=WHOLE_NUMBER, help="Năm, khi số trùng giữa các năm.")
 @AS_OPTION
 @click.pass_context
 def withdraw(ctx, number, reason, year, as_name):
     """Thu hồi văn bản số SỐ (Điều 18): số vẫn giữ, sổ và tìm kiếm ghi đã thu hồi."""
     from .workflow import withdrawal
     with _acting(as_name):
-        done = withdrawal.withdraw(number, reason, _actor(as_name), ctx.obj["home"], year)
+        done = withdrawal.withdraw(number, reason, _actor(as_name), ctx.obj.home, year)
     click.echo(f"Đã thu hồi văn bản số {done.number}: {reason}")
 
 
@@ -902,7 +931,7 @@ def signatures(ctx, file, as_json):
     from pathlib import Path
     from .archive.home import Home
     from .signing import inspect, keys
-    found = inspect.signatures(Path(file).read_bytes(), keys.trust_roots(Home.locate(ctx.obj["home"]).root), file)
+    found = inspect.signatures(Path(file).read_bytes(), keys.trust_roots(Home.locate(ctx.obj.home).root), file)
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in found], ensure_ascii=False, indent=1))
     else:
@@ -916,7 +945,7 @@ def signatures(ctx, file, as_json):
 def waiting(ctx, as_name):
     """Dự thảo đang chờ bạn: duyệt, ký, hoặc (văn thư) cấp số ban hành."""
     from .workflow import signoff
-    found = signoff.waiting_for(_actor(as_name), ctx.obj["home"])
+    found = signoff.waiting_for(_actor(as_name), ctx.obj.home)
     for d in found:
         click.echo(f"{d.id}\t{d.state_name}\t{d.owner}\t{d.subject}")
     if not found:
@@ -929,38 +958,68 @@ def waiting(ctx, as_name):
 def history(ctx, draft_id):
     """Quá trình của dự thảo ID: ai, lúc nào, làm gì, mã băm của bản đã ký."""
     from .workflow import signoff
-    for time, who, action, detail, checksum in signoff.history(draft_id, ctx.obj["home"]):
+    for time, who, action, detail, checksum in signoff.history(draft_id, ctx.obj.home):
         note = f" ({detail['comment']})" if detail.get("comment") else ""
         digest = f" sha256 {checksum[:16]}…" if checksum else ""
         click.echo(f"{time[:19]}  {who}  {action}{note}{digest}")
 
 
 def main(argv=None):
-    """Entry point: runs the command, prints user errors once, sets the exit code."""
-    argv = sys.argv[1:] if argv is None else argv
+    """Entry point: runs the command, prints user errors once; returns the :class:`ExitStatus`."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    with vietnamese_messages():
+        return _run(argv)
+
+
+def _run(argv):
     try:
         cli.main(args=argv, prog_name="vanthu", standalone_mode=False)
     except VanthuError as error:
         for problem in error.problems:
             text = str(problem)
             _say(text if problem.file else f"Lỗi: {text}")
-        sys.exit(1)
+        return ExitStatus.FAILED
     except click.exceptions.Abort:
         _say("Đã dừng.")
-        sys.exit(130)
-    except click.exceptions.ClickException as error:  # usage errors: exit 2
+        return ExitStatus.STOPPED
+    except click.exceptions.ClickException as error:  # usage errors
         error.show()
-        sys.exit(error.exit_code)
+        return ExitStatus(error.exit_code)
     except KeyboardInterrupt:
         _say("Đã dừng (Ctrl-C).")
-        sys.exit(130)
+        return ExitStatus.STOPPED
     except Exception as error:  # a bug, not the clerk's fault
-        if "--traceback" in argv or os.environ.get("VANTHU_TRACEBACK"):
+        if "--traceback" in argv or environment.current().traceback:
             raise
         _say(f"Lỗi nội bộ: {error.__class__.__name__}: {error}. Chạy lại với --traceback để xem chi tiết.")
-        sys.exit(1)
-    sys.exit(0)
+        return ExitStatus.FAILED
+    return ExitStatus.OK
+
+
+@contextlib.contextmanager
+def vietnamese_messages():
+    """click's messages from our gettext catalogue, in Vietnamese whatever the machine's locale.
+
+    click marks its strings for Python's :mod:`gettext`; the clerk reads
+    Vietnamese everywhere, so the language is chosen here, for this run only.
+    """
+    saved = gettext.textdomain(), os.environ.get("LANGUAGE")
+    gettext.bindtextdomain(DOMAIN, LOCALE)
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = "vi"
+    try:
+        yield
+    finally:
+        gettext.textdomain(saved[0])
+        _restore("LANGUAGE", saved[1])
+
+
+def _restore(name, value):
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

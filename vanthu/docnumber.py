@@ -16,6 +16,27 @@ from .errors import VanthuError
 DRAFT_BLANK = "      "  # a draft leaves room for the number written in by hand
 
 
+def printed(number):
+    """``01``...``09``, then the number as it is: numbers, arrival numbers, copies (Phụ lục I §II.3)."""
+    return f"{number:02d}"
+
+
+class ArrivalNumber(int):
+    """Số đến: a received document's number in the year's arrival series; an int that prints ``01``."""
+
+    def __str__(self):
+        return printed(int(self))
+
+    @property
+    def file_part(self):
+        """``0001``: four digits, so that a folder listing sorts in arrival order."""
+        return f"{int(self):04d}"
+
+    @classmethod
+    def of(cls, value):
+        return None if value is None else cls(value)
+
+
 def make_symbol(issuer_code, type_code=None, unit=None):
     """The symbol (ký hiệu): ``QĐ-UBND`` for typed documents, ``SYT-VP`` for công văn."""
     if type_code:
@@ -63,7 +84,7 @@ class DocumentNumber:
     @property
     def printed_number(self):
         """``01``...``09``, then the number as it is; blank in a draft."""
-        return DRAFT_BLANK if self.is_draft else f"{self.number:02d}"
+        return DRAFT_BLANK if self.is_draft else printed(self.number)
 
     def __str__(self):
         return f"{self.printed_number}/{self.symbol}"

@@ -7,18 +7,22 @@ the old file or the new one, never half of one (and never an empty one after
 a power cut, which a rename without fsync allows).
 """
 import os
+import secrets
 import shutil
-import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
-
-def _umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+PRIVATE_UMASK = 0o077
 
 
-NEW_FILE_MODE = 0o666 & ~_umask()  # what open() would give; mkstemp's 0600 would hide the file from others
+@contextmanager
+def private_files():
+    """Everything created in the block is for the owner only (umask 077)."""
+    old = os.umask(PRIVATE_UMASK)
+    try:
+        yield
+    finally:
+        os.umask(old)
 
 
 def fsync_dir(path):
@@ -33,7 +37,7 @@ def fsync_dir(path):
 def write_atomic(path, data, mode=None):
     """Write ``data`` (bytes or str, UTF-8) to ``path``, replacing it atomically; returns the path.
 
-    ``mode``: the file's permission bits (default: what a new file gets).
+    ``mode``: the file's permission bits (default: what ``open()`` gives a new file, under the umask).
     """
     data = data.encode("utf-8") if isinstance(data, str) else data
     return _replace(Path(path), mode, lambda f: f.write(data))
@@ -47,19 +51,30 @@ def copy_atomic(source, target, mode=0o644):
 
 def _replace(path, mode, fill):
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temp, fd = _temporary(path)
     try:
         with os.fdopen(fd, "wb") as f:
             fill(f)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(temp, NEW_FILE_MODE if mode is None else mode)
+        if mode is not None:
+            os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException:
         _remove(temp)
         raise
     fsync_dir(path.parent)
     return path
+
+
+def _temporary(path):
+    """A new hidden file beside ``path``, created like ``open()`` would (the umask applies, unlike mkstemp)."""
+    while True:
+        temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return temp, os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
 
 
 def write_new(path, data, mode):

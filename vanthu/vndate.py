@@ -9,27 +9,44 @@ import re
 from .errors import VanthuError
 
 
-def _day(d):
-    return f"{d.day:02d}"
+DRAFT_LONG = "ngày      tháng      năm"  # a draft's date, left for the hand that signs
 
 
-def _month(d):
-    return f"{d.month:02d}" if d.month <= 2 else str(d.month)
+class VietnameseDate(_dt.date):
+    """Ngày tháng năm: a date that prints itself the decree's way (06/8/2020)."""
 
+    @classmethod
+    def of(cls, day):
+        """``day`` (any date, or None) as a VietnameseDate."""
+        if day is None or type(day) is cls:
+            return day
+        return cls(day.year, day.month, day.day)
 
-def long_date(d):
-    """``ngày 06 tháng 8 năm 2020`` (ngày tháng năm, in words)."""
-    return f"ngày {_day(d)} tháng {_month(d)} năm {d.year}"
+    @property
+    def parts(self):
+        """``("06", "8", "2020")``: day, month, year as printed."""
+        return f"{self.day:02d}", f"{self.month:02d}" if self.month <= 2 else str(self.month), str(self.year)
+
+    @property
+    def short(self):
+        """``06/8/2020``: the form used in citations and registers."""
+        return "/".join(self.parts)
+
+    @property
+    def long(self):
+        """``ngày 06 tháng 8 năm 2020`` (ngày tháng năm, in words)."""
+        day, month, year = self.parts
+        return f"ngày {day} tháng {month} năm {year}"
 
 
 def short_date(d):
-    """``06/8/2020``: the form used in citations and registers."""
-    return f"{_day(d)}/{_month(d)}/{d.year}"
+    """``06/8/2020`` for any date (see :class:`VietnameseDate`)."""
+    return VietnameseDate.of(d).short
 
 
-def place_date(place, d):
-    """The ô 4 line: ``Đồng Nai, ngày 06 tháng 8 năm 2020``."""
-    return f"{place}, {long_date(d)}"
+def long_date(d):
+    """``ngày 06 tháng 8 năm 2020`` for any date; the blank draft form for None."""
+    return VietnameseDate.of(d).long if d else DRAFT_LONG
 
 
 _FULL = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -43,7 +60,7 @@ _Y = re.compile(r"^(\d{4})$")
 
 def _make(y, m, d, text):
     try:
-        return _dt.date(int(y), int(m), int(d))
+        return VietnameseDate(int(y), int(m), int(d))
     except ValueError:
         raise VanthuError(f"ngày {text} không tồn tại") from None
 
@@ -61,7 +78,7 @@ def parse_range(text):
         first = _make(m[2], m[1], 1, text)
         return first, _month_end(first)
     if m := _Y.match(text):
-        return _dt.date(int(m[1]), 1, 1), _dt.date(int(m[1]), 12, 31)
+        return VietnameseDate(int(m[1]), 1, 1), VietnameseDate(int(m[1]), 12, 31)
     raise VanthuError(f"không hiểu ngày '{text}': viết 2020-08-05, 05/8/2020, 8/2020 hoặc 2020")
 
 
@@ -71,10 +88,8 @@ def parse_day(text):
     Day first, as Vietnamese offices write it (never the US month first);
     ``06.8.2020`` and ``06-08-2020`` too. A two-digit year is refused: 20 could be 1920.
     """
-    if isinstance(text, _dt.datetime):
-        return text.date()
     if isinstance(text, _dt.date):
-        return text
+        return VietnameseDate.of(text.date() if isinstance(text, _dt.datetime) else text)
     text = str(text).strip()
     if m := _FULL.match(text):
         return _make(*m.groups(), text)

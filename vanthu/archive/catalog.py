@@ -8,10 +8,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..docnumber import DocumentNumber, normalize_key
+from ..docnumber import ArrivalNumber, DocumentNumber, normalize_key
 from ..errors import VanthuError
+from ..vndate import VietnameseDate
 from .document import ArchivedDocument, INCOMING, OUTGOING
 from .home import opened
+from .numbering import Series
 from .store import StoredFile
 
 LINK_NAMES = {  # (kind, seen from the new document?) -> Vietnamese label
@@ -42,20 +44,23 @@ class Entry:
     """One row of the register with what only the archive knows (mục sổ)."""
 
     document: ArchivedDocument
-    series: str
+    series: Series
     template: str = ""
     title: str = ""          # tên loại và trích yếu, as the register prints it
     issuer_parent: str = ""
     copy_holders: str = ""   # đơn vị, người nhận bản lưu
     copies: Optional[int] = None  # số lượng bản phát hành
     metadata: dict = field(default_factory=dict)  # Phụ lục VI
+    content_hash: str = ""   # what the record says, to refuse issuing it twice (vanthu.archive.mistakes)
     files: list = field(default_factory=list)
     links: list = field(default_factory=list)
     withdrawal: str = ""     # "Đã thu hồi ngày ...: lý do" (Điều 18); the number stays
+    received: Optional[tuple] = None  # incoming: (received at, how, by) from vanthu.archive.receipt
+    handling: object = None           # incoming: its vanthu.archive.handling record, if assigned
 
 
 def _date(text):
-    return _dt.date.fromisoformat(text) if text else None
+    return VietnameseDate.fromisoformat(text) if text else None
 
 
 def to_document(row):
@@ -65,35 +70,42 @@ def to_document(row):
         issuer_code=row["issuer_code"], subject=row["subject"], body=row["body"], signer=row["signer"],
         signer_title=row["signer_title"], recipients=json.loads(row["recipients"]),
         confidentiality=row["confidentiality"], urgency=row["urgency"],
-        arrival_number=row["arrival_number"], arrival_date=_date(row["arrival_date"]))
+        arrival_number=ArrivalNumber.of(row["arrival_number"]), arrival_date=_date(row["arrival_date"]))
 
 
 def insert(conn, entry, batch_token):
     """Store one entry's row; returns its id. Inside the write transaction."""
+    row = stored_fields(entry, batch_token)
+    cursor = conn.execute(f"INSERT INTO documents ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                          list(row.values()))
+    entry.document.id = cursor.lastrowid
+    return entry.document.id
+
+
+def stored_fields(entry, batch_token):
+    """Column -> value of an entry's row: the one place a document's stored fields are written from."""
     d = entry.document
-    cursor = conn.execute(
-        "INSERT INTO documents (direction, year, series, serial, number, symbol, number_key, date, template, title, type_name,"
-        " issuer_name, issuer_key, issuer_code, issuer_parent, subject, body, signer, signer_title, recipients,"
-        " copy_holders, confidentiality, urgency, arrival_number, arrival_date, metadata, batch, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (d.direction, _series_year(d), entry.series, serial(d), d.number.number, d.number.symbol, d.number.key,
-         d.date.isoformat(), entry.template, entry.title, d.type_name, d.issuer_name, normalize_key(d.issuer_name), d.issuer_code,
-         entry.issuer_parent, d.subject, d.body, d.signer, d.signer_title,
-         json.dumps(d.recipients, ensure_ascii=False), entry.copy_holders, d.confidentiality, d.urgency,
-         d.arrival_number, d.arrival_date.isoformat() if d.arrival_date else None,
-         json.dumps(entry.metadata, ensure_ascii=False), batch_token, _dt.datetime.now(_dt.timezone.utc).isoformat()))
-    d.id = cursor.lastrowid
-    return d.id
+    return {
+        "direction": d.direction, "year": entry.series.year, "series": entry.series.key, "serial": d.serial,
+        "number": d.number.number, "symbol": d.number.symbol, "number_key": d.number.key, "date": d.date.isoformat(),
+        "template": entry.template, "title": entry.title, "type_name": d.type_name, "issuer_name": d.issuer_name,
+        "issuer_key": normalize_key(d.issuer_name), "issuer_code": d.issuer_code, "issuer_parent": entry.issuer_parent,
+        "subject": d.subject, "body": d.body, "signer": d.signer, "signer_title": d.signer_title,
+        "recipients": _json(d.recipients), "copy_holders": entry.copy_holders, "copies": entry.copies,
+        "confidentiality": d.confidentiality, "urgency": d.urgency, "arrival_number": d.arrival_number,
+        "arrival_date": d.arrival_date.isoformat() if d.arrival_date else None, "metadata": _json(entry.metadata),
+        "content_hash": entry.content_hash, "batch": batch_token,
+        "created_at": _dt.datetime.now(_dt.timezone.utc).isoformat(),
+    }
 
 
-def serial(d):
-    """The number in our own series: số đi for outgoing, số đến for incoming."""
-    return d.arrival_number if d.direction == INCOMING else d.number.number
+def set_metadata(conn, entry):
+    """Store the Phụ lục VI metadata, known once the files are made (their page count)."""
+    conn.execute("UPDATE documents SET metadata = ? WHERE id = ?", (_json(entry.metadata), entry.document.id))
 
 
-def _series_year(d):
-    """Outgoing numbers run per document year; arrival numbers per year of receipt."""
-    return d.arrival_date.year if d.direction == INCOMING else d.date.year
+def _json(value):
+    return json.dumps(value, ensure_ascii=False)
 
 
 def insert_file(conn, document_id, stored):
@@ -120,15 +132,36 @@ def _links(conn, document_id):
 
 
 def to_entry(conn, row):
-    metadata = json.loads(row["metadata"])
-    return Entry(to_document(row), row["series"], row["template"], row["title"], row["issuer_parent"], row["copy_holders"],
-                 metadata.get("IssuedAmount"), metadata, _files(conn, row["id"]), _links(conn, row["id"]),
-                 _withdrawal(conn, row["id"]))
+    return Entry(to_document(row), Series.parse(row["direction"], row["year"], row["series"]), row["template"],
+                 row["title"], row["issuer_parent"], row["copy_holders"], row["copies"], json.loads(row["metadata"]),
+                 row["content_hash"], _files(conn, row["id"]), _links(conn, row["id"]), _withdrawal(conn, row["id"]))
 
 
 def _withdrawal(conn, document_id):
     row = conn.execute("SELECT reason, at FROM withdrawals WHERE document_id = ?", (document_id,)).fetchone()
-    return f"Đã thu hồi ngày {row[1][8:10]}/{row[1][5:7]}/{row[1][:4]}: {row[0]}" if row else ""
+    return withdrawal_note(row[0], row[1]) if row else ""
+
+
+def withdrawal_note(reason, at):
+    """``Đã thu hồi ngày 06/8/2020: lý do`` (Điều 18): the register's Ghi chú, the card, a search result."""
+    return f"Đã thu hồi ngày {VietnameseDate.fromisoformat(at[:10]).short}: {reason}"
+
+
+LATER = {"replaces": "Bị thay thế bởi văn bản số", "corrects": "Được đính chính bởi văn bản số"}
+
+
+def statuses(conn, document_ids):
+    """``{document id: [status lines]}``: withdrawn; replaced or corrected by a later document (Điều 18)."""
+    ids, marks = list(document_ids), {}
+    where = ", ".join("?" * len(ids))
+    if not ids:
+        return marks
+    for row in conn.execute(f"SELECT document_id, reason, at FROM withdrawals WHERE document_id IN ({where})", ids):
+        marks.setdefault(row[0], []).append(withdrawal_note(row[1], row[2]))
+    for row in conn.execute(f"SELECT l.target_id, l.kind, d.number, d.symbol FROM links l JOIN documents d"
+                            f" ON d.id = l.document_id WHERE l.target_id IN ({where}) ORDER BY d.id", ids):
+        marks.setdefault(row[0], []).append(f"{LATER.get(row[1], row[1])} {DocumentNumber(row[2], row[3])}")
+    return marks
 
 
 def select(conn, direction=None, year=None, after_id=0):
@@ -191,6 +224,6 @@ def find_one(conn, text, year=None, direction=OUTGOING):
         where = f" năm {year}" if year else ""
         raise VanthuError(f"không có văn bản số {text}{where} trong sổ")
     if len(found) > 1:
-        listed = "; ".join(f"{e.document.number} ngày {e.document.date:%d/%m/%Y}" for e in found)
+        listed = "; ".join(f"{e.document.number} ngày {e.document.date.short}" for e in found)
         raise VanthuError(f"có {len(found)} văn bản số {text}: {listed}; thêm --year hoặc ghi đủ ký hiệu")
     return found[0]

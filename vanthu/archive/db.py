@@ -10,6 +10,7 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 
+from ..docnumber import DocumentNumber
 from ..errors import VanthuError
 
 LOCK_WAIT_SECONDS = 600  # a batch with PDF may hold the lock for minutes; wait, never fail
@@ -171,6 +172,11 @@ MIGRATIONS = (
     );
     CREATE INDEX handling_open ON handling (deadline) WHERE status != 'xong'
     """,
+    # 7 (issue 10): số lượng bản in a column of its own, no longer only inside the Phụ lục VI metadata.
+    """
+    ALTER TABLE documents ADD COLUMN copies INTEGER;
+    UPDATE documents SET copies = json_extract(metadata, '$.IssuedAmount') WHERE direction = 'out'
+    """,
 )
 
 
@@ -178,7 +184,7 @@ def _seal_existing(conn):
     """Version 4: log a seal for each row already in the register (issued before seals existed)."""
     from . import events, seal
     for row in conn.execute("SELECT id, number, symbol FROM documents ORDER BY id").fetchall():
-        detail = {"number": f"{row['number']:02d}/{row['symbol']}", "row": seal.of_document(conn, row["id"]),
+        detail = {"number": str(DocumentNumber(row["number"], row["symbol"])), "row": seal.of_document(conn, row["id"]),
                   "seal": seal.VERSION}
         events.append(conn, "seal", detail, document_id=row["id"])
 

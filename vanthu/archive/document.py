@@ -39,5 +39,10 @@ class ArchivedDocument:
         return self.date.year
 
     @property
+    def serial(self):
+        """The number in our own series (số trong sổ): số đi for outgoing, số đến for incoming."""
+        return self.arrival_number if self.direction == INCOMING else self.number.number
+
+    @property
     def is_secret(self):
         return self.confidentiality in SECRET_LEVELS

@@ -5,28 +5,11 @@ search and each issue compares it with the archive's newest entry and applies
 the documents of the entries in between, or rebuilds: so no kill, lock
 timeout or error after a commit leaves an issued document unsearchable.
 """
-from dataclasses import dataclass
-
+from ..search.position import Position
 from . import catalog, db, events
 from .home import opened
 
 MAX_CHANGES = 5_000  # more documents than this behind: rebuilding is faster than updating one by one
-
-
-@dataclass(frozen=True)
-class Position:
-    """A point in one home's log (mốc nhật ký): the home's identity, the entry's id and hash."""
-
-    home: str
-    event: int
-    hash: str
-
-    def as_dict(self):
-        return {"home": self.home, "event": self.event, "hash": self.hash}
-
-    @classmethod
-    def from_dict(cls, data):
-        return cls(str(data["home"]), int(data["event"]), str(data["hash"]))
 
 
 class Feed:

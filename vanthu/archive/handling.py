@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from . import db
 from .home import opened
+from ..docnumber import printed
 from ..errors import VanthuError
 from ..vndate import parse_day, short_date
 
@@ -76,7 +77,7 @@ def assign(arrival_number, handler, home=None, *, year=None, co_handlers=(), dea
         document = _document(archive.conn, arrival_number, year or today.year)
         current = _handling_row(archive.conn, document["id"])
         if current and current["status"] == DONE:
-            raise VanthuError(f"văn bản đến số {arrival_number:02d} đã giải quyết xong; không giao lại được")
+            raise VanthuError(f"văn bản đến số {printed(arrival_number)} đã giải quyết xong; không giao lại được")
         who = _person(archive.conn, handler, "--handler")
         others = [_person(archive.conn, name, "--co-handler")[0] for name in co_handlers]
         due = _deadline(deadline, document)
@@ -114,9 +115,9 @@ def _step(arrival_number, home, year, action, allowed, sql, args, detail=None):
         document = _document(archive.conn, arrival_number, year)
         current = _handling_row(archive.conn, document["id"])
         if current is None:
-            raise VanthuError(f"văn bản đến số {arrival_number:02d} chưa được giao cho ai (vanthu incoming assign)")
+            raise VanthuError(f"văn bản đến số {printed(arrival_number)} chưa được giao cho ai (vanthu incoming assign)")
         if current["status"] not in allowed:
-            raise VanthuError(f"văn bản đến số {arrival_number:02d} đang ở trạng thái "
+            raise VanthuError(f"văn bản đến số {printed(arrival_number)} đang ở trạng thái "
                               f"'{STATUS_NAMES[current['status']]}'; không làm bước này được")
         archive.conn.execute(sql, (*args, document["id"]))
         archive.log(action, {"arrival_number": arrival_number, **(detail or {})}, document_id=document["id"])
@@ -132,7 +133,7 @@ def get(arrival_number, home=None, *, year=None):
         document = _document(archive.conn, arrival_number, year or _dt.date.today().year)
         found = handlings(archive.conn, [document["id"]])
     if not found:
-        raise VanthuError(f"văn bản đến số {arrival_number:02d} chưa được giao cho ai")
+        raise VanthuError(f"văn bản đến số {printed(arrival_number)} chưa được giao cho ai")
     return found[document["id"]]
 
 
@@ -178,7 +179,7 @@ FOLLOW_UP_COLUMNS = ("Số đến", "Tên loại, số, ký hiệu, ngày, thán
 def follow_up_rows(items, today=None):
     """Rows of the follow-up book (sổ theo dõi giải quyết văn bản đến)."""
     today = today or _dt.date.today()
-    return [(f"{h.arrival_number:02d}", h.title, receivers(h), short_date(h.deadline) if h.deadline else "",
+    return [(printed(h.arrival_number), h.title, receivers(h), short_date(h.deadline) if h.deadline else "",
              h.progress(today), h.reply, h.instructions) for h in items]
 
 
@@ -211,7 +212,7 @@ def _document(conn, arrival_number, year):
     row = conn.execute("SELECT * FROM documents WHERE direction = 'in' AND year = ? AND arrival_number = ?"
                        " ORDER BY series LIMIT 1", (year, arrival_number)).fetchone()
     if row is None:
-        raise VanthuError(f"không có văn bản đến số {arrival_number:02d} năm {year} (thêm --year nếu là năm khác)")
+        raise VanthuError(f"không có văn bản đến số {printed(arrival_number)} năm {year} (thêm --year nếu là năm khác)")
     return row
 
 

@@ -1,6 +1,6 @@
 """The archive home (thư mục kho): database, stored files, staging, search index.
 
-``--home DIR``, else ``VANTHU_HOME``, else ``./vanthu-data``. Opening a home
+``--home DIR``, else ``VANTHU_HOME``, else ``./vanthu-data`` (:mod:`vanthu.environment`). Opening a home
 creates it if needed, brings its schema up to date, and settles batches left
 half-done by a process that died (see :mod:`vanthu.archive.store`).
 """
@@ -10,13 +10,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import environment
 from ..errors import VanthuError
 from . import db, events, seal, settings, store
-from .faults import checkpoint
-from .permissions import private_files
+from ..faults import checkpoint
+from ..files import private_files
 
-DEFAULT = "vanthu-data"
-ENV = "VANTHU_HOME"
+
+def _under(relative, doc=None):
+    """A path inside the home, as a read-only attribute."""
+    return property(lambda home: home.root / relative, doc=doc or f"``HOME/{relative}``")
 
 
 @dataclass(frozen=True)
@@ -28,33 +31,14 @@ class Home:
     @classmethod
     def locate(cls, path=None):
         """``path``, else ``$VANTHU_HOME``, else ``./vanthu-data``."""
-        return cls(Path(path or os.environ.get(ENV) or DEFAULT).absolute())
+        return cls(Path(path or environment.current().home).absolute())
 
-    @property
-    def database(self):
-        return self.root / "vanthu.sqlite3"
-
-    @property
-    def files(self):
-        return self.root / "files"
-
-    @property
-    def staging(self):
-        return self.root / "staging"
-
-    @property
-    def index(self):
-        """The search index folder; owned by :mod:`vanthu.search`, rebuilt from the archive."""
-        return self.root / "index"
-
-    @property
-    def settings(self):
-        return self.root / "settings.yaml"
-
-    @property
-    def log_head(self):
-        """Last event-log entry seen, kept outside the database: a deleted tail shows up."""
-        return self.root / "log-head.json"
+    database = _under("vanthu.sqlite3")
+    files = _under("files", "Stored files (tệp lưu), read-only, by year and series.")
+    staging = _under("staging", "Files of batches not yet committed (:mod:`vanthu.archive.store`).")
+    settings = _under("settings.yaml", "The office's numbering settings, edited by the clerk.")
+    log_head = _under("log-head.json", "Last event-log entry seen, kept outside the database: a deleted tail shows up.")
+    # The search index (index/) is vanthu.search's: see vanthu.search.index.index_dir.
 
     def contains(self, path):
         """Whether ``path`` lies in this home once every symlink is resolved."""

@@ -11,12 +11,12 @@ import io
 import os
 from pathlib import Path
 
-from ..docnumber import DocumentNumber, normalize_key
+from ..docnumber import ArrivalNumber, DocumentNumber, normalize_key
 from ..errors import VanthuError
 from ..vndate import parse_range, short_date
 from . import catalog, events, metadata, numbering, ocr, receipt
 from .document import ArchivedDocument, INCOMING
-from .faults import checkpoint
+from ..faults import checkpoint
 from .home import opened
 from .issuing import Issued, after_commit, event_detail, files_checksum
 from .store import safe_name
@@ -131,21 +131,21 @@ def _pdf_text(data):
 def _refuse_duplicate(conn, document):
     row = conn.execute("SELECT number, symbol, issuer_name, arrival_number, arrival_date FROM documents WHERE direction = 'in'"
                        " AND substr(date, 1, 4) = ? AND number_key = ? AND issuer_key = ?",
-                       (f"{document.date.year:04d}", document.number.key, normalize_key(document.issuer_name))).fetchone()
+                       (document.date.isoformat()[:4], document.number.key, normalize_key(document.issuer_name))).fetchone()
     if row:
         raise VanthuError(f"văn bản {DocumentNumber(row['number'], row['symbol'])} của {row['issuer_name']} đã vào sổ đến: số đến "
-                          f"{row['arrival_number']:02d} ngày {short_date(_dt.date.fromisoformat(row['arrival_date']))}")
+                          f"{ArrivalNumber(row['arrival_number'])} ngày {short_date(_dt.date.fromisoformat(row['arrival_date']))}")
 
 
 def _file(archive, batch, document, data, kind, original_name, reading):
     _refuse_duplicate(archive.conn, document)
     series = numbering.Series.arrival(document.arrival_date.year)
-    document.arrival_number = numbering.take(archive.conn, series)
-    entry = catalog.Entry(document, series.key, "", f"{document.type_name} {document.subject}".strip())
+    document.arrival_number = ArrivalNumber(numbering.take(archive.conn, series))
+    entry = catalog.Entry(document, series, "", f"{document.type_name} {document.subject}".strip())
     entry.metadata = metadata.incoming(document, archive.settings.organ_id, reading.pages or None)
     catalog.insert(archive.conn, entry, batch.token)
     checkpoint("numbered")
-    folder = f"files/{document.arrival_date.year}/den/{document.arrival_number:04d}-{safe_name(str(document.number))}"
+    folder = f"files/{document.arrival_date.year}/den/{document.arrival_number.file_part}-{safe_name(str(document.number))}"
     stem = f"{folder}/{safe_name(Path(original_name).stem)}"
     stored = [batch.add(kind, f"{stem}.{kind}", data)]  # the original, byte for byte
     stored += [batch.add(role, f"{stem}.{suffix}", extra) for role, suffix, extra in reading.extras]

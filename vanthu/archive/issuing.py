@@ -8,7 +8,6 @@ visible (see :meth:`vanthu.archive.home.Archive.writing`).
 import datetime as _dt
 import hashlib
 import io
-import json
 import re
 import warnings
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from ..docnumber import DocumentNumber
 from ..errors import Problem, VanthuError
 from . import catalog, metadata, mistakes, numbering
 from .document import ArchivedDocument, OUTGOING, SECRET_LEVELS
-from .faults import checkpoint
+from ..faults import checkpoint
 from .home import opened
 from .store import safe_name
 
@@ -144,13 +143,12 @@ def _take_number(archive, record, today, token, again=False, warn=None):
     if not again:
         mistakes.refuse_reissue(archive.conn, record, content, token)
     issued = record.issued(number, day)
-    entry = _entry(issued, series)
+    entry = _entry(issued, series, content)
     catalog.insert(archive.conn, entry, token)
-    archive.conn.execute("UPDATE documents SET content_hash = ? WHERE id = ?", (content, entry.document.id))
     return entry, issued
 
 
-def _entry(record, series):
+def _entry(record, series, content_hash=""):
     signer = record.get("signer") or {}
     document = ArchivedDocument(
         id=0, direction=OUTGOING, number=record.number, date=record.date, type_name=record.template.title,
@@ -158,8 +156,8 @@ def _entry(record, series):
         subject=record.get("subject", ""), body=record.get("body", ""), signer=signer.get("name", ""),
         signer_title=signer.get("title", ""), recipients=recipients(record),
         confidentiality=record.get("confidentiality"), urgency=record.get("urgency"))
-    return catalog.Entry(document, series.key, record.template.name, record.title, record.issuer.get("parent", ""),
-                         copy_holders(record), record.get("copies"))
+    return catalog.Entry(document, series, record.template.name, record.title, record.issuer.get("parent", ""),
+                         copy_holders(record), record.get("copies"), content_hash=content_hash)
 
 
 def cc_lines(record):
@@ -186,9 +184,7 @@ def copy_holders(record):
 
 def folder_of(document, series):
     """``files/2020/di/4482-SYT-VP``: year, series, number and symbol, readable by a clerk."""
-    _, _, part = series.partition("/")
-    kind = "di" if not part else ("di-mat" if part == numbering.SECRET else f"di-{safe_name(part)}")
-    return f"files/{document.date.year}/{kind}/{safe_name(str(document.number))}"
+    return f"{series.folder}/{safe_name(str(document.number))}"
 
 
 def _store(archive, batch, entry, files, links):
@@ -202,13 +198,9 @@ def _store(archive, batch, entry, files, links):
     for kind, target in links:
         catalog.insert_link(archive.conn, document.id, kind, target.document.id)
     entry.metadata = metadata.outgoing(document, archive.settings.organ_id, page_count(pdf), entry.copies)
-    archive.conn.execute("UPDATE documents SET metadata = ? WHERE id = ?", (_json(entry.metadata), document.id))
+    catalog.set_metadata(archive.conn, entry)
     archive.log("issue", event_detail(entry, stored, links), files_checksum(stored), document.id)
-    return Issued(document.id, document.number, document.date, entry.series, tuple(stored))
-
-
-def _json(value):
-    return json.dumps(value, ensure_ascii=False)
+    return Issued(document.id, document.number, document.date, entry.series.key, tuple(stored))
 
 
 def page_count(pdf):
@@ -226,7 +218,7 @@ def files_checksum(stored):
 
 def event_detail(entry, stored, links=()):
     d = entry.document
-    return {"number": str(d.number), "year": d.date.year, "series": entry.series,
+    return {"number": str(d.number), "year": d.date.year, "series": entry.series.key,
             "files": {f.path: f.sha256 for f in stored},
             "links": {kind: str(t.document.number) for kind, t in links}}
 

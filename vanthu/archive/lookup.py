@@ -6,18 +6,15 @@ from ..errors import VanthuError
 from ..files import write_atomic
 from ..vndate import short_date
 from . import catalog
+from .finding import citations
 from .document import INCOMING
 from .home import Home, opened
 from .store import sha256_bytes
 
 
-def show(text, home=None, year=None, out=None):
-    """What ``vanthu show`` does: metadata lines of every match, or the copied files' paths."""
+def show(text, home=None, year=None):
+    """What ``vanthu show`` prints: the card of every document numbered ``text``."""
     with opened(home) as archive:
-        if out:
-            archive.home.refuse_output(out)
-            entry = catalog.find_one(archive.conn, text, year, direction=None)
-            return copy_out(archive.home, entry, Path(out))
         found = catalog.find(archive.conn, text, year)
     if not found:
         raise VanthuError(f"không có văn bản số {text}{f' năm {year}' if year else ''} trong sổ")
@@ -72,15 +69,20 @@ def ids_of(numbers, home=None):
 
 def citations_of(entry, home=None):
     """(numbers this document cites, numbers of archived documents citing it), from the index."""
-    from ..search import citations
-    root = Home.locate(home).root
-    return citations(root, entry.document.number, lambda: catalog.documents(root))
+    return citations(home, entry.document.number)
+
+
+def copy_files(text, home=None, year=None, out=None):
+    """What ``vanthu show -o OUT`` does: copy the one document's files out; their paths."""
+    with opened(home) as archive:
+        archive.home.refuse_output(out)
+        entry = catalog.find_one(archive.conn, text, year, direction=None)
+        return copy_out(archive.home, entry, Path(out))
 
 
 def _citation_lines(home, entry):
     """Viện dẫn: the numbers this document cites, and the archived documents citing it (from the index)."""
-    from ..search import citations
-    cites, cited_by = citations(home.root, entry.document.number, lambda: catalog.documents(home.root))
+    cites, cited_by = citations(home.root, entry.document.number)
     lines = [f"Văn bản này dẫn chiếu: {', '.join(cites)}"] if cites else []
     lines += [f"Được dẫn chiếu bởi: {', '.join(cited_by)}"] if cited_by else []
     return "".join(f"\n{line}" for line in lines)
@@ -92,9 +94,9 @@ def describe(entry):
     lines = [f"Số, ký hiệu: {d.number}", f"Ngày: {short_date(d.date)}", f"Tên loại và trích yếu: {entry.title}",
              f"Cơ quan ban hành: {d.issuer_name}"]
     if d.direction == INCOMING:
-        lines[0:0] = [f"Văn bản đến số {d.arrival_number:02d}, ngày đến {short_date(d.arrival_date)}"]
+        lines[0:0] = [f"Văn bản đến số {d.arrival_number}, ngày đến {short_date(d.arrival_date)}"]
     else:
-        lines[0:0] = [f"Văn bản đi ({_series_name(entry.series)})"]
+        lines[0:0] = [f"Văn bản đi ({entry.series.name})"]
         lines += [f"Người ký: {d.signer_title} {d.signer}".rstrip(), f"Nơi nhận: {'; '.join(d.recipients)}"]
     lines += [f"{label}: {value}" for label, value in (("Độ mật", d.confidentiality), ("Độ khẩn", d.urgency)) if value]
     lines += [f"{link.label} {link.other_number} ngày {short_date(_date(link.other_date))}" for link in entry.links]
@@ -115,16 +117,6 @@ def _flatten(value, prefix=""):
 
 def _date(text):
     return _dt.date.fromisoformat(text)
-
-
-def _series_name(series):
-    issuer, _, part = series.partition("/")
-    return f"sổ {'mật ' if part == 'mật' else ''}{issuer}{f', loại {part}' if part and part != 'mật' else ''}"
-
-
-def series_name(series):
-    """``sổ SYT``, ``sổ mật SYT``, ``sổ SYT, loại quyet-dinh``: a series as the clerk says it."""
-    return _series_name(series)
 
 
 def copy_out(home, entry, out):

@@ -63,7 +63,7 @@ def refuse_reissue(conn, record, content, token):
 def same_spelling(conn, record, series, warn=None):
     """``syt`` is ``SYT``: a code already in this year's register keeps the spelling it has there."""
     code = record.issuer.get("code", "")
-    issuer_key = series.key.partition("/")[0]
+    issuer_key = series.issuer
     row = conn.execute("SELECT issuer_code FROM documents WHERE direction = 'out' AND year = ? AND"
                        " (series = ? OR (series >= ? || '/' AND series < ? || '0')) LIMIT 1",  # SYT and SYT/...
                        (series.year, issuer_key, issuer_key, issuer_key)).fetchone()

@@ -11,10 +11,11 @@ a failed issue leaves no number taken and the series has no gap.
 import datetime as _dt
 from dataclasses import dataclass
 
-from ..docnumber import DocumentNumber
+from ..docnumber import DocumentNumber, printed
 from ..errors import VanthuError
 from ..vndate import short_date
 from .document import INCOMING, OUTGOING
+from .store import safe_name
 
 SECRET = "mật"
 ARRIVAL = "đến"
@@ -22,31 +23,64 @@ ARRIVAL = "đến"
 
 @dataclass(frozen=True)
 class Series:
-    """One number series of one year (dãy số): direction, year, key (``SYT``, ``SYT/mật``)."""
+    """One number series of one year (dãy số, sổ): outgoing per issuer, or the arrivals.
+
+    An outgoing series belongs to an issuing body (``issuer``: its code),
+    and is its secret series or a document type's own (``own``: the template
+    name) or its main one. Stored as :attr:`key` (``SYT``, ``SYT/mật``,
+    ``SYT/quyet-dinh``; ``đến`` for arrivals), read back with :meth:`parse`.
+    """
 
     direction: str
     year: int
-    key: str
+    issuer: str = ""
+    secret: bool = False
+    own: str = ""
 
     @classmethod
     def outgoing(cls, year, issuer_code, secret=False, template=None):
         """The series a document of ``issuer_code`` takes its number from (``syt`` and ``SYT`` share one)."""
-        issuer_code = issuer_code.upper()
-        if secret:
-            return cls(OUTGOING, year, f"{issuer_code}/{SECRET}")
-        return cls(OUTGOING, year, f"{issuer_code}/{template}" if template else issuer_code)
+        return cls(OUTGOING, year, issuer_code.upper(), secret, "" if secret else (template or ""))
 
     @classmethod
     def arrival(cls, year):
-        return cls(INCOMING, year, ARRIVAL)
+        return cls(INCOMING, year)
+
+    @classmethod
+    def parse(cls, direction, year, key):
+        """The series stored as ``key`` (the ``series`` column)."""
+        if direction == INCOMING:
+            return cls.arrival(year)
+        issuer, _, part = key.partition("/")
+        return cls(OUTGOING, year, issuer, part == SECRET, "" if part == SECRET else part)
+
+    @property
+    def key(self):
+        if self.direction == INCOMING:
+            return ARRIVAL
+        part = SECRET if self.secret else self.own
+        return f"{self.issuer}/{part}" if part else self.issuer
+
+    @property
+    def folder(self):
+        """Where its files are kept: ``files/2020/di``, ``files/2020/di-mat``, ``files/2020/den``."""
+        kind = "den" if self.direction == INCOMING else "di-mat" if self.secret else (
+            f"di-{safe_name(self.own)}" if self.own else "di")
+        return f"files/{self.year}/{kind}"
+
+    @property
+    def name(self):
+        """``sổ mật SYT``, ``sổ SYT, loại quyet-dinh``: which book, for a document's card."""
+        if self.direction == INCOMING:
+            return "sổ văn bản đến"
+        return f"sổ {'mật ' if self.secret else ''}{self.issuer}{f', loại {self.own}' if self.own else ''}"
 
     def describe(self):
         """Vietnamese name for messages: ``sổ văn bản đi SYT năm 2020``."""
         if self.direction == INCOMING:
             return f"sổ văn bản đến năm {self.year}"
-        issuer, _, part = self.key.partition("/")
-        kind = "văn bản mật" if part == SECRET else (f"{part}" if part else "văn bản đi")
-        return f"sổ {kind} {issuer} năm {self.year}"
+        kind = "văn bản mật" if self.secret else (self.own or "văn bản đi")
+        return f"sổ {kind} {self.issuer} năm {self.year}"
 
 
 def next_number(conn, series):
@@ -72,7 +106,7 @@ def take(conn, series, wanted=None):
     taken = holder(conn, series, wanted)
     if taken:
         other = DocumentNumber(taken["number"], taken["symbol"])
-        raise VanthuError(f"số {DocumentNumber(wanted, '').printed_number} đã cấp trong {series.describe()} "
+        raise VanthuError(f"số {printed(wanted)} đã cấp trong {series.describe()} "
                           f"cho văn bản {other} ngày {short_date(_dt.date.fromisoformat(taken['date']))}; "
                           "bỏ khóa number để lấy số tiếp theo")
     return wanted

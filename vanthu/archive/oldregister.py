@@ -11,7 +11,7 @@ partial import. The rows have no files: the register is what is imported.
 import re
 from dataclasses import dataclass, field
 
-from ..docnumber import DocumentNumber, normalize_key
+from ..docnumber import DocumentNumber, normalize_key, printed
 from ..errors import Problem, VanthuError
 from ..sheets import cell_text, read_table
 from ..vndate import parse_day
@@ -140,7 +140,7 @@ def _unclaimed(conn, rows, table, report):
         taken = numbering.holder(conn, series, key[3]) or _received(conn, document)
         if taken or key in seen:
             where = f"dòng {seen[key]} của bảng tính" if key in seen else f"văn bản {DocumentNumber(taken['number'], taken['symbol'])}"
-            report.problems.append(Problem(f"số {key[3]:02d} đã có trong {series.describe()} ({where})", table.source,
+            report.problems.append(Problem(f"số {printed(key[3])} đã có trong {series.describe()} ({where})", table.source,
                                            line))
             continue
         seen[key] = line
@@ -153,7 +153,7 @@ def _received(conn, document):
     if document.direction != INCOMING:
         return None
     return conn.execute("SELECT number, symbol FROM documents WHERE direction = 'in' AND substr(date, 1, 4) = ?"
-                        " AND number_key = ? AND issuer_key = ?", (f"{document.date.year:04d}", document.number.key,
+                        " AND number_key = ? AND issuer_key = ?", (document.date.isoformat()[:4], document.number.key,
                                                                     normalize_key(document.issuer_name))).fetchone()
 
 

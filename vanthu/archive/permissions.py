@@ -6,23 +6,11 @@ may read them. vanthu writes inside the home under a private umask, and
 """
 import os
 import stat
-from contextlib import contextmanager
 from pathlib import Path
 
-PRIVATE_UMASK = 0o077
 CHECKED = ("files", "index", "staging", "keys")  # folders of the archive's own data (templates/ is the clerk's)
 DATA_FILES = ("vanthu.sqlite3", "vanthu.sqlite3-wal", "vanthu.sqlite3-shm", "log-head.json", "index.lock", "index.stale")
 FIX = "sửa bằng: chmod -R go-rwx {root}"
-
-
-@contextmanager
-def private_files():
-    """Everything created in the block is for the owner only (umask 077)."""
-    old = os.umask(PRIVATE_UMASK)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 def problems(home):

@@ -14,9 +14,6 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 FONT = "Times New Roman"
-# Column widths in cm, summing to the 25.7 cm text width of landscape A4 with 2 cm margins.
-WIDTHS = {"out": (3.0, 2.0, 5.2, 2.6, 4.0, 2.3, 1.4, 1.8, 1.8, 1.6),
-          "in": (1.9, 1.4, 3.2, 2.6, 1.9, 5.8, 3.2, 1.8, 1.8, 2.1)}
 
 
 def to_docx(register):
@@ -73,19 +70,20 @@ def _cover(document, register):
 
 
 def _table(document, register):
-    widths = WIDTHS[register.direction]
+    widths = [c.print_cm for c in register.columns]
     table = document.add_table(rows=2, cols=len(widths))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     for column, width in zip(table.columns, widths):
         column.width = Cm(width)  # the grid: LibreOffice lays out by it, Word by the cells
-    _row(table.rows[0], register.columns, widths, bold=True)
+    _row(table.rows[0], register.headings, widths, bold=True)
     _row(table.rows[1], [f"({i})" for i in range(1, len(widths) + 1)], widths, italic=True)
     for header in table.rows[:2]:
         _repeat_as_header(header)
+    centered = {i for i, c in enumerate(register.columns) if c.centered}
     for cells in register.rows:
-        _row(table.add_row(), cells, widths, center=(0, 1, 6) if register.direction == "out" else (0, 1, 4))
+        _row(table.add_row(), cells, widths, center=centered)
 
 
 def _row(row, texts, widths, bold=False, italic=False, center=None):

@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..docnumber import DocumentNumber
 from ..errors import VanthuError
 from . import db, events, permissions, seal
 from .home import opened
@@ -116,7 +117,9 @@ def _seals_in_log(conn):
 
 
 def _name(row):
-    return f"{row['number']:02d}/{row['symbol']}" if isinstance(row["number"], int) else f"{row['number']}/{row['symbol']}"
+    if isinstance(row["number"], int) and row["number"] > 0:
+        return str(DocumentNumber(row["number"], row["symbol"]))
+    return f"{row['number']}/{row['symbol']}"  # a tampered row: shown as it is
 
 
 def _detail(text):
@@ -142,7 +145,7 @@ def _head(path):
 
 def _file_problem(root, row):
     path = root / row["path"]
-    owner = f"{row['number']:02d}/{row['symbol']}"
+    owner = DocumentNumber(row["number"], row["symbol"])
     if not path.is_file():
         return f"thiếu tệp {row['path']} (văn bản {owner})"
     if sha256_file(path) != row["sha256"]:

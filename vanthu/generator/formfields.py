@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..templates import layout as L
-from ..vndate import short_date
+from ..vndate import VietnameseDate
 from . import ooxml, text
 from .measure import text_width
 
@@ -35,7 +35,7 @@ class FormDate:
 def form_date(value, declared):
     """Day, month and year of ``value`` as the decree writes them (06, 8, 2020), or dots."""
     if value:
-        return FormDate(*short_date(value).split("/"))
+        return FormDate(*VietnameseDate.of(value).parts)
     dots = text.fill(None, declared.fill)
     return FormDate(dots, dots, declared.blank_year or dots)
 

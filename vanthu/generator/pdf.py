@@ -16,12 +16,12 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 
+from .. import environment
 from ..errors import Problem, VanthuError
 from . import signing, soffice
 from .pdfmeta import DocumentInfo, apply as apply_metadata
 
 MIN_FILES_PER_WORKER = 3  # below this, a second LibreOffice start costs more than it saves
-WORKERS_ENV = "VANTHU_PDF_WORKERS"
 
 __all__ = ["DocumentInfo", "PdfPart", "PdfResult", "build_pdf", "docx_to_pdf"]
 
@@ -54,7 +54,7 @@ def worker_count(file_count, cores=None):
 
     ``VANTHU_PDF_WORKERS`` caps it (a shared server, a benchmark).
     """
-    cores = cores or int(os.environ.get(WORKERS_ENV) or 0) or os.cpu_count() or 1
+    cores = cores or environment.current().workers or os.cpu_count() or 1
     return max(1, min(cores, file_count // MIN_FILES_PER_WORKER))
 
 

@@ -10,12 +10,13 @@ from .. import yamlfile
 from ..docnumber import DocumentNumber, make_symbol
 from ..errors import Problem, VanthuError
 from ..templates import TemplateLibrary
+from ..vndate import VietnameseDate
 from . import validate as v
 
 _SIMPLE = {"text": v.text, "block": v.block, "code": v.code, "number": v.number, "date": v.date,
            "list": v.text_list, "phone": v.phone, "email": v.email, "bases": v.text_list,
            "recipients": v.recipient_groups, "lines": v.lines}
-_PARTS = {  # the sub-keys of mapping-valued fields: name -> (checker, required, label)
+FIELD_PARTS = {  # the sub-keys of mapping-valued fields: name -> (checker, required, label)
     "issuer": {"parent": (v.text, False, "tên cơ quan chủ quản"), "name": (v.text, True, "tên cơ quan ban hành"),
                "code": (v.issuer_code, True, "viết tắt tên cơ quan")},
     "signer": {"authority": (v.authority, False, "quyền hạn ký"), "title": (v.text, True, "chức vụ người ký"),
@@ -74,7 +75,7 @@ class Record:
 
     def issued(self, number, date):
         """The same record with its number and date (khi ban hành)."""
-        return replace(self, values={**self.values, "number": number, "date": date})
+        return replace(self, values={**self.values, "number": number, "date": VietnameseDate.of(date)})
 
 
 class RecordReader:
@@ -122,7 +123,7 @@ class _Checker:
 
     def record(self, node):
         if not isinstance(node, dict):
-            self.problem(node, None, f"một bản ghi phải là bảng khóa: giá trị, không phải {v._kind(node)}", "type")
+            self.problem(node, None, f"một bản ghi phải là bảng khóa: giá trị, không phải {v.kind_of(node)}", "type")
             return None
         template = self.template(node)
         if template is None:
@@ -178,7 +179,7 @@ class _Checker:
         try:
             if declared.type == "table":
                 return self.table(raw, declared.columns, label)
-            if declared.type in _PARTS:
+            if declared.type in FIELD_PARTS:
                 return self.parts(raw, declared.type, label)
             if declared.type == "appendices":
                 return [self.parts(item, "appendix", f"{label}[{i + 1}]") for i, item in enumerate(v.listed(raw))]
@@ -191,10 +192,10 @@ class _Checker:
 
     def parts(self, raw, kind, label):
         if not isinstance(raw, dict):
-            raise v.Invalid(f"cần các khóa {', '.join(_PARTS[kind])}, không phải {v._kind(raw)}")
-        self.unknown(raw, set(_PARTS[kind]), label + ".")
+            raise v.Invalid(f"cần các khóa {', '.join(FIELD_PARTS[kind])}, không phải {v.kind_of(raw)}")
+        self.unknown(raw, set(FIELD_PARTS[kind]), label + ".")
         clean = {}
-        for key, (check, required, name) in _PARTS[kind].items():
+        for key, (check, required, name) in FIELD_PARTS[kind].items():
             if raw.get(key) in (None, "", []):
                 if required:
                     self.problem(raw, key if key in raw else None, f"thiếu {name} (bắt buộc)", f"{label}.{key}")

@@ -128,6 +128,14 @@ def field_name(text, fallback="chu-ky"):
 
 def add_signature_field(writer, page, box, name):
     """Add an empty ``/Sig`` field with its widget on ``page`` (a page of ``writer``)."""
+    reference = writer._add_object(field_widget(writer, page, box, name))
+    page.setdefault(NameObject("/Annots"), ArrayObject()).get_object().append(reference)
+    _fields(writer).append(reference)
+    return reference
+
+
+def field_widget(writer, page, box, name, kind="/Sig"):
+    """The widget dictionary of a form field ``name`` of ``kind`` (``/Sig``, ``/Tx``) over ``box`` on ``page``."""
     appearance = StreamObject()  # PDF/A wants an appearance even for an empty widget
     appearance.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
                        NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0),
@@ -135,15 +143,12 @@ def add_signature_field(writer, page, box, name):
                                                          FloatObject(box.top - box.bottom)])})
     widget = DictionaryObject({
         NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Widget"),
-        NameObject("/FT"): NameObject("/Sig"), NameObject("/T"): TextStringObject(name),
+        NameObject("/FT"): NameObject(kind), NameObject("/T"): TextStringObject(name),
         NameObject("/F"): NumberObject(PRINT_FLAG), NameObject("/Rect"): box.as_array(),
         NameObject("/P"): page.indirect_reference,
         NameObject("/AP"): DictionaryObject({NameObject("/N"): writer._add_object(appearance)}),
     })
-    reference = writer._add_object(widget)
-    page.setdefault(NameObject("/Annots"), ArrayObject()).get_object().append(reference)
-    _fields(writer).append(reference)
-    return reference
+    return widget
 
 
 def _fields(writer):

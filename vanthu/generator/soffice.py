@@ -24,6 +24,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import environment
 from ..errors import VanthuError
 
 INSTALL_HINT = (
@@ -34,7 +35,6 @@ STARTUP_SECONDS = 60.0  # a cold first start on a busy machine can take tens of 
 SECONDS_PER_FILE = 10.0
 POLL_SECONDS = 0.02
 PROFILE_PREFIX = "vanthu-lo-"
-PROFILE_CACHE_ENV = "VANTHU_CACHE"
 SHARED_MEMORY = "/dev/shm"
 MAX_FILES_PER_RUN = 100  # LibreOffice 7.4 silently stops after about 240 files in one --convert-to
 QUIET = ("--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault")
@@ -53,7 +53,7 @@ def scratch_root(workdir=None):
 
 def find_soffice():
     """The soffice program (chương trình LibreOffice); a clear Vietnamese error if missing."""
-    found = os.environ.get("VANTHU_SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
+    found = environment.current().soffice or shutil.which("soffice") or shutil.which("libreoffice")
     if not found or not os.access(found, os.X_OK):
         raise VanthuError(INSTALL_HINT)
     return found
@@ -231,9 +231,7 @@ def _cache_folder(program):
     """Where the template profile is kept, one per LibreOffice installation."""
     real = Path(program).resolve()
     stamp = f"{real}:{real.stat().st_mtime_ns}".encode()
-    root = os.environ.get(PROFILE_CACHE_ENV) or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "vanthu")
-    return Path(root) / f"lo-profile-{zlib.crc32(stamp):08x}"
+    return environment.current().cache / f"lo-profile-{zlib.crc32(stamp):08x}"
 
 
 def _ensure_template(program, interruptions):

@@ -5,6 +5,7 @@ is the template's business.
 """
 import re
 
+from ..docnumber import printed
 from ..vndate import long_date
 
 _TRAILING = re.compile(r"[\s;.,:]+$")
@@ -48,7 +49,7 @@ def bases(items):
 
 def drafter_line(drafter, copies):
     """Ô 12: the drafter's initials and the number of copies, ``PL.(300)``."""
-    count = f"({copies:02d})" if copies else ""
+    count = f"({printed(copies)})" if copies else ""
     return f"{drafter.upper()}.{count}" if drafter and count else (drafter or "").upper() or count
 
 
@@ -60,7 +61,7 @@ def meeting_lines(meeting):
 
 def appendix_reference(record):
     """``(Kèm theo Quyết định số 166/QĐ-PGD&ĐT ngày 10 tháng 10 năm 2020 của ...)``; blanks in a draft."""
-    when = long_date(record.date) if record.date else "ngày      tháng      năm"
+    when = long_date(record.date)
     issuer = record.issuer.get("name", "")
     return f"(Kèm theo {record.template.title} số {record.number} {when} của {issuer})"
 
@@ -83,8 +84,7 @@ def cong_van_subject(subject):
 
 def place_and_date(place, date):
     """Ô 4: ``Đồng Nai, ngày 06 tháng 8 năm 2020``; a draft leaves the date to be filled."""
-    when = long_date(date) if date else "ngày      tháng      năm"
-    return f"{place}, {when}"
+    return f"{place}, {long_date(date)}"
 
 
 def fill(value, length):

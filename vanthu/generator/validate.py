@@ -32,7 +32,7 @@ class Invalid(ValueError):
         self.key = key
 
 
-def _kind(value):
+def kind_of(value):
     if isinstance(value, dict):
         return "một bảng khóa: giá trị"
     if isinstance(value, list):
@@ -43,7 +43,7 @@ def _kind(value):
 def text(value, max_length=MAX_TEXT, multiline=False):
     """A string (chuỗi): numbers are accepted as text, lists and maps are not."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise Invalid(f"cần một chuỗi chữ, không phải {_kind(value)}")
+        raise Invalid(f"cần một chuỗi chữ, không phải {kind_of(value)}")
     value = unicodedata.normalize("NFC", str(value)).strip()
     if bad := _CONTROL.search(value if multiline else value.replace("\n", " ")):
         raise Invalid(f"có ký tự điều khiển U+{ord(bad.group()):04X} không in được; hãy xóa nó")
@@ -82,7 +82,7 @@ def issuer_code(value):
 def number(value):
     """A positive whole number (số nguyên dương)."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise Invalid(f"số phải là số nguyên dương, không phải {_kind(value)}")
+        raise Invalid(f"số phải là số nguyên dương, không phải {kind_of(value)}")
     if value > MAX_NUMBER:  # the register stores 64-bit integers; no office issues a billion documents a year
         raise Invalid(f"số {value} quá lớn (tối đa {MAX_NUMBER:,})".replace(",", "."))
     return value
@@ -93,7 +93,7 @@ def date(value):
     if isinstance(value, _dt.date):
         return vndate.parse_day(value)
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise Invalid(f"ngày phải viết dạng {vndate.DAY_FORMS}, không phải {_kind(value)}")
+        raise Invalid(f"ngày phải viết dạng {vndate.DAY_FORMS}, không phải {kind_of(value)}")
     try:
         return vndate.parse_day(value)
     except VanthuError as error:
@@ -111,7 +111,7 @@ def choice(value, choices):
 def text_list(value):
     """A list of strings (danh sách)."""
     if not isinstance(value, list):
-        raise Invalid(f"cần một danh sách (mỗi mục một dòng bắt đầu bằng '- '), không phải {_kind(value)}")
+        raise Invalid(f"cần một danh sách (mỗi mục một dòng bắt đầu bằng '- '), không phải {kind_of(value)}")
     return [_item(v, i) for i, v in enumerate(value)]
 
 
@@ -125,7 +125,7 @@ def _item(value, index):
 def recipient_groups(value):
     """Nơi nhận: a list of recipients, where an item may be a group ``{Bản điện tử: [...]}``."""
     if not isinstance(value, list):
-        raise Invalid(f"cần một danh sách (mỗi mục một dòng bắt đầu bằng '- '), không phải {_kind(value)}")
+        raise Invalid(f"cần một danh sách (mỗi mục một dòng bắt đầu bằng '- '), không phải {kind_of(value)}")
     return [_group(v, i) if isinstance(v, dict) else _item(v, i) for i, v in enumerate(value)]
 
 
@@ -139,7 +139,7 @@ def _group(value, index):
 def listed(value):
     """A list as such (danh sách), whatever its items."""
     if not isinstance(value, list):
-        raise Invalid(f"cần một danh sách (mỗi mục một dòng bắt đầu bằng '- '), không phải {_kind(value)}")
+        raise Invalid(f"cần một danh sách (mỗi mục một dòng bắt đầu bằng '- '), không phải {kind_of(value)}")
     return value
 
 
@@ -182,10 +182,10 @@ def authority(value):
 def table_rows(value):
     """The rows of a form's table (các dòng bảng): a list of mappings ``column: value``."""
     if not isinstance(value, list):
-        raise Invalid(f"cần một danh sách dòng (mỗi dòng '- {{cột: giá trị, ...}}'), không phải {_kind(value)}")
+        raise Invalid(f"cần một danh sách dòng (mỗi dòng '- {{cột: giá trị, ...}}'), không phải {kind_of(value)}")
     for index, row in enumerate(value):
         if not isinstance(row, dict):
-            raise Invalid(f"dòng {index + 1}: cần các cột dạng {{cột: giá trị, ...}}, không phải {_kind(row)}")
+            raise Invalid(f"dòng {index + 1}: cần các cột dạng {{cột: giá trị, ...}}, không phải {kind_of(row)}")
     return value
 
 

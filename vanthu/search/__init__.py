@@ -1,16 +1,17 @@
 """Search over the archive (tìm kiếm): a Whoosh index that is a cache of the archive.
 
-The archive calls :func:`index_documents` after each register commit and
-``vanthu reindex`` calls :func:`rebuild`; ``vanthu search`` calls
-:func:`search`. Submodules are imported on use: ``vanthu`` starts fast.
+This package knows nothing of where documents are kept: every function that
+may have to rebuild the index takes ``all_documents``, a callable returning
+every archived document (:class:`~vanthu.archive.document.ArchivedDocument`
+or anything with its fields). :mod:`vanthu.archive.finding` wires it to the
+archive for the skins. Submodules are imported on use: ``vanthu`` starts fast.
 """
 
 
-def index_documents(home, docs, all_documents=None):
+def index_documents(home, docs, all_documents):
     """Add newly archived documents to the index; returns warnings for the clerk."""
     from .index import add_documents
-    from .searching import _archive
-    return add_documents(home, docs, all_documents or _archive(home))
+    return add_documents(home, docs, all_documents)
 
 
 def rebuild(home, docs, progress=None):
@@ -21,29 +22,31 @@ def rebuild(home, docs, progress=None):
 
 def search(home, text="", **options):
     """Ranked results (an :class:`.results.Outcome`); see :func:`.searching.search`."""
-    from ..workflow.withdrawal import mark_results
     from .searching import search as _search
-    return mark_results(home, _search(home, text, **options))
+    return _search(home, text, **options)
 
 
-def citations(home, number, all_documents=None):
+def citations(home, number, all_documents):
     """What the document numbered ``number`` cites, and what cites it (viện dẫn).
 
     Returns ``(cites, cited_by)``: two lists of document numbers as written.
     ``cites`` names documents whether or not they are in the archive;
     ``cited_by`` lists archived documents. Read from the index (rebuilt from
-    the archive if needed), for ``vanthu show``.
+    ``all_documents()`` if needed), for ``vanthu show``.
     """
     from .searching import citations as _citations
     return _citations(home, number, all_documents)
 
 
-def reindex(home, progress=None):
-    """``vanthu reindex``: the index rebuilt from the whole archive; a summary line."""
+def reindex(home, feed, progress=None):
+    """``vanthu reindex``: the index rebuilt from ``feed()`` (the whole archive); a summary line.
+
+    ``feed`` is the archive's :class:`~vanthu.archive.feed.Feed`: the index
+    also records the log position it has applied.
+    """
     import time
-    from ..archive.feed import Feed
     from .index import rebuild as _rebuild
-    started, counted, feed = time.perf_counter(), _Counter(progress), Feed(home)
+    started, counted = time.perf_counter(), _Counter(progress)
     _rebuild(home, counted.through(feed()), feed=feed)
     return f"Đã dựng lại chỉ mục tìm kiếm: {counted.n} văn bản, {time.perf_counter() - started:.1f} giây."
 

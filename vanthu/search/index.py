@@ -20,7 +20,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from ..archive.faults import checkpoint
+from ..faults import checkpoint
+from .position import Position
 from ..errors import VanthuError
 from ..files import write_atomic
 from .schema import SCHEMA, fields_of
@@ -153,7 +154,6 @@ BUSY_WARNING = ("chỉ mục tìm kiếm đang được một lệnh khác cập
 
 def applied(home):
     """The archive position the index has applied, or None (none recorded, or unreadable)."""
-    from ..archive.feed import Position
     try:
         return Position.from_dict(json.loads((index_dir(home) / APPLIED).read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError):

@@ -18,12 +18,12 @@ NARROW_FILTER = 2_000  # documents: fewer than this, champion lists would only c
 VERIFY_DEPTH = 5  # how many times ``limit`` hits are checked when phrases were found apart
 
 
-def search(home, text="", filters=Filters(), limit=DEFAULT_LIMIT, all_documents=None):
-    """Ranked results for a query; rebuilds a damaged index from the archive first."""
+def search(home, text="", filters=Filters(), limit=DEFAULT_LIMIT, *, all_documents):
+    """Ranked results for a query; rebuilds a damaged index from ``all_documents()`` first."""
     if limit < 1:
         raise VanthuError("--limit phải là số nguyên dương")
     parsed = parse(text, filters)
-    ix, warnings = open_or_rebuild(home, all_documents or _archive(home))
+    ix, warnings = open_or_rebuild(home, all_documents)
     try:
         with ix.searcher() as searcher:
             found = _run(searcher, parsed, limit)
@@ -31,12 +31,6 @@ def search(home, text="", filters=Filters(), limit=DEFAULT_LIMIT, all_documents=
                            suggestion(searcher, text) if parsed.words and not parsed.is_number else None)
     except READ_DAMAGE as damage:
         raise VanthuError(f"chỉ mục tìm kiếm bị hỏng ({damage}); chạy 'vanthu reindex'") from damage
-
-
-def _archive(home):
-    """The archive's feed: its documents, and the log position the index catches up to."""
-    from ..archive.feed import Feed
-    return Feed(home)
 
 
 def _run(searcher, parsed, limit):
@@ -111,10 +105,10 @@ def _date(value):
     return _dt.date(value // 10000, value // 100 % 100, value % 100)
 
 
-def citations(home, number, all_documents=None):
+def citations(home, number, all_documents):
     """``(cites, cited_by)`` of a document number, from the index."""
     key = DocumentNumber.parse(number).key if isinstance(number, str) else number.key
-    ix, _ = open_or_rebuild(home, all_documents or _archive(home))
+    ix, _ = open_or_rebuild(home, all_documents)
     with ix.searcher() as searcher:
         own = searcher.document(number_key=key) or {}
         citing = searcher.search(q.Term("cites", key), limit=None, sortedby="date")

@@ -97,7 +97,7 @@ def add(home_root, key, *, p12_file=None, picture=None, info):
 
     Written to a new folder then renamed over the old one: a failure leaves the old key.
     """
-    from ..archive.permissions import private_files
+    from ..files import private_files
     with private_files():  # keys, pictures and their folders for the owner only (0700, 0600)
         return _add(home_root, key, p12_file, picture, info)
 
@@ -163,7 +163,7 @@ def add_trust_root(home_root, path):
         subject = certs.common_name(cert.subject)
     except Exception:
         raise VanthuError(f"'{path}' không phải chứng thư số (PEM hoặc DER)") from None
-    from ..archive.permissions import private_files
+    from ..files import private_files
     with private_files():
         folder = trust_folder(home_root)
         folder.mkdir(parents=True, exist_ok=True)
@@ -184,30 +184,10 @@ def tsa_url(home_root):
 
 
 def set_tsa_url(home_root, url):
-    from ..archive.permissions import private_files
+    from ..files import private_files
     path = config_file(home_root)
     data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     data["tsa_url"] = url or ""
     with private_files():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-
-
-def register(home_root, role, owner, pin, *, p12=None, library="", label="", key_label="", picture=None, now=None):
-    """``vanthu key add``: check the key opens with ``pin``, its certificate is valid now, the picture is a PNG;
-    then store it (the password or PIN itself is not kept)."""
-    from . import signers, stamps
-    if bool(p12) == bool(library):
-        raise VanthuError("chọn một loại khóa: --p12 TỆP hoặc --pkcs11 THƯ_VIỆN --label NHÃN")
-    if library and not label:
-        raise VanthuError("thiết bị ký PKCS#11 cần --label (nhãn của thiết bị)")
-    if picture is not None:
-        stamps.png(picture)
-    if p12:
-        cert = signers.p12_certificate(p12, pin, owner)
-    else:
-        with signers.token_certificate(library, label, key_label, pin) as token_cert:
-            cert = token_cert
-    info = certs.check_valid(cert, now)
-    key = Key(owner, role, PKCS11 if library else P12, folder_of(home_root, role, owner), library, label, key_label)
-    return add(home_root, key, p12_file=p12, picture=picture, info=info)

@@ -15,7 +15,7 @@ import io
 from dataclasses import dataclass
 
 from ..errors import VanthuError
-from ..generator.signing import Box
+from ..generator.signing import Box, field_widget
 from ..vndate import long_date
 from . import placement, stamps
 from .certs import VIETNAM
@@ -78,20 +78,8 @@ def _reshape(field, name, box):
 
 
 def _add_field(writer, page, name, kind, box):
-    from pypdf.generic import (ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, StreamObject,
-                               TextStringObject)
-    appearance = StreamObject()
-    appearance.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
-                       NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0),
-                                                         FloatObject(box.right - box.left),
-                                                         FloatObject(box.top - box.bottom)])})
-    widget = DictionaryObject({
-        NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Widget"),
-        NameObject("/FT"): NameObject(kind), NameObject("/T"): TextStringObject(name),
-        NameObject("/F"): NumberObject(4), NameObject("/Rect"): box.as_array(),
-        NameObject("/P"): page.indirect_reference,
-        NameObject("/AP"): DictionaryObject({NameObject("/N"): writer._add_object(appearance)}),
-    })
+    from pypdf.generic import NameObject, NumberObject, TextStringObject
+    widget = field_widget(writer, page, box, name, kind)
     if kind == "/Tx":
         widget[NameObject("/Ff")] = NumberObject(1)  # read-only: only the clerk's system fills it
         widget[NameObject("/DA")] = TextStringObject("/Helv 0 Tf 0 g")

@@ -88,3 +88,24 @@ def _only_key_id(session, label):
 def token_certificate(library, label, key_label, pin):
     with _token_signer(library, label, key_label, pin) as signer:
         yield signer.signing_cert
+
+
+def register(home_root, role, owner, pin, *, p12=None, library="", label="", key_label="", picture=None, now=None):
+    """``vanthu key add``: check the key opens with ``pin``, its certificate is valid now, the picture is a PNG;
+    then store it (the password or PIN itself is not kept)."""
+    from . import stamps
+    if bool(p12) == bool(library):
+        raise VanthuError("chọn một loại khóa: --p12 TỆP hoặc --pkcs11 THƯ_VIỆN --label NHÃN")
+    if library and not label:
+        raise VanthuError("thiết bị ký PKCS#11 cần --label (nhãn của thiết bị)")
+    if picture is not None:
+        stamps.png(picture)
+    if p12:
+        cert = p12_certificate(p12, pin, owner)
+    else:
+        with token_certificate(library, label, key_label, pin) as token_cert:
+            cert = token_cert
+    info = certs.check_valid(cert, now)
+    key = keys.Key(owner, role, keys.PKCS11 if library else keys.P12, keys.folder_of(home_root, role, owner), library,
+                   label, key_label)
+    return keys.add(home_root, key, p12_file=p12, picture=picture, info=info)

@@ -8,14 +8,15 @@ loads it in a third of the time) and kept in a cache folder; Vietnamese
 letters are shaped by HarfBuzz (pyHanko's ``opentype`` extra), so
 ``Đồng Nai`` prints as written.
 """
-import os
+import io
 import shutil
 import subprocess
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from .. import environment
 from ..errors import VanthuError
+from ..files import write_atomic
 
 FONT_FILES = {"regular": "LiberationSerif-Regular.ttf", "italic": "LiberationSerif-Italic.ttf"}
 FONT_DIRS = ("/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/liberation")
@@ -38,8 +39,7 @@ def _source_font(style):
 
 
 def cache_folder():
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "vanthu" / "fonts"
+    return environment.current().cache / "fonts"
 
 
 @lru_cache(maxsize=None)
@@ -61,11 +61,9 @@ def _rescale(source, target):
     if font["head"].unitsPerEm != 1000:
         scale_upem(font, 1000)
     _keep_letters(font)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, suffix=".ttf")
-    os.close(fd)
-    font.save(temp)
-    os.replace(temp, target)  # another process may be writing the same font: the last rename wins, whole
+    out = io.BytesIO()
+    font.save(out)
+    write_atomic(target, out.getvalue())  # another process may be writing the same font: the last rename wins, whole
 
 
 def _keep_letters(font):

@@ -10,11 +10,12 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
-from ..generator.records import _PARTS
+from ..errors import VanthuError
+from ..generator.records import FIELD_PARTS
+from ..vndate import parse_day, short_date
 
 LIST_TYPES = ("list", "bases", "lines", "recipients")
 _DMY = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*$")
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
 @dataclass
@@ -65,7 +66,7 @@ def build(template, values, forms=()):
     """The form of ``template`` filled with ``values`` (form strings by input name)."""
     items = []
     for f in template.fields.values():
-        if f.type in _PARTS:
+        if f.type in FIELD_PARTS:
             items.append(_group(f.name, f.label, "", f.type, values, f.required))  # each part has its own label
         elif f.type == "appendices":
             items.append(_group("appendices", f.label, "một phụ lục; bỏ trống nếu không có", "appendix", values))
@@ -80,7 +81,7 @@ def build(template, values, forms=()):
 
 def _group(name, label, help_text, kind, values, required=False):
     group = Group(name, label, help_text, required=required)
-    for key, (_check, need, sub_label) in _PARTS[kind].items():
+    for key, (_check, need, sub_label) in FIELD_PARTS[kind].items():
         widget = "lines" if key == "authority" else ("textarea" if key == "body" else "text")
         group.inputs.append(Input(f"{name}.{key}", sub_label[:1].upper() + sub_label[1:], widget, need and required,
                                   "mỗi dòng một cấp, ví dụ KT. GIÁM ĐỐC rồi PHÓ GIÁM ĐỐC" if key == "authority" else "",
@@ -116,7 +117,7 @@ def _lines(text):
 
 
 def _answer(f, form, previous):
-    if f.type in _PARTS:
+    if f.type in FIELD_PARTS:
         return _parts(f.name, f.type, form)
     if f.type == "appendices":
         one = _parts("appendices", "appendix", form)
@@ -137,7 +138,7 @@ def _answer(f, form, previous):
 
 def _parts(name, kind, form):
     found = {}
-    for key in _PARTS[kind]:
+    for key in FIELD_PARTS[kind]:
         text = _text(form, f"{name}.{key}")
         if text:
             lines = _lines(text)
@@ -174,7 +175,7 @@ def answers(template, data):
         raw = values.get(f.name)
         if raw in (None, "", [], {}):
             continue
-        if f.type in _PARTS and isinstance(raw, dict):
+        if f.type in FIELD_PARTS and isinstance(raw, dict):
             out.update({f"{f.name}.{k}": _shown(v) for k, v in raw.items()})
         elif f.type == "appendices" and isinstance(raw, list) and raw and isinstance(raw[0], dict):
             out.update({f"appendices.{k}": _shown(v) for k, v in raw[0].items()})
@@ -191,8 +192,10 @@ def _shown(value, kind=""):
     if isinstance(value, list):
         return "\n".join(_group_line(v) for v in value)
     if kind == "date" or isinstance(value, _dt.date):
-        m = _ISO.match(str(value))
-        return f"{int(m[3]):02d}/{int(m[2]):02d}/{m[1]}" if m else str(value)
+        try:
+            return short_date(parse_day(value))
+        except VanthuError:
+            return str(value)
     return str(value)
 
 

@@ -54,7 +54,7 @@ def dashboard():
 
 
 def _recent_incoming():
-    from ..search import search
+    from ..archive.finding import search
     try:
         return search(home(), "huong:den", limit=10).results
     except VanthuError:
@@ -73,7 +73,7 @@ def _query():
 
 
 def _run_search(limit):
-    from ..search import search
+    from ..archive.finding import search
     from ..search.query import Filters
     args = request.args
     filters = Filters(date_from=args.get("tu") or None, date_to=args.get("den") or None,
@@ -159,7 +159,7 @@ def document(document_id):
     return render_template("document.html", entry=entry, d=entry.document, hidden=hidden, secret=SECRET_SUBJECT,
                            cites=cites, cited_by=lookup.ids_of(cited_by, home()), history=lookup.history(document_id, home()),
                            metadata=lookup.metadata_lines(entry),
-                           series=lookup.series_name(entry.series) if entry.series else "", issued=request.args.get("moi"))
+                           series=entry.series.name if entry.series else "", issued=request.args.get("moi"))
 
 
 @blueprint.route("/van-ban/<int:document_id>/tep/<role>")
@@ -199,10 +199,10 @@ def register(direction):
 @blueprint.route("/so/<any(di, den):direction>.pdf")
 @roles_required(*REGISTER_ROLES)
 def register_pdf(direction):
-    from ..archive.register import produce
+    from ..archive.register import save
     with tempfile.TemporaryDirectory(prefix="vanthu-so-") as folder:
         out = Path(folder) / f"so-{direction}.pdf"
-        produce(home(), _year(), DIRECTIONS[direction], str(out), request.args.get("co-quan") or None)
+        save(out, home(), _year(), DIRECTIONS[direction], request.args.get("co-quan") or None)
         data = out.read_bytes()
     year = _year() or "moi-nhat"
     from io import BytesIO
@@ -226,7 +226,7 @@ def incoming():
     except VanthuError as problem:
         return render_template("incoming.html", values=values, errors=[p.message for p in problem.problems],
                                ways=_ways()), 400
-    flash(f"Đã vào sổ đến số {done.arrival_number:02d}: văn bản {done.number} ngày {short_date(done.date)}.", "ok")
+    flash(f"Đã vào sổ đến số {done.arrival_number}: văn bản {done.number} ngày {short_date(done.date)}.", "ok")
     return redirect(url_for("pages.document", document_id=done.id))
 
 

@@ -133,7 +133,7 @@ def update(draft_id, text, by, home=None, library=None, revision=None):
     record = check(text, library)
     with opened(home) as archive:
         with db.write_transaction(archive.conn):
-            draft = _locked(archive.conn, draft_id)
+            draft = locked(archive.conn, draft_id)
             if not draft.editable:
                 raise VanthuError(f"dự thảo {draft.id} đang ở trạng thái '{draft.state_name}', không sửa được")
             if revision is not None and int(revision) != draft.revision:
@@ -147,7 +147,8 @@ def update(draft_id, text, by, home=None, library=None, revision=None):
     return get(draft_id, home)
 
 
-def _locked(conn, draft_id):
+def locked(conn, draft_id):
+    """The draft ``draft_id`` read inside the caller's write transaction (its state cannot change meanwhile)."""
     row = conn.execute("SELECT * FROM drafts WHERE id = ?", (_id(draft_id),)).fetchone()
     if row is None:
         raise VanthuError(f"không có dự thảo số {draft_id}")
@@ -168,16 +169,17 @@ def set_state(draft_id, state, by, home=None, expect=None, note="", archive=None
     Inside an open ``archive`` write (issuing) it joins that transaction.
     """
     if archive is not None:
-        return _move(archive, draft_id, state, by, expect, note)
+        return move(archive, draft_id, state, by, expect, note)
     with opened(home) as archive:
         with db.write_transaction(archive.conn):
-            _move(archive, draft_id, state, by, expect, note)
+            move(archive, draft_id, state, by, expect, note)
         archive.remember_log_head()
     return get(draft_id, home)
 
 
-def _move(archive, draft_id, state, by, expect, note, document_id=None):
-    draft = _locked(archive.conn, draft_id)
+def move(archive, draft_id, state, by, expect, note, document_id=None):
+    """Move a draft to ``state`` (from one of ``expect``) and log it, inside ``archive``'s write."""
+    draft = locked(archive.conn, draft_id)
     if expect is not None and draft.state not in expect:
         raise VanthuError(f"dự thảo {draft.id} đang ở trạng thái '{draft.state_name}'; không chuyển sang "
                           f"'{STATE_NAMES.get(state, state)}' được")
@@ -198,16 +200,17 @@ def issue(draft_id, by, home=None, library=None, pdf=True, warn=None, again=Fals
     from ..archive.issuing import issue as issue_records
     from ..archive.pdfexport import convert
     draft = get(draft_id, home)
-    _refuse_unissuable(draft, home)
+    refuse_unissuable(draft, home)
     record = check(draft.text, library, draft.source)
 
     def mark(archive, results):
-        _move(archive, draft.id, ISSUED, by, ISSUABLE, "", results[0].id)
+        move(archive, draft.id, ISSUED, by, ISSUABLE, "", results[0].id)
     return issue_records([record], home, to_pdf=convert if pdf else None, warn=warn, inside=mark, again=again,
                          other_year=other_year)[0]
 
 
-def _refuse_unissuable(draft, home):
+def refuse_unissuable(draft, home):
+    """A clear error for a draft already issued, or not yet in a state that may be issued."""
     if draft.state == ISSUED:
         raise VanthuError(f"dự thảo {draft.id} đã được ban hành ({issued_number(draft, home)}); "
                           "không ban hành lại (mỗi văn bản chỉ một số)")

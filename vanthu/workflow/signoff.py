@@ -103,9 +103,9 @@ def submit(draft_id, to, via=(), by=None, home=None):
     reviewers = [_active(name, home).username for name in via]
     with opened(home) as archive:
         with db.write_transaction(archive.conn):
-            draft = drafts._locked(archive.conn, draft_id)
+            draft = drafts.locked(archive.conn, draft_id)
             _refuse_foreign(draft, by)
-            drafts._move(archive, draft.id, SUBMITTED, by, {drafts.DRAFT, RETURNED}, f"trình {leader.username}")
+            drafts.move(archive, draft.id, SUBMITTED, by, {drafts.DRAFT, RETURNED}, f"trình {leader.username}")
             _add_route(archive.conn, draft.id, reviewers, leader.username)
             archive.log("submit", {"draft": draft.id, "by": by, "to": leader.username, "via": reviewers},
                         sha256(draft.text))
@@ -143,7 +143,7 @@ def approve(draft_id, by, comment="", home=None):
             draft, step = _my_turn(archive.conn, draft_id, by)
             _set_step(archive.conn, step, AGREED, comment)
             if step.duty == SIGN:
-                drafts._move(archive, draft.id, APPROVED, by, {SUBMITTED}, comment)
+                drafts.move(archive, draft.id, APPROVED, by, {SUBMITTED}, comment)
             else:
                 _next_turn(archive.conn, step)
             archive.log("approve", {"draft": draft.id, "by": by, "comment": comment}, sha256(draft.text))
@@ -161,7 +161,7 @@ def return_draft(draft_id, by, comment, home=None):
             _set_step(archive.conn, step, SENT_BACK, comment)
             archive.conn.execute("UPDATE signoff_steps SET state = ? WHERE draft_id = ? AND round = ? AND state = ?",
                                  (DROPPED, draft.id, step.round, LATER))
-            drafts._move(archive, draft.id, RETURNED, by, {SUBMITTED, APPROVED}, comment)
+            drafts.move(archive, draft.id, RETURNED, by, {SUBMITTED, APPROVED}, comment)
             archive.log("return", {"draft": draft.id, "by": by, "comment": comment}, sha256(draft.text))
         archive.remember_log_head()
     return drafts.get(draft_id, home)
@@ -169,7 +169,7 @@ def return_draft(draft_id, by, comment, home=None):
 
 def _my_turn(conn, draft_id, by, states=(SUBMITTED,)):
     """The draft and ``by``'s waiting step on it; anyone else is refused."""
-    draft = drafts._locked(conn, draft_id)
+    draft = drafts.locked(conn, draft_id)
     if draft.state == APPROVED and APPROVED in states:
         step = _leader_step(conn, draft.id)
         if step.person == by:
@@ -236,7 +236,7 @@ def _store_signed(draft, step, by, signed, home):
             archive.conn.execute("INSERT OR REPLACE INTO signed_drafts (draft_id, pdf, sha256, signer, signed_at)"
                                  " VALUES (?, ?, ?, ?, ?)", (draft.id, signed, digest, by, _now()))
             _set_step(archive.conn, step, DONE)
-            drafts._move(archive, draft.id, SIGNED, by, {SUBMITTED, APPROVED}, "")
+            drafts.move(archive, draft.id, SIGNED, by, {SUBMITTED, APPROVED}, "")
             archive.log("sign", {"draft": draft.id, "by": by, "record": sha256(draft.text)}, digest)
         archive.remember_log_head()
 
@@ -262,7 +262,7 @@ def issue(draft_id, by, pin, home=None, library=None, warn=None, tsa_url=None, w
     from ..signing import keys, signers
     draft = drafts.get(draft_id, home)
     if draft.state == drafts.ISSUED:
-        drafts._refuse_unissuable(draft, home)
+        drafts.refuse_unissuable(draft, home)
     if draft.state != SIGNED:
         raise VanthuError(f"dự thảo {draft.id} ({draft.state_name}) chưa có chữ ký số của lãnh đạo: "
                           "văn thư không ký số của cơ quan, không ban hành văn bản điện tử chưa ký (Điều 32.2.d)")
@@ -290,7 +290,7 @@ def _finisher(leader_signed, signer, key, tsa_url, when):
 
 def _marker(draft, by):
     def mark(archive, results):
-        drafts._move(archive, draft.id, drafts.ISSUED, by, {SIGNED}, "", results[0].id)
+        drafts.move(archive, draft.id, drafts.ISSUED, by, {SIGNED}, "", results[0].id)
         pdf = next(f for f in results[0].files if f.role == "pdf")
         archive.log("sign-org", {"draft": draft.id, "by": by, "number": str(results[0].number)}, pdf.sha256,
                     results[0].id)

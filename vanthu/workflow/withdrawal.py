@@ -4,12 +4,13 @@ search and the document page say it is withdrawn, why, by whom and when.
 Replacement and correction (thay thế, đính chính) are links made when the
 new document is issued (``--replaces`` / ``--corrects``, :mod:`vanthu.archive.catalog`);
 a withdrawal is a row of its own, read by the register's Ghi chú and ``vanthu show``
-(:class:`vanthu.archive.catalog.Entry`) and search results (:func:`mark_results`).
+(:class:`vanthu.archive.catalog.Entry`) and search results (:func:`vanthu.archive.finding.search`).
 """
 import datetime as _dt
 from dataclasses import dataclass
 
 from ..archive import catalog, db
+from ..archive.catalog import withdrawal_note
 from ..archive.document import OUTGOING
 from ..archive.home import opened
 from ..errors import VanthuError
@@ -27,7 +28,7 @@ class Withdrawal:
 
     @property
     def note(self):
-        return _note(self.reason, self.at)
+        return withdrawal_note(self.reason, self.at)
 
 
 def withdraw(number, reason, by, home=None, year=None):
@@ -63,35 +64,3 @@ def withdrawn(conn, document_id):
     from ..docnumber import DocumentNumber
     return Withdrawal(row["document_id"], DocumentNumber(row["number"], row["symbol"]), row["reason"],
                       row["person"], row["at"])
-
-
-def mark_results(home_root, outcome):
-    """Search results with each withdrawn, replaced or corrected document marked (the index does not know it)."""
-    from dataclasses import replace
-    from ..archive.home import Home
-    database = Home.locate(home_root).database
-    if not outcome.results or not database.exists():
-        return outcome
-    conn = db.shared(database)
-    ids = [r.doc_id for r in outcome.results]
-    notes = _statuses(conn, ids)
-    marked = [replace(r, status="; ".join(notes[r.doc_id])) if notes.get(r.doc_id) else r for r in outcome.results]
-    return replace(outcome, results=marked)
-
-
-_LATER = {"replaces": "Bị thay thế bởi văn bản số", "corrects": "Được đính chính bởi văn bản số"}
-
-
-def _statuses(conn, ids):
-    """document id -> its status lines: withdrawn; replaced or corrected by a later document."""
-    marks, where = {}, ", ".join("?" * len(ids))
-    for row in conn.execute(f"SELECT document_id, reason, at FROM withdrawals WHERE document_id IN ({where})", ids):
-        marks.setdefault(row[0], []).append(_note(row[1], row[2]))
-    for row in conn.execute(f"SELECT l.target_id, l.kind, d.number, d.symbol FROM links l JOIN documents d"
-                            f" ON d.id = l.document_id WHERE l.target_id IN ({where}) ORDER BY d.id", ids):
-        marks.setdefault(row[0], []).append(f"{_LATER.get(row[1], row[1])} {row[2]:02d}/{row[3]}")
-    return marks
-
-
-def _note(reason, at):
-    return f"Đã thu hồi ngày {at[8:10]}/{at[5:7]}/{at[:4]}: {reason}"

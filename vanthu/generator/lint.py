@@ -15,8 +15,9 @@ import jinja2.nodes
 
 from .. import yamlfile
 from ..errors import Problem, VanthuError
-from . import BUILTIN_DIR, TemplateLibrary, usage, wordparts
-from .schema import load_schema
+from ..templates import BUILTIN_DIR, TemplateLibrary, wordparts
+from ..templates.schema import load_schema
+from . import usage
 
 STYLES = "word/styles.xml"
 DOCXTPL_PREFIXES = {"%": ("p", "tr", "tc", "r"), "{": ("p", "tr", "tc", "r"), "#": ("p", "tr", "tc")}

@@ -16,6 +16,8 @@ from jinja2 import meta, nodes
 from markupsafe import Markup
 
 from ..errors import VanthuError
+from .context import context_of
+from .records import RecordReader
 
 _BODY_A = "Điều 1. Đoạn A **đậm**.\nI. Mục A\nPhần I\n| Cột A | Cột B |\n|---|---|\n| 1 | 2 |"
 _TEXT = ("Mẫu A", "Mẫu B")
@@ -72,7 +74,6 @@ class _Sampler:
     """Fills a template's fields with sample values the record checker accepts."""
 
     def __init__(self, template):
-        from ..generator.records import RecordReader
         self.template, self.reader = template, RecordReader(_OneTemplate(template))
         self.fields = {n: f for n, f in template.fields.items() if f.type not in _NOT_IN_CONTEXT}
         self.pairs = {n: self._candidates(f)[0] for n, f in self.fields.items()}
@@ -131,7 +132,6 @@ def _paths(context):
 
 def provision(template):
     """The context paths of ``template`` and the fields feeding each, found by changing each field."""
-    from ..generator.context import context_of
     sampler = _Sampler(template)
     values = _paths(context_of(sampler.variant()))
     fed = {}
