@@ -76,7 +76,7 @@ def test_bad_rows_are_each_named_and_nothing_is_taken_in(tmp_path):
 def test_the_exported_outgoing_register_round_trips(tmp_path):
     source = tmp_path / "nguon"
     issue([k.seed()], source, renderer=Renderer())
-    out = register.produce(source, 2020, out=tmp_path / "so-di.xlsx")
+    out = register.save(tmp_path / "so-di.xlsx", source, 2020)
     home = tmp_path / "home"
     report = import_register(out, "out", home, issuer="Sở Y tế")
     assert len(report.imported) == 1

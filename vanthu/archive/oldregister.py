@@ -136,7 +136,7 @@ def _unclaimed(conn, rows, table, report):
     good, seen = [], {}
     for document, line in rows:
         series = _series(document)
-        key = (series.direction, series.year, series.key, catalog.serial(document))
+        key = (series.direction, series.year, series.key, document.serial)
         taken = numbering.holder(conn, series, key[3]) or _received(conn, document)
         if taken or key in seen:
             where = f"dòng {seen[key]} của bảng tính" if key in seen else f"văn bản {DocumentNumber(taken['number'], taken['symbol'])}"
@@ -160,8 +160,8 @@ def _received(conn, document):
 def _store(archive, good, report):
     with archive.writing() as batch:
         for document, series in good:
-            entry = catalog.Entry(document, series.key, "", document.subject, metadata={"Source": "sổ cũ (Excel)"})
+            entry = catalog.Entry(document, series, "", document.subject, metadata={"Source": "sổ cũ (Excel)"})
             catalog.insert(archive.conn, entry, batch.token)
-            archive.log("register-import", {"number": str(document.number), "serial": catalog.serial(document),
+            archive.log("register-import", {"number": str(document.number), "serial": document.serial,
                                             "series": series.key}, document_id=document.id)
             report.imported.append(document)
