@@ -10,6 +10,7 @@ import datetime as _dt
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from ..archive import handling, lookup, people
+from ..docnumber import printed
 from ..errors import VanthuError
 from .auth import home, roles_required
 
@@ -80,38 +81,37 @@ def assign(document_id):
                                instructions=form.get("instructions", "")[:4000], leader=g.person.display)
     except VanthuError as problem:
         return _refused(document_id, problem)
-    return _back(document_id, f"Đã giao văn bản đến số {done.arrival_number:02d} cho {done.handler_name}.")
+    return _back(document_id, f"Đã giao văn bản đến số {printed(done.arrival_number)} cho {done.handler_name}.")
 
 
 def _may_work(item):
     return g.person.has(*FOLLOWERS) or item.handler == g.person.username
 
 
-@blueprint.route("/van-ban/<int:document_id>/da-nhan", methods=["POST"])
-def acknowledge(document_id):
+def _work(document_id, act, message):
+    """A step of the handler's own (đã nhận, xong): only the handler, or those who follow up, may take it."""
     d = _incoming(document_id)
     item = handling_of(d)
     if item is None or not _may_work(item):
         abort(403)
     try:
-        handling.acknowledge(d.arrival_number, home(), year=d.arrival_date.year)
+        act(d)
     except VanthuError as problem:
         return _refused(document_id, problem)
-    return _back(document_id, "Đã nhận văn bản để giải quyết.")
+    return _back(document_id, message)
+
+
+@blueprint.route("/van-ban/<int:document_id>/da-nhan", methods=["POST"])
+def acknowledge(document_id):
+    return _work(document_id, lambda d: handling.acknowledge(d.arrival_number, home(), year=d.arrival_date.year),
+                 "Đã nhận văn bản để giải quyết.")
 
 
 @blueprint.route("/van-ban/<int:document_id>/xong", methods=["POST"])
 def finish(document_id):
-    d = _incoming(document_id)
-    item = handling_of(d)
-    if item is None or not _may_work(item):
-        abort(403)
-    try:
-        handling.finish(d.arrival_number, request.form.get("result", "")[:4000], home(), year=d.arrival_date.year,
-                        reply=request.form.get("reply", "").strip()[:200])
-    except VanthuError as problem:
-        return _refused(document_id, problem)
-    return _back(document_id, "Đã báo kết quả giải quyết.")
+    return _work(document_id, lambda d: handling.finish(
+        d.arrival_number, request.form.get("result", "")[:4000], home(), year=d.arrival_date.year,
+        reply=request.form.get("reply", "").strip()[:200]), "Đã báo kết quả giải quyết.")
 
 
 @blueprint.route("/theo-doi")
