@@ -137,7 +137,7 @@ class _SignedPath:
         sys.path.insert(0, str(ROOT / "tests"))
         import signkit
         from vanthu.archive import people
-        from vanthu.signing import keys
+        from vanthu.signing import signers
         self.home, folder = Path(home), Path(home).parent / "keys-src"
         folder.mkdir(parents=True, exist_ok=True)
         root = signkit.make_root()
@@ -147,9 +147,9 @@ class _SignedPath:
         leader = signkit.make_user(root, "Phan Huy Anh Vũ").p12(folder / "vu.p12", ca=root)
         org = signkit.make_user(root, "Sở Y tế tỉnh Đồng Nai").p12(folder / "syt.p12", ca=root)
         self.home_root = self.home.absolute()
-        keys.register(self.home_root, "user", "vu", signkit.PASSWORD, p12=leader,
+        signers.register(self.home_root, "user", "vu", signkit.PASSWORD, p12=leader,
                       picture=signkit.signature_png(folder / "vu.png"))
-        keys.register(self.home_root, "org", "SYT", signkit.PASSWORD, p12=org, picture=signkit.seal_png(folder / "dau.png"))
+        signers.register(self.home_root, "org", "SYT", signkit.PASSWORD, p12=org, picture=signkit.seal_png(folder / "dau.png"))
         self.pin, self.n, self.index = signkit.PASSWORD, 0, index
 
     def submitted(self):

@@ -57,6 +57,12 @@ def test_a_certificate_out_of_its_dates_is_refused_with_them(office, days, words
     assert not (office.home / "keys" / "users" / "hoa").exists()
 
 
+def test_key_list_names_each_key_and_its_end_of_validity(office):
+    out = office.ok("key", "list").out
+    assert "người dùng vu\tPKCS#12\tPhan Huy Anh Vũ, do CA thử nghiệm vanthu cấp" in out
+    assert "cơ quan SYT\tPKCS#12\tSở Y tế tỉnh Đồng Nai" in out and "ĐÃ HẾT HẠN" not in out
+
+
 def test_the_key_file_is_private_and_no_password_is_stored(office):
     p12 = office.home / "keys" / "users" / "vu" / "key.p12"
     assert stat.S_IMODE(p12.stat().st_mode) == 0o600

@@ -809,6 +809,24 @@ def _person(name, home):
     return people.get(name, home)
 
 
+@key.command("list")
+@click.pass_context
+def key_list(ctx):
+    """Liệt kê khóa ký số: của ai, loại, chứng thư, hiệu lực đến (đánh dấu khóa đã hết hạn)."""
+    import datetime as _dt
+    from .archive.home import Home
+    from .signing import keys
+    found = keys.listing(Home.locate(ctx.obj["home"]).root)
+    now = _dt.datetime.now(_dt.timezone.utc).isoformat()
+    for k in found:
+        who = f"người dùng {k.owner}" if k.role == "user" else f"cơ quan {k.owner}"
+        kind = "PKCS#12" if k.kind == keys.P12 else f"PKCS#11 {k.label}"
+        expired = "  (ĐÃ HẾT HẠN)" if k.not_after and k.not_after < now else ""
+        click.echo(f"{who}\t{kind}\t{k.subject}, do {k.issuer} cấp\thiệu lực đến {k.not_after[:10]}{expired}")
+    if not found:
+        _say("Chưa có khóa ký số nào. Thêm bằng: vanthu key add --user TÊN --p12 TỆP --image ẢNH.png")
+
+
 @key.command("trust")
 @click.argument("certificate", type=click.Path(exists=True, dir_okay=False))
 @click.pass_context

@@ -191,3 +191,14 @@ def set_tsa_url(home_root, url):
     with private_files():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def listing(home_root):
+    """Every stored key: people's first, then organisations', by name."""
+    found = []
+    for role, folder in (("user", "users"), ("org", "orgs")):
+        base = keys_root(home_root) / folder
+        for path in sorted(base.iterdir()) if base.exists() else ():
+            if (path / "key.json").exists():
+                found.append(Key.read(path))
+    return found
