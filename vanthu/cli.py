@@ -816,7 +816,7 @@ def key_list(ctx):
     import datetime as _dt
     from .archive.home import Home
     from .signing import keys
-    found = keys.listing(Home.locate(ctx.obj["home"]).root)
+    found = keys.listing(Home.locate(ctx.obj.home).root)
     now = _dt.datetime.now(_dt.timezone.utc).isoformat()
     for k in found:
         who = f"người dùng {k.owner}" if k.role == "user" else f"cơ quan {k.owner}"
