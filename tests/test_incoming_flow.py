@@ -62,6 +62,9 @@ def test_the_whole_flow_on_the_cli(home):
                "--reply", "4500/SYT-NV")
     assert done.code == 0 and "đã giải quyết" in done.out
     assert "Không có văn bản đến nào" in cli(home, "list", "--overdue").out
+    shown = run_cli("--home", home, "show", "4199/BYT-VPB1").out
+    assert "Giải quyết: Nguyễn Văn Hùng (chủ trì); phối hợp: Phòng Tài chính" in shown
+    assert "Đã giải quyết" in shown and "Văn bản trả lời: 4500/SYT-NV" in shown
     assert "Đã giải quyết" in cli(home, "list", "--all", "--handler", "hung").out
     assert run_cli("--home", home, "verify").code == 0
 

@@ -78,7 +78,9 @@ def test_the_whole_incoming_flow_in_the_web_app(site):
     done = post(drafter, f"/van-ban/{document_id}/xong", page, result="Đã trả lời bằng Công văn 4500/SYT-NV",
                 reply="4500/SYT-NV")
     assert done.status_code == 302
-    assert "Đã giải quyết" in text(drafter.get(page))
+    final = text(drafter.get(page))
+    assert "Đã giải quyết" in final
+    assert all(step in final for step in ("vào sổ đến", "giao giải quyết", "nhận để giải quyết", "báo đã giải quyết"))
     assert "Không có văn bản đến nào" in text(leader.get("/theo-doi?loc=qua-han"))
 
     row = register.build(home, (TODAY - dt.timedelta(10)).year, "in").rows[0]

@@ -18,7 +18,24 @@ def show(text, home=None, year=None):
         found = catalog.find(archive.conn, text, year)
     if not found:
         raise VanthuError(f"không có văn bản số {text}{f' năm {year}' if year else ''} trong sổ")
-    return "\n\n".join(describe(e) + _citation_lines(archive.home, e) + _signature_lines(archive.home, e) for e in found)
+    return "\n\n".join(describe(e) + _citation_lines(archive.home, e) + _signature_lines(archive.home, e)
+                       + _handling_lines(archive.home, e) for e in found)
+
+
+def _handling_lines(home, entry):
+    """An incoming document's handling (giải quyết văn bản đến): who, until when, how far (issue 14)."""
+    from .handling import handlings, receivers
+    if entry.document.direction != INCOMING:
+        return ""
+    with opened(home.root) as archive:
+        found = handlings(archive.conn, [entry.document.id]).get(entry.document.id)
+    if found is None:
+        return "\nGiải quyết: chưa giao (vanthu incoming assign)"
+    due = short_date(found.deadline) if found.deadline else "không có"
+    lines = [f"Giải quyết: {receivers(found)}; hạn {due}; {found.progress(_dt.date.today())}"]
+    lines += [f"Ý kiến chỉ đạo: {found.instructions}"] if found.instructions else []
+    lines += [f"Văn bản trả lời: {found.reply}"] if found.reply else []
+    return "".join(f"\n{line}" for line in lines)
 
 
 def _signature_lines(home, entry):
