@@ -266,6 +266,12 @@ def write_transaction(conn):
     conn.execute("COMMIT")
 
 
+def newest_event(conn):
+    """``(id, hash)`` of the newest log entry, or None before the first (see :mod:`.events`)."""
+    row = conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    return (row[0], row[1]) if row else None
+
+
 def home_id(conn):
     """The random identity of this archive home, made when its database was created."""
     return conn.execute("SELECT value FROM meta WHERE key = 'home_id'").fetchone()[0]

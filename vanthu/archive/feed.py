@@ -5,9 +5,13 @@ search and each issue compares it with the archive's newest entry and applies
 the documents of the entries in between, or rebuilds: so no kill, lock
 timeout or error after a commit leaves an issued document unsearchable.
 """
+import os
+from pathlib import Path
+
 from ..search.position import Position
-from . import catalog, db, events
-from .home import opened
+from . import db
+
+GENESIS = "0" * 64  # events.GENESIS: the position of a log without entries
 
 MAX_CHANGES = 5_000  # more documents than this behind: rebuilding is faster than updating one by one
 
@@ -19,16 +23,26 @@ class Feed:
         self.home = home
 
     def __call__(self):
+        from . import catalog
         return catalog.documents(self.home)
 
     def position(self):
-        """Where the archive's log is now."""
-        with opened(self.home) as archive:
-            return Position(db.home_id(archive.conn), *events.last(archive.conn))
+        """Where the archive's log is now. Every search asks: two small queries, few imports."""
+        database = Path(self.home or os.environ.get("VANTHU_HOME") or "vanthu-data") / "vanthu.sqlite3"
+        if not database.exists():
+            from .home import opened
+            with opened(self.home) as archive:  # a new home: made as any command makes it
+                return self._at(archive.conn)
+        return self._at(db.shared(database))
+
+    @staticmethod
+    def _at(conn):
+        return Position(db.home_id(conn), *(db.newest_event(conn) or (0, GENESIS)))
 
     def changed_since(self, position):
         """Documents touched by the entries after ``position``; None if the log there is not the same
         (an old database restored, another home) or if so much changed that a rebuild is better."""
+        from .home import opened
         with opened(self.home) as archive:
             conn = archive.conn
             if position.home != db.home_id(conn) or _hash_at(conn, position.event) != position.hash:
@@ -37,11 +51,12 @@ class Feed:
                                               " AND document_id IS NOT NULL", (position.event,))]
             if len(ids) > MAX_CHANGES:
                 return None
+            from . import catalog
             return catalog.documents_by_id(conn, ids)
 
 
 def _hash_at(conn, event_id):
     if event_id == 0:
-        return events.GENESIS
+        return GENESIS
     row = conn.execute("SELECT hash FROM events WHERE id = ?", (event_id,)).fetchone()
     return row["hash"] if row else None

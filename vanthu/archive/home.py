@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import environment
 from ..errors import VanthuError
-from . import db, events, seal, settings, store
+from . import db, events, seal, store
 from ..faults import checkpoint
 from ..files import private_files
 
@@ -57,6 +57,7 @@ class Home:
         with private_files():  # a new home is 0700, its files 0600
             for folder in (self.root, self.files, self.staging):  # index/ is made by vanthu.search
                 folder.mkdir(parents=True, exist_ok=True)
+            from . import settings
             settings.write_default(self.settings)
 
 
@@ -66,7 +67,7 @@ class Archive:
 
     home: Home
     conn: object
-    settings: settings.Settings
+    settings: object  # settings.Settings (imported on open: ruamel.yaml is slow to import)
 
     def log(self, action, detail, checksum="", document_id=None):
         """Append to the event log (nhật ký), inside the current write transaction.
@@ -172,6 +173,7 @@ def opened(path=None):
         db.forget(home.database)  # the home was removed and made again: a cached connection is stale
     with private_files():  # SQLite gives its -wal and -shm files the database's mode
         conn = db.shared(home.database)
+    from . import settings
     archive = Archive(home, conn, settings.load(home.settings))
     _recover_if_needed(archive)
     yield archive

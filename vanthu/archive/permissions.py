@@ -13,64 +13,62 @@ DATA_FILES = ("vanthu.sqlite3", "vanthu.sqlite3-wal", "vanthu.sqlite3-shm", "log
 FIX = "sửa bằng: chmod -R go-rwx {root}"
 
 
-def problems(home):
-    """Looser modes and outward symlinks in ``home``, in Vietnamese."""
-    root = os.path.realpath(home.root)
-    found = _loose(home.root, "thư mục kho", 0o077)
-    for name in DATA_FILES:
-        found += _loose(home.root / name, name, 0o077)
-    for top in CHECKED:
-        found += _tree(home, home.root / top)
-    found += _outward_links(home.root, root)
-    if any("quyền" in p for p in found):
-        found.append(FIX.format(root=home.root))
+def entries(root):
+    """Every entry under ``root``, once: ``(path relative to root, full path, lstat)``; symlinks not followed.
+
+    One ``scandir`` pass, shared by verify's looks at the tree (untracked files, modes, links).
+    """
+    found, folders = [], [("", str(root))]
+    while folders:
+        prefix, folder = folders.pop()
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                info = entry.stat(follow_symlinks=False)
+                found.append((prefix + entry.name, entry.path, info))
+                if stat.S_ISDIR(info.st_mode):
+                    folders.append((f"{prefix}{entry.name}/", entry.path))
     return found
 
 
-def _loose(path, label, forbidden):
-    try:
-        mode = os.lstat(path).st_mode
-    except FileNotFoundError:
+def problems(home, scanned=None):
+    """Looser modes and outward symlinks in ``home``, in Vietnamese; ``scanned``: :func:`entries` of it."""
+    root = os.path.realpath(home.root)
+    scanned = entries(home.root) if scanned is None else scanned
+    found = _loose("thư mục kho", os.lstat(home.root), 0o077)
+    for relative, full, info in sorted(scanned):
+        if stat.S_ISLNK(info.st_mode):
+            continue
+        top = relative.split("/", 1)[0]
+        if top in CHECKED or relative in DATA_FILES:
+            stored = top == "files" and stat.S_ISREG(info.st_mode)
+            found += _loose(relative, info, 0o077 | (0o222 if stored else 0))
+    if found:
+        found.append(FIX.format(root=home.root))
+    return found + _outward_links(scanned, root)
+
+
+def _loose(label, info, forbidden):
+    mode = info.st_mode
+    if not mode & forbidden:
         return []
-    if stat.S_ISLNK(mode) or not mode & forbidden:
-        return []
-    return [f"{label}: quyền {stat.S_IMODE(mode):04o} rộng hơn mức cho phép {_wanted(path, mode)} "
+    return [f"{label}: quyền {stat.S_IMODE(mode):04o} rộng hơn mức cho phép {_wanted(label, mode)} "
             "(người khác đọc được, hoặc tệp lưu trữ ghi được)"]
 
 
-def _wanted(path, mode):
+def _wanted(label, mode):
     if stat.S_ISDIR(mode):
         return "0700"
-    return "0400" if "files" in path.parts else "0600"
+    return "0400" if label.startswith("files/") else "0600"
 
 
-def _tree(home, top):
+def _outward_links(scanned, root):
     found = []
-    for folder, dirs, names in os.walk(top):
-        for name in dirs + names:
-            path = os.path.join(folder, name)
-            label = os.path.relpath(path, home.root)
-            forbidden = 0o077 | (0o222 if _stored(home, path) else 0)
-            found += _loose(Path(path), label, forbidden)
-    return found
-
-
-def _stored(home, path):
-    """A stored file (not a folder) under files/: nobody may write it."""
-    return path.startswith(str(home.files) + os.sep) and os.path.isfile(path) and not os.path.islink(path)
-
-
-def _outward_links(top, root):
-    found = []
-    for folder, dirs, names in os.walk(top):
-        for name in dirs + names:
-            path = os.path.join(folder, name)
-            if os.path.islink(path):
-                target = os.path.realpath(path)
-                if os.path.commonpath([root, target]) != root:
-                    found.append(f"liên kết {os.path.relpath(path, top)} trỏ ra ngoài kho (tới {target})")
+    for relative, full, info in scanned:
+        if stat.S_ISLNK(info.st_mode):
+            target = os.path.realpath(full)
+            if os.path.commonpath([root, target]) != root:
+                found.append(f"liên kết {relative} trỏ ra ngoài kho (tới {target})")
     return sorted(found)
-
 
 
 def tighten(root):

@@ -9,6 +9,7 @@ folders open to other users. The run itself is logged.
 import hashlib
 import json
 import sqlite3
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,12 +66,13 @@ def _check(archive):
     rows = archive.conn.execute("SELECT f.*, d.number, d.symbol FROM files f JOIN documents d ON d.id = f.document_id"
                                 " ORDER BY f.path").fetchall()
     report.files = len(rows)
+    scanned = permissions.entries(archive.home.root)
     report.problems += [p for row in rows if (p := _file_problem(archive.home.root, row))]
-    report.problems += _untracked(archive.home, {row["path"] for row in rows})
+    report.problems += _untracked(scanned, {row["path"] for row in rows})
     report.problems += _logged_checksums(archive.conn, rows)
     report.problems += _vanished_documents(archive.conn)
     report.problems += _sealed_rows(archive.conn)
-    report.problems += permissions.problems(archive.home)
+    report.problems += permissions.problems(archive.home, scanned)
     report.problems += _signature_problems(archive.home.root, rows)
     head, damaged = _head(archive.home.log_head)
     chain, report.events = events.chain_problems(archive.conn, head)
@@ -153,8 +155,8 @@ def _file_problem(root, row):
     return None
 
 
-def _untracked(home, known):
-    found = (p.relative_to(home.root).as_posix() for p in home.files.rglob("*") if not p.is_dir())
+def _untracked(scanned, known):
+    found = (path for path, _, info in scanned if path.startswith("files/") and not stat.S_ISDIR(info.st_mode))
     return [f"tệp lạ {path} không có trong sổ" for path in sorted(found) if path not in known]
 
 

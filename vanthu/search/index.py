@@ -170,8 +170,8 @@ def catch_up(home, feed, wait=LOCK_WAIT_SECONDS):
     Cheap when level: one look at the log, no lock. Raises :class:`WriterBusy`
     when another writer holds the index longer than ``wait``.
     """
-    if not _stale_marker(home).exists() and applied(home) == feed.position() and _exists(home):
-        return []
+    if not _stale_marker(home).exists() and applied(home) == feed.position():
+        return []  # a missing or damaged index is found when it is opened, and rebuilt then
     with writer_lock(home, wait):
         return _catch_up_locked(home, feed)
 
