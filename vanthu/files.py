@@ -9,6 +9,7 @@ a power cut, which a rename without fsync allows).
 import os
 import secrets
 import shutil
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,12 +18,26 @@ PRIVATE_UMASK = 0o077
 
 @contextmanager
 def private_files():
-    """Everything created in the block is for the owner only (umask 077)."""
-    old = os.umask(PRIVATE_UMASK)
+    """Everything created in the block is for the owner only (umask 077).
+
+    The umask belongs to the process: with several threads (the web app) the
+    first block in sets it and the last one out restores it.
+    """
+    with _UMASK_LOCK:
+        if _USERS[0] == 0:
+            _USERS[1] = os.umask(PRIVATE_UMASK)
+        _USERS[0] += 1
     try:
         yield
     finally:
-        os.umask(old)
+        with _UMASK_LOCK:
+            _USERS[0] -= 1
+            if _USERS[0] == 0:
+                os.umask(_USERS[1])
+
+
+_UMASK_LOCK = threading.Lock()
+_USERS = [0, None]  # blocks inside private_files() now, and the umask to restore after the last
 
 
 def fsync_dir(path):

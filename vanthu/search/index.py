@@ -23,7 +23,7 @@ from whoosh.filedb.filestore import FileStorage
 from ..faults import checkpoint
 from .position import Position
 from ..errors import VanthuError
-from ..files import write_atomic
+from ..files import private_files, write_atomic
 from .schema import SCHEMA, fields_of
 
 INDEX_NAME = "MAIN"
@@ -61,12 +61,11 @@ def writer_lock(home, wait=LOCK_WAIT_SECONDS):
     """Hold the one writer's lock (khóa ghi) of the index for the block."""
     Path(home).mkdir(parents=True, exist_ok=True)
     fd = os.open(Path(home) / "index.lock", os.O_CREAT | os.O_RDWR, 0o600)
-    old_umask = os.umask(0o077)  # the index holds document text: for the owner only
     try:
         _acquire(fd, wait)
-        yield
+        with private_files():  # the index holds document text: for the owner only
+            yield
     finally:
-        os.umask(old_umask)
         os.close(fd)  # closing releases the flock
 
 
