@@ -75,8 +75,8 @@ def _user():
 
 
 def _last(conn):
-    from .db import newest_event
-    return newest_event(conn) or (0, GENESIS)
+    row = conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    return (row[0], row[1]) if row else (0, GENESIS)
 
 
 def last(conn):
