@@ -14,7 +14,7 @@ import click
 
 from . import __version__, environment
 from .environment import DEFAULT_HOME
-from .errors import VanthuError
+from .errors import VanthuError, from_system
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 LOCALE = Path(__file__).parent / "locale"  # click's own messages in Vietnamese: a gettext catalogue
@@ -336,8 +336,10 @@ def _issue_signed(ctx, draft_id, as_name, pin_stdin):
 @click.option("--received", metavar="NGÀY [GIỜ]", help="Ngày (và giờ) đến: 07/8/2020 hoặc \"07/8/2020 08:30\" (mặc định: bây giờ).")
 @click.option("--via", default="", metavar="CÁCH", help="Cách nhận: buu-dien, lien-thong, email, truc-tiep, fax, he-thong.")
 @click.option("--no-ocr", is_flag=True, help="Không nhận dạng chữ bản quét (lưu ảnh, nhưng không tìm được theo nội dung).")
+@click.option("--confidentiality", metavar="ĐỘ MẬT", help="Văn bản mật: mật, tối mật hoặc tuyệt mật. Vào sổ văn bản "
+              "mật đến; nội dung không được đọc, không tìm được theo nội dung.")
 @click.pass_context
-def import_(ctx, file, number, doc_date, issuer, type_name, subject, received, via, no_ocr):
+def import_(ctx, file, number, doc_date, issuer, type_name, subject, received, via, no_ocr, confidentiality):
     """Vào sổ văn bản đến: cấp số đến, lưu tệp DOCX/PDF hoặc ảnh quét (PNG, JPEG, TIFF), trích nội dung để tìm kiếm.
 
     Trang quét không có lớp chữ được nhận dạng chữ tiếng Việt (OCR, Tesseract);
@@ -348,14 +350,17 @@ def import_(ctx, file, number, doc_date, issuer, type_name, subject, received, v
     Ví dụ:
       vanthu import 4199-BYT.pdf --number 4199/BYT-VPB1 --date 05/8/2020 --issuer "Bộ Y tế" --type "Công văn"
       vanthu import anh-chup.jpg --number 12/UBND-VP --date 3/12/2020 --issuer "UBND huyện Long Thành"
+      vanthu import mat.pdf --number 12/CA-PV01 --date 05/8/2020 --issuer "Công an tỉnh" --confidentiality "tối mật"
     """
     from .archive.importing import import_document
     from .vndate import short_date
     home = ctx.obj.home
     with _page_progress("Nhận dạng chữ (OCR)") as progress:
         done = import_document(file, number, doc_date, issuer, home, type_name=type_name, subject=subject,
-                               received=received, warn=_warn, progress=progress, use_ocr=not no_ocr, via=via)
-    click.echo(f"Đã vào sổ đến số {done.arrival_number}: văn bản {done.number} ngày {short_date(done.date)}")
+                               received=received, warn=_warn, progress=progress, use_ocr=not no_ocr, via=via,
+                               confidentiality=confidentiality)
+    book = "sổ mật đến" if confidentiality else "sổ đến"
+    click.echo(f"Đã vào {book} số {done.arrival_number}: văn bản {done.number} ngày {short_date(done.date)}")
     for path in done.paths:
         click.echo(f"  {os.path.join(home, path)}")
     _signature_lines(home, done.paths)
@@ -375,21 +380,24 @@ def _signature_lines(home, paths):
 @click.argument("number")
 @year_option("Năm của văn bản (khi số trùng giữa các năm).")
 @output_option("Chép tệp ra: tệp .docx/.pdf, hoặc thư mục để chép tất cả.")
+@click.option("--secret/--not-secret", default=None, help="Chỉ văn bản mật / chỉ văn bản thường (khi một số có cả hai: "
+              "văn bản mật có sổ số riêng).")
 @click.pass_context
-def show(ctx, number, year, output):
+def show(ctx, number, year, output, secret):
     """Xem một văn bản trong kho (thông tin, liên kết, tệp), hoặc chép tệp của nó ra.
 
     \b
     Ví dụ:
       vanthu show 4482/SYT-VP --year 2020
       vanthu show 4482/SYT-VP -o ban-sao.pdf
+      vanthu show 01/SYT-VP --secret        # văn bản mật số 01, không phải văn bản thường số 01
     """
     from .archive import lookup
     if output:
-        for path in lookup.copy_files(number, ctx.obj.home, year, output):
+        for path in lookup.copy_files(number, ctx.obj.home, year, output, secret):
             click.echo(f"Đã chép {path}")
     else:
-        click.echo(lookup.show(number, ctx.obj.home, year))
+        click.echo(lookup.show(number, ctx.obj.home, year, secret))
 
 
 @cli.command()
@@ -398,8 +406,9 @@ def show(ctx, number, year, output):
               help="out: sổ văn bản đi; in: sổ văn bản đến.")
 @output_option("Ghi sổ ra tệp .docx hoặc .pdf để in, đóng quyển; hoặc .xlsx để mở bằng Excel.", dir_okay=False)
 @click.option("--issuer", metavar="MÃ", help="Sổ văn bản đi của cơ quan có mã MÃ (ví dụ SYT), khi kho có nhiều cơ quan.")
+@click.option("--secret", is_flag=True, help="Sổ văn bản mật (đi hoặc đến): văn bản mật chỉ có trong sổ này.")
 @click.pass_context
-def register(ctx, year, direction, output, issuer):
+def register(ctx, year, direction, output, issuer, secret):
     """Sổ đăng ký văn bản đi/đến theo mẫu Phụ lục IV: bảng trên màn hình hoặc tệp để in.
 
     \b
@@ -407,12 +416,13 @@ def register(ctx, year, direction, output, issuer):
       vanthu register --year 2020
       vanthu register --year 2020 --direction in -o so-den-2020.pdf
       vanthu register --year 2020 -o so-di-2020.xlsx
+      vanthu register --year 2020 --secret -o so-mat-di-2020.pdf
     """
     from .archive import register as book
     if output:
-        click.echo(f"Đã ghi {book.save(output, ctx.obj.home, year, direction, issuer)}")
+        click.echo(f"Đã ghi {book.save(output, ctx.obj.home, year, direction, issuer, secret)}")
     else:
-        click.echo(book.screen(ctx.obj.home, year, direction, issuer))
+        click.echo(book.screen(ctx.obj.home, year, direction, issuer, secret))
 
 
 @cli.command("import-register")
@@ -982,6 +992,14 @@ def history(ctx, draft_id):
         click.echo(f"{time[:19]}  {who}  {action}{note}{digest}")
 
 
+def _refuse_undecodable(argv):
+    """Bytes that are not UTF-8 reach Python as lone surrogates: say so, before they reach a file or the register."""
+    for arg in argv:
+        if any("\ud800" <= c <= "\udfff" for c in arg):
+            shown = arg.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+            raise VanthuError(f"đối số «{shown[:60]}» có byte không phải chữ UTF-8 (sai bảng mã); hãy gõ lại")
+
+
 def main(argv=None):
     """Entry point: runs the command, prints user errors once; returns the :class:`ExitStatus`."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -991,6 +1009,7 @@ def main(argv=None):
 
 def _run(argv):
     try:
+        _refuse_undecodable(argv)
         cli.main(args=argv, prog_name="vanthu", standalone_mode=False)
     except VanthuError as error:
         for problem in error.problems:
@@ -1009,6 +1028,10 @@ def _run(argv):
     except Exception as error:  # a bug, not the clerk's fault
         if "--traceback" in argv or environment.current().traceback:
             raise
+        system = from_system(error)
+        if system is not None:
+            _say(f"Lỗi: {system}")
+            return ExitStatus.FAILED
         _say(f"Lỗi nội bộ: {error.__class__.__name__}: {error}. Chạy lại với --traceback để xem chi tiết.")
         return ExitStatus.FAILED
     return ExitStatus.OK

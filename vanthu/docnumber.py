@@ -13,6 +13,7 @@ from typing import Optional
 
 from .errors import VanthuError
 
+MAX_NUMBER = 999_999_999  # the register stores 64-bit integers; no office issues a billion documents a year
 DRAFT_BLANK = "      "  # a draft leaves room for the number written in by hand
 
 

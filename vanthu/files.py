@@ -6,14 +6,27 @@ fsynced, then renamed over the target and the folder fsynced. A crash leaves
 the old file or the new one, never half of one (and never an empty one after
 a power cut, which a rename without fsync allows).
 """
+import errno
+import fcntl
 import os
 import secrets
 import shutil
+import tempfile
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import VanthuError
+
 PRIVATE_UMASK = 0o077
+DISK_FULL_ENV = "VANTHU_TEST_DISK_FULL"  # a named fault point, like VANTHU_TEST_KILL_AT
+
+
+def disk_full_at(point, path):
+    """Fail as a full disk would, if a test asked for it at ``point`` (write, publish)."""
+    if os.environ.get(DISK_FULL_ENV) == point:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
 
 @contextmanager
@@ -65,6 +78,8 @@ def copy_atomic(source, target, mode=0o644):
 
 
 def _replace(path, mode, fill):
+    _check_target(path)
+    disk_full_at("write", path)
     path.parent.mkdir(parents=True, exist_ok=True)
     temp, fd = _temporary(path)
     try:
@@ -92,8 +107,20 @@ def _temporary(path):
             continue
 
 
+def _check_target(path):
+    """Only a regular file is replaced: ``-o /dev/null`` must not swap a device (or a folder) for a file."""
+    if path.exists() and not path.is_file() or path.is_symlink() and not path.resolve().is_file():
+        raise VanthuError(f"{path}: không phải tệp thường (thư mục, thiết bị hay liên kết hỏng); ghi ra một tên tệp khác")
+    for folder in path.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise VanthuError(f"{path}: {folder} không phải thư mục; ghi ra một thư mục có thật")
+            return
+
+
 def write_new(path, data, mode):
     """Create ``path`` (never over an existing file) with ``data``, fsynced, with ``mode``."""
+    disk_full_at("write", path)
     with open(path, "xb") as f:
         f.write(data)
         f.flush()
@@ -106,3 +133,63 @@ def _remove(path):
         os.unlink(path)
     except FileNotFoundError:
         pass
+
+
+SCRATCH_LOCK = ".vanthu-lock"
+STALE_SECONDS = 3600  # a scratch folder without its lock file (its owner died creating it) is stale after this
+
+
+class ScratchFolder:
+    """A temporary folder (thư mục tạm) locked by its owner for as long as the owner lives.
+
+    A run killed with SIGKILL cannot remove its folder; the next run's
+    :func:`sweep_scratch` sees the lock free and removes it. Works like
+    ``tempfile.TemporaryDirectory`` (``.name``, ``cleanup()``, a context manager).
+    """
+
+    def __init__(self, prefix, dir=None):
+        self.name = tempfile.mkdtemp(prefix=prefix, dir=dir)
+        self._fd = os.open(os.path.join(self.name, SCRATCH_LOCK), os.O_CREAT | os.O_RDWR, 0o600)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def cleanup(self):
+        if self._fd >= 0:
+            shutil.rmtree(self.name, ignore_errors=True)
+            os.close(self._fd)
+            self._fd = -1
+
+    def __enter__(self):
+        return self.name
+
+    def __exit__(self, *exc):
+        self.cleanup()
+        return False
+
+
+def sweep_scratch(folder, prefix):
+    """Remove the ``prefix*`` scratch folders in ``folder`` left by killed runs; returns how many."""
+    removed = 0
+    for path in Path(folder).glob(f"{prefix}*"):
+        if path.is_dir() and not path.is_symlink() and _abandoned(path):
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def _abandoned(path):
+    try:
+        fd = os.open(path / SCRATCH_LOCK, os.O_RDWR)
+    except FileNotFoundError:  # never locked (killed between mkdtemp and the lock), or not ours: only when old
+        try:
+            return time.time() - path.stat().st_mtime > STALE_SECONDS
+        except FileNotFoundError:
+            return False
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False  # alive
+    finally:
+        os.close(fd)

@@ -104,3 +104,10 @@ def parse_day(text):
 def _month_end(first):
     following = (first.replace(day=28) + _dt.timedelta(days=4)).replace(day=1)
     return following - _dt.timedelta(days=1)
+
+
+def checked_year(year):
+    """A year typed as an option (``--year``): one the register can hold, else a clear error."""
+    if year is not None and not 1 <= year <= 9999:
+        raise VanthuError(f"--year: năm {year} không hợp lệ (từ 1 đến 9999)")
+    return year

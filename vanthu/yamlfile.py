@@ -12,6 +12,7 @@ from ruamel.yaml.reader import ReaderError
 
 from .errors import Problem, VanthuError
 
+MAX_DEPTH = 64  # a record nests three or four levels; the parser recurses once per level
 MAX_BYTES = 4 * 1024 * 1024  # a record is a page of text; bigger is a mistake, not a document
 
 
@@ -50,12 +51,15 @@ def load(path):
 
 
 def loads(text, name="<văn bản>"):
+    _refuse_deep_nesting(text, name)
     try:
         return _parser().load(text)
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 0
         raise VanthuError(Problem(f"YAML sai cú pháp: {e.problem or e.context}", name, line)) from None
+    except RecursionError:  # [[[[...]]]] thousands deep: a hostile file, not a record
+        raise VanthuError(Problem(_TOO_DEEP, name, 1)) from None
     except ReaderError as e:  # a character YAML does not allow (a control character pasted in)
         line = text.count("\n", 0, e.position) + 1
         raise VanthuError(Problem(f"có ký tự U+{e.character:04X} không được phép trong YAML; hãy xóa nó", name, line)) from None
@@ -82,6 +86,27 @@ def _literal_blocks(value, literal):
     if isinstance(value, str) and "\n" in value:
         return literal(value.replace("\r\n", "\n").rstrip("\n") + "\n")
     return value
+
+
+def _refuse_deep_nesting(text, name):
+    """``[[[[...]]]]`` thousands deep costs the parser seconds before it fails: refuse it at a glance."""
+    depth, quote = 0, ""
+    for index, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise VanthuError(Problem(_TOO_DEEP, name, text.count("\n", 0, index) + 1))
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        elif char in "#\n" and depth == 0:
+            quote = "\n" if char == "#" else ""  # a comment runs to the end of its line
+
+
+_TOO_DEEP = "YAML lồng quá sâu (danh sách hoặc bảng lồng nhau hàng trăm cấp); một bản ghi không cần như vậy"
 
 
 def line_of(node, key=None, default=1):

@@ -8,12 +8,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..docnumber import ArrivalNumber, DocumentNumber, normalize_key
+from ..docnumber import MAX_NUMBER, ArrivalNumber, DocumentNumber, normalize_key
 from ..errors import VanthuError
-from ..vndate import VietnameseDate
+from ..vndate import VietnameseDate, checked_year
 from .document import ArchivedDocument, INCOMING, OUTGOING
 from .home import opened
-from .numbering import Series
+from .numbering import Series, is_secret_series
 from .store import StoredFile
 
 LINK_NAMES = {  # (kind, seen from the new document?) -> Vietnamese label
@@ -200,9 +200,14 @@ def entries(conn, direction=None, year=None):
     return [to_entry(conn, row) for row in select(conn, direction, year).fetchall()]
 
 
-def find(conn, text, year=None, direction=None):
-    """Entries whose number is ``text``: ``4482/SYT-VP`` (spacing and case free) or a bare ``4482``."""
-    text = str(text).strip()
+def find(conn, text, year=None, direction=None, secret=None):
+    """Entries whose number is ``text``: ``4482/SYT-VP`` (spacing and case free) or a bare ``4482``.
+
+    ``secret``: True for the secret books only, False for the ordinary ones, None for both.
+    """
+    text, year = str(text).strip(), checked_year(year)
+    if text.isdigit() and int(text) > MAX_NUMBER or len(text) > 200:
+        raise VanthuError(f"'{text[:40]}' không phải số văn bản nào trong sổ (số quá lớn hoặc quá dài)")
     if "/" in text:
         clause, args = "number_key = ?", [DocumentNumber.parse(text).key]
     elif text.isdigit():
@@ -214,16 +219,20 @@ def find(conn, text, year=None, direction=None):
         if value:
             query += f" AND {name} = ?"
             args.append(value)
-    return [to_entry(conn, row) for row in conn.execute(query + " ORDER BY year, id", args).fetchall()]
+    rows = conn.execute(query + " ORDER BY year, id", args).fetchall()
+    return [to_entry(conn, row) for row in rows if secret is None or is_secret_series(row["series"]) == secret]
 
 
-def find_one(conn, text, year=None, direction=OUTGOING):
+def find_one(conn, text, year=None, direction=OUTGOING, secret=None):
     """Exactly one document numbered ``text``, else a clear error."""
-    found = find(conn, text, year, direction)
+    found = find(conn, text, year, direction, secret)
     if not found:
         where = f" năm {year}" if year else ""
-        raise VanthuError(f"không có văn bản số {text}{where} trong sổ")
+        raise VanthuError(f"không có văn bản {'mật ' if secret else ''}số {text}{where} trong sổ")
     if len(found) > 1:
-        listed = "; ".join(f"{e.document.number} ngày {e.document.date.short}" for e in found)
-        raise VanthuError(f"có {len(found)} văn bản số {text}: {listed}; thêm --year hoặc ghi đủ ký hiệu")
+        listed = "; ".join(f"{e.document.number}{' (mật)' if is_secret_series(e.series) else ''} ngày "
+                           f"{e.document.date.short}" for e in found)
+        both = {is_secret_series(e.series) for e in found} == {True, False}
+        hint = "thêm --secret (văn bản mật) hoặc --not-secret" if both else "thêm --year hoặc ghi đủ ký hiệu"
+        raise VanthuError(f"có {len(found)} văn bản số {text}: {listed}; {hint}")
     return found[0]

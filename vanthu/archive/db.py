@@ -8,6 +8,7 @@ processes queue instead of both reading the same "next number".
 import os
 import sqlite3
 import threading
+import urllib.parse
 from contextlib import contextmanager
 
 from ..docnumber import DocumentNumber
@@ -217,6 +218,37 @@ def shared(path):
         conn = connect(path)
         migrate(conn)
         _OPEN[key] = conn
+    return conn
+
+
+def shared_read_only(path):
+    """This thread's read-only connection to ``path``: a home on a read-only disk (or without write permission)."""
+    key = (os.getpid(), threading.get_ident(), str(path), "ro")
+    conn = _OPEN.get(key)
+    if conn is None:
+        conn = _OPEN[key] = connect_read_only(path)
+    return conn
+
+
+def connect_read_only(path):
+    """Open the database for reading only; SQLite cannot make its WAL index there, so it reads the file as it is."""
+    if not os.path.exists(path):
+        raise VanthuError(f"kho {os.path.dirname(path)} chỉ đọc và chưa có sổ (không có {os.path.basename(path)})")
+    uri = f"file:{urllib.parse.quote(str(path))}?mode=ro"
+    try:
+        conn = _open_uri(uri)
+    except sqlite3.OperationalError:  # no -shm file and no right to make one: nobody can be writing either
+        conn = _open_uri(uri + "&immutable=1")
+    if schema_version(conn) != len(MIGRATIONS):
+        raise VanthuError(f"kho chỉ đọc có phiên bản {schema_version(conn)}, chương trình cần {len(MIGRATIONS)}; "
+                          "mở kho với quyền ghi một lần để nâng cấp")
+    return conn
+
+
+def _open_uri(uri):
+    conn = sqlite3.connect(uri, uri=True, timeout=LOCK_WAIT_SECONDS, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # fails here, not later, if it cannot read
     return conn
 
 

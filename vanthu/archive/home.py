@@ -51,6 +51,11 @@ class Home:
             raise VanthuError(f"{path}: nằm trong thư mục kho {self.root}; chỉ vanthu được ghi vào kho "
                               "(tệp lưu trữ không được ghi đè). Chọn nơi ghi khác, ví dụ -o ~/ban-sao.pdf")
 
+    @property
+    def read_only(self):
+        """An existing home this process cannot write (a read-only disk, a backup copy): it can still be read."""
+        return self.root.is_dir() and not os.access(self.root, os.W_OK)
+
     def prepare(self):
         if self.root.exists() and not self.root.is_dir():
             raise VanthuError(f"{self.root} không phải thư mục, không dùng làm kho được")
@@ -68,6 +73,7 @@ class Archive:
     home: Home
     conn: object
     settings: object  # settings.Settings (imported on open: ruamel.yaml is slow to import)
+    read_only: bool = False
 
     def log(self, action, detail, checksum="", document_id=None):
         """Append to the event log (nhật ký), inside the current write transaction.
@@ -114,6 +120,9 @@ class Archive:
         Files are moved to their final paths before COMMIT, under the write
         lock, and removed again if anything fails before the commit.
         """
+        if self.read_only:
+            raise VanthuError(f"kho {self.home.root} chỉ đọc: xem, in sổ, tìm và kiểm tra được, nhưng không ban hành "
+                              "hay vào sổ được; dùng kho có quyền ghi")
         with private_files():
             yield from self._writing()
 
@@ -166,14 +175,17 @@ def verify_failed(conn):
 
 @contextmanager
 def opened(path=None):
-    """Open (creating if needed) the archive home at ``path``."""
+    """Open (creating if needed) the archive home at ``path``; a read-only home is opened for reading."""
+    from . import settings
     home = Home.locate(path)
+    if home.read_only:  # show, register, search and verify still work; a write fails with a clear message
+        yield Archive(home, db.shared_read_only(home.database), settings.load(home.settings), read_only=True)
+        return
     home.prepare()
     if not home.database.exists():
         db.forget(home.database)  # the home was removed and made again: a cached connection is stale
     with private_files():  # SQLite gives its -wal and -shm files the database's mode
         conn = db.shared(home.database)
-    from . import settings
     archive = Archive(home, conn, settings.load(home.settings))
     _recover_if_needed(archive)
     yield archive

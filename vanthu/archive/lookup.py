@@ -9,15 +9,21 @@ from . import catalog
 from .finding import citations
 from .document import INCOMING
 from .home import Home, opened
+from .numbering import is_secret_series
 from .store import sha256_bytes
 
 
-def show(text, home=None, year=None):
-    """What ``vanthu show`` prints: the card of every document numbered ``text``."""
+def show(text, home=None, year=None, secret=None):
+    """What ``vanthu show`` prints: the card of every document numbered ``text``.
+
+    ``secret``: True for secret documents only, False for ordinary ones (a
+    secret 01/SYT-VP and an ordinary 01/SYT-VP are numbered in separate books).
+    """
     with opened(home) as archive:
-        found = catalog.find(archive.conn, text, year)
+        found = catalog.find(archive.conn, text, year, secret=secret)
     if not found:
-        raise VanthuError(f"không có văn bản số {text}{f' năm {year}' if year else ''} trong sổ")
+        kind = {True: "mật ", False: "thường "}.get(secret, "")
+        raise VanthuError(f"không có văn bản {kind}số {text}{f' năm {year}' if year else ''} trong sổ")
     return "\n\n".join(describe(e) + _citation_lines(archive.home, e) + _signature_lines(archive.home, e)
                        + _handling_lines(archive.home, e) for e in found)
 
@@ -89,11 +95,11 @@ def citations_of(entry, home=None):
     return citations(home, entry.document.number)
 
 
-def copy_files(text, home=None, year=None, out=None):
+def copy_files(text, home=None, year=None, out=None, secret=None):
     """What ``vanthu show -o OUT`` does: copy the one document's files out; their paths."""
     with opened(home) as archive:
         archive.home.refuse_output(out)
-        entry = catalog.find_one(archive.conn, text, year, direction=None)
+        entry = catalog.find_one(archive.conn, text, year, direction=None, secret=secret)
         return copy_out(archive.home, entry, Path(out))
 
 
@@ -111,10 +117,13 @@ def describe(entry):
     lines = [f"Số, ký hiệu: {d.number}", f"Ngày: {short_date(d.date)}", f"Tên loại và trích yếu: {entry.title}",
              f"Cơ quan ban hành: {d.issuer_name}"]
     if d.direction == INCOMING:
-        lines[0:0] = [f"Văn bản đến số {d.arrival_number}, ngày đến {short_date(d.arrival_date)}"]
+        book = " (sổ mật đến)" if is_secret_series(entry.series) else ""
+        lines[0:0] = [f"Văn bản đến số {d.arrival_number}{book}, ngày đến {short_date(d.arrival_date)}"]
     else:
         lines[0:0] = [f"Văn bản đi ({entry.series.name})"]
         lines += [f"Người ký: {d.signer_title} {d.signer}".rstrip(), f"Nơi nhận: {'; '.join(d.recipients)}"]
+    if is_secret_series(entry.series) or d.is_secret:
+        lines[0:0] = [f"*** VĂN BẢN MẬT ({(d.confidentiality or 'mật').upper()}) ***"]
     lines += [f"{label}: {value}" for label, value in (("Độ mật", d.confidentiality), ("Độ khẩn", d.urgency)) if value]
     lines += [f"{link.label} {link.other_number} ngày {short_date(_date(link.other_date))}" for link in entry.links]
     lines += [f"Tình trạng: {entry.withdrawal}"] if entry.withdrawal else []
@@ -142,6 +151,8 @@ def copy_out(home, entry, out):
         targets = [(f, out / Path(f.path).name) for f in entry.files]
     else:
         role = out.suffix.lower().lstrip(".")
+        if not role:
+            raise VanthuError(f"-o {out}: cần một tệp .docx, .pdf hoặc một thư mục có sẵn")
         chosen = [f for f in entry.files if f.role == role]
         if not chosen:
             have = ", ".join(f.role for f in entry.files)

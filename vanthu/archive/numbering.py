@@ -43,28 +43,29 @@ class Series:
         return cls(OUTGOING, year, issuer_code.upper(), secret, "" if secret else (template or ""))
 
     @classmethod
-    def arrival(cls, year):
-        return cls(INCOMING, year)
+    def arrival(cls, year, secret=False):
+        """Số đến of ``year``; secret documents are registered in a book of their own (Art. 22.4)."""
+        return cls(INCOMING, year, "", secret)
 
     @classmethod
     def parse(cls, direction, year, key):
         """The series stored as ``key`` (the ``series`` column)."""
         if direction == INCOMING:
-            return cls.arrival(year)
+            return cls.arrival(year, is_secret_series(key))
         issuer, _, part = key.partition("/")
         return cls(OUTGOING, year, issuer, part == SECRET, "" if part == SECRET else part)
 
     @property
     def key(self):
         if self.direction == INCOMING:
-            return ARRIVAL
+            return f"{ARRIVAL}/{SECRET}" if self.secret else ARRIVAL
         part = SECRET if self.secret else self.own
         return f"{self.issuer}/{part}" if part else self.issuer
 
     @property
     def folder(self):
         """Where its files are kept: ``files/2020/di``, ``files/2020/di-mat``, ``files/2020/den``."""
-        kind = "den" if self.direction == INCOMING else "di-mat" if self.secret else (
+        kind = ("den-mat" if self.secret else "den") if self.direction == INCOMING else "di-mat" if self.secret else (
             f"di-{safe_name(self.own)}" if self.own else "di")
         return f"files/{self.year}/{kind}"
 
@@ -72,15 +73,24 @@ class Series:
     def name(self):
         """``sổ mật SYT``, ``sổ SYT, loại quyet-dinh``: which book, for a document's card."""
         if self.direction == INCOMING:
-            return "sổ văn bản đến"
+            return f"sổ văn bản {'mật ' if self.secret else ''}đến"
         return f"sổ {'mật ' if self.secret else ''}{self.issuer}{f', loại {self.own}' if self.own else ''}"
+
+    @property
+    def is_secret(self):
+        return self.secret
 
     def describe(self):
         """Vietnamese name for messages: ``sổ văn bản đi SYT năm 2020``."""
         if self.direction == INCOMING:
-            return f"sổ văn bản đến năm {self.year}"
+            return f"sổ văn bản {'mật ' if self.secret else ''}đến năm {self.year}"
         kind = "văn bản mật" if self.secret else (self.own or "văn bản đi")
         return f"sổ {kind} {self.issuer} năm {self.year}"
+
+
+def is_secret_series(key):
+    """``SYT/mật``, ``đến/mật`` (or such a :class:`Series`): the series of secret documents (sổ văn bản mật)."""
+    return getattr(key, "key", key).endswith("/" + SECRET)
 
 
 def next_number(conn, series):

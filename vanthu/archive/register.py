@@ -12,16 +12,18 @@ from pathlib import Path
 from ..docnumber import printed
 from ..errors import VanthuError
 from ..files import write_atomic
-from ..vndate import short_date
+from ..vndate import checked_year, short_date
 from . import catalog, events
 from .document import INCOMING, OUTGOING
 from .columns import COLUMNS
 from .home import opened, refuse_output
+from .numbering import SECRET, is_secret_series
 from .registerdocx import to_docx
 
 OUT_COLUMNS = tuple(c.heading for c in COLUMNS[OUTGOING])  # the headings, as the decree words them
 IN_COLUMNS = tuple(c.heading for c in COLUMNS[INCOMING])
 TITLES = {OUTGOING: "SỔ ĐĂNG KÝ VĂN BẢN ĐI", INCOMING: "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN"}
+SECRET_TITLES = {OUTGOING: "SỔ ĐĂNG KÝ VĂN BẢN MẬT ĐI", INCOMING: "SỔ ĐĂNG KÝ VĂN BẢN MẬT ĐẾN"}
 
 
 @dataclass
@@ -44,10 +46,11 @@ class Register:
         """Footer of every printed page: the bound book pins the database's log at this point."""
         entries, digest = self.chain
         return f"Nhật ký kho: {entries} mục, mã băm mục cuối {digest[:16]} (đối chiếu bằng 'vanthu verify')"
+    secret: bool = False  # the book of secret documents (sổ văn bản mật), kept apart from the ordinary one
 
     @property
     def title(self):
-        return TITLES[self.direction]
+        return (SECRET_TITLES if self.secret else TITLES)[self.direction]
 
     @property
     def columns(self):
@@ -70,25 +73,29 @@ class Register:
                 f"Từ số {self.first or '…'} đến số {self.last or '…'}", "Quyển số: 01"]
 
 
-def build(home=None, year=None, direction=OUTGOING, issuer=None):
+def build(home=None, year=None, direction=OUTGOING, issuer=None, secret=False):
     """The register of ``year`` (default: the latest year with documents).
 
     An outgoing register belongs to one issuing body (``issuer``: its code,
     e.g. ``SYT``; default: the body with most documents that year); the
     incoming register is the keeping body's, whoever sent the documents.
+    Secret documents are in their own book (``secret``), never in the
+    ordinary one nor in its counts.
     """
     if direction not in TITLES:
         raise VanthuError(f"hướng sổ phải là out (đi) hoặc in (đến), không phải '{direction}'")
+    checked_year(year)
     with opened(home) as archive:
         year = year or _latest_year(archive.conn, direction)
-        bodies = _bodies(archive.conn, year)
+        bodies = _bodies(archive.conn, year, secret)
         keeper = _keeper(bodies, issuer)
-        entries = catalog.entries(archive.conn, direction, year)
+        entries = [e for e in catalog.entries(archive.conn, direction, year) if is_secret_series(e.series) == secret]
         chain = events.last(archive.conn)
     if direction == OUTGOING and keeper:
         entries = [e for e in entries if e.document.issuer_code == keeper]
     parent, body = bodies.get(keeper, ("", ""))[1:] if keeper else ("", "")
-    register = Register(direction, year, parent, body, others=sorted(set(bodies) - {keeper}), chain=chain)
+    register = Register(direction, year, parent, body, others=sorted(set(bodies) - {keeper}), chain=chain,
+                        secret=secret)
     if direction == INCOMING:
         _attach_handling(home, entries)
     register.entries = entries
@@ -103,11 +110,11 @@ def _latest_year(conn, direction):
     return row[0]
 
 
-def _bodies(conn, year):
-    """Issuing bodies of the year's outgoing documents: code -> (count, parent, name)."""
+def _bodies(conn, year, secret=False):
+    """Issuing bodies of the year's outgoing documents, of one book (ordinary or secret): code -> (count, parent, name)."""
     rows = conn.execute("SELECT issuer_code, issuer_parent, issuer_name, COUNT(*) AS n FROM documents"
-                        " WHERE direction = 'out' AND year = ? GROUP BY issuer_code ORDER BY n DESC, issuer_code",
-                        (year,)).fetchall()
+                        " WHERE direction = 'out' AND year = ? AND (series LIKE ?) = ? GROUP BY issuer_code"
+                        " ORDER BY n DESC, issuer_code", (year, f"%/{SECRET}", secret)).fetchall()
     return {r["issuer_code"]: (r["n"], r["issuer_parent"], r["issuer_name"]) for r in rows}
 
 
@@ -123,9 +130,8 @@ def _keeper(bodies, issuer):
 
 
 def _span(register, entries):
-    main = [e for e in entries if not e.series.secret] or entries
-    if main:
-        numbers = [e.document.serial for e in main]
+    if entries:  # one book: ordinary or secret, never both
+        numbers = [e.document.serial for e in entries]
         register.first, register.last = printed(min(numbers)), printed(max(numbers))
     dates = sorted(e.document.arrival_date if register.direction == INCOMING else e.document.date for e in entries)
     if dates:
@@ -195,12 +201,12 @@ def _default_pdf(docx):
     return docx_to_pdf(docx)
 
 
-def screen(home=None, year=None, direction=OUTGOING, issuer=None):
-    """What ``vanthu register`` prints: the register as a table."""
-    return as_text(build(home, year, direction, issuer))
+def screen(home=None, year=None, direction=OUTGOING, issuer=None, secret=False):
+    """What ``vanthu register`` prints: the register as a table (``secret``: the secret documents' book)."""
+    return as_text(build(home, year, direction, issuer, secret))
 
 
-def save(out, home=None, year=None, direction=OUTGOING, issuer=None):
+def save(out, home=None, year=None, direction=OUTGOING, issuer=None, secret=False):
     """What ``vanthu register -o OUT`` does: the register written to ``out`` (.docx or .pdf); its path."""
     refuse_output(home, out)
-    return write(build(home, year, direction, issuer), out)
+    return write(build(home, year, direction, issuer, secret), out)

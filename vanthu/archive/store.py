@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from ..errors import VanthuError
-from ..files import fsync_dir, write_atomic, write_new
+from ..files import disk_full_at, fsync_dir, write_atomic, write_new
 
 READ_ONLY = 0o400  # read-only, and for the owner only (secret documents)
 MANIFEST = "manifest.json"
@@ -131,6 +131,7 @@ def _refuse_taken_folder(home, relative_path, staged):
 
 
 def _move(staged, final):
+    disk_full_at("publish", final)
     final.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(staged, final)  # unlike rename, fails if the final path is taken

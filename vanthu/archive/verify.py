@@ -27,15 +27,17 @@ class Report:
     files: int = 0
     events: int = 0
     problems: list = field(default_factory=list)
+    note: str = ""  # said after the summary (a read-only home)
 
     @property
     def ok(self):
         return not self.problems
 
     def summary(self):
+        note = f" ({self.note})" if self.note else ""
         if self.ok:
-            return f"Kho toàn vẹn: {self.files} tệp khớp mã băm, nhật ký {self.events} mục liền mạch."
-        return f"Phát hiện {len(self.problems)} vấn đề ({self.files} tệp, {self.events} mục nhật ký đã kiểm tra)."
+            return f"Kho toàn vẹn: {self.files} tệp khớp mã băm, nhật ký {self.events} mục liền mạch.{note}"
+        return f"Phát hiện {len(self.problems)} vấn đề ({self.files} tệp, {self.events} mục nhật ký đã kiểm tra).{note}"
 
 
 def verify(home=None):
@@ -47,6 +49,10 @@ def verify(home=None):
     """
     try:
         with opened(home) as archive:
+            if archive.read_only:  # nothing can change meanwhile, and the run cannot be logged
+                report, _ = _check(archive)
+                report.note = "kho chỉ đọc: lần kiểm tra này không được ghi vào nhật ký"
+                return report
             with db.write_transaction(archive.conn):  # no issue may move files in while we look
                 archive.recover()
                 report, chain_whole = _check(archive)

@@ -9,7 +9,6 @@ the PDF.
 """
 import io
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from pypdf.generic import NameObject
 
 from .. import environment
 from ..errors import Problem, VanthuError
+from ..files import ScratchFolder
 from . import signing, soffice
 from .pdfmeta import DocumentInfo, apply as apply_metadata
 
@@ -70,7 +70,7 @@ def convert_all(docx_list, *, pdfa=False, workers=None, timeout=None, progress=N
             return convert_all(docx_list, pdfa=pdfa, workers=workers, timeout=timeout, progress=progress,
                                workdir=workdir, office=office)
     workers = workers or worker_count(len(docx_list))
-    with tempfile.TemporaryDirectory(prefix="vanthu-pdf-", dir=soffice.scratch_root(workdir)) as scratch:
+    with ScratchFolder(soffice.FILES_PREFIX, soffice.scratch_root(workdir)) as scratch:
         inputs = []
         for index, data in enumerate(docx_list):
             inputs.append(Path(scratch, f"{index:05d}.docx"))

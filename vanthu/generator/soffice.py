@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .. import environment
 from ..errors import VanthuError
+from ..files import ScratchFolder, sweep_scratch
 
 INSTALL_HINT = (
     "Không tìm thấy LibreOffice (lệnh soffice), cần để xuất PDF. Cài đặt: "
@@ -35,6 +36,7 @@ STARTUP_SECONDS = 60.0  # a cold first start on a busy machine can take tens of 
 SECONDS_PER_FILE = 10.0
 POLL_SECONDS = 0.02
 PROFILE_PREFIX = "vanthu-lo-"
+FILES_PREFIX = "vanthu-pdf-"  # DOCX in, PDF out (vanthu.generator.pdf)
 SHARED_MEMORY = "/dev/shm"
 MAX_FILES_PER_RUN = 100  # LibreOffice 7.4 silently stops after about 240 files in one --convert-to
 QUIET = ("--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault")
@@ -113,7 +115,10 @@ class Office:
 
     def __enter__(self):
         self.program = find_soffice()
-        self._scratch = tempfile.TemporaryDirectory(prefix=PROFILE_PREFIX, dir=scratch_root(self.workdir))
+        root = scratch_root(self.workdir)
+        for prefix in (PROFILE_PREFIX, FILES_PREFIX):  # left by runs killed with SIGKILL
+            sweep_scratch(root or tempfile.gettempdir(), prefix)
+        self._scratch = ScratchFolder(PROFILE_PREFIX, root)
         self._interruptions = _Interruptions().__enter__()
         try:
             self.template = _ensure_template(self.program, self._interruptions)
@@ -245,7 +250,9 @@ def _ensure_template(program, interruptions):
         return target
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".profile-", dir=target.parent))
+        sweep_scratch(target.parent, ".profile-")
+        scratch = ScratchFolder(".profile-", target.parent)
+        staging = Path(scratch.name)
     except OSError:  # no writable cache (read-only home): each run builds its own profile
         return None
     try:
@@ -256,7 +263,7 @@ def _ensure_template(program, interruptions):
         with contextlib.suppress(OSError):  # a parallel run may have won the race: use theirs
             os.rename(maker.profile, target)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        scratch.cleanup()
     return target
 
 

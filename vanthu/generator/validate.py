@@ -8,12 +8,13 @@ import datetime as _dt
 import re
 import unicodedata
 
+from ..docnumber import MAX_NUMBER
+
 from .. import vndate
 from ..errors import VanthuError
 
 MAX_TEXT = 2_000
 MAX_BLOCK = 200_000
-MAX_NUMBER = 999_999_999
 AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
 _PARTY_FORMS = re.compile(r"^(T/M|K/T|T/L)\b")
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -32,6 +33,11 @@ class Invalid(ValueError):
         self.key = key
 
 
+def _n(number):
+    """1.234.567: thousands the Vietnamese way."""
+    return f"{number:,}".replace(",", ".")
+
+
 def kind_of(value):
     if isinstance(value, dict):
         return "một bảng khóa: giá trị"
@@ -45,12 +51,14 @@ def text(value, max_length=MAX_TEXT, multiline=False):
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise Invalid(f"cần một chuỗi chữ, không phải {kind_of(value)}")
     value = unicodedata.normalize("NFC", str(value)).strip()
+    if bad := re.search(r"[\ud800-\udfff]", value):
+        raise Invalid(f"có ký tự hỏng U+{ord(bad.group()):04X} (nửa cặp UTF-16, không phải chữ); hãy gõ lại")
     if bad := _CONTROL.search(value if multiline else value.replace("\n", " ")):
         raise Invalid(f"có ký tự điều khiển U+{ord(bad.group()):04X} không in được; hãy xóa nó")
     if not multiline and (bad := _INVISIBLE.search(value)):
         raise Invalid(f"có ký tự vô hình U+{ord(bad.group()):04X} (khoảng trắng độ rộng 0, dấu hướng chữ); hãy xóa nó")
     if len(value) > max_length:
-        raise Invalid(f"dài {len(value):,} ký tự, quá giới hạn {max_length:,}".replace(",", "."))
+        raise Invalid(f"dài {_n(len(value))} ký tự, quá giới hạn {_n(max_length)}")
     return value
 
 
@@ -83,8 +91,8 @@ def number(value):
     """A positive whole number (số nguyên dương)."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise Invalid(f"số phải là số nguyên dương, không phải {kind_of(value)}")
-    if value > MAX_NUMBER:  # the register stores 64-bit integers; no office issues a billion documents a year
-        raise Invalid(f"số {value} quá lớn (tối đa {MAX_NUMBER:,})".replace(",", "."))
+    if value > MAX_NUMBER:
+        raise Invalid(f"số {value} quá lớn (tối đa {_n(MAX_NUMBER)})")
     return value
 
 

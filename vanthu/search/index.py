@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from ..faults import checkpoint
 from .position import Position
@@ -124,6 +124,8 @@ def open_or_rebuild(home, all_documents):
     first catches up with the archive's log. Returns ``(index, warnings)``:
     the warnings are for the clerk.
     """
+    if Path(home).is_dir() and not os.access(home, os.W_OK):
+        return _read_only(home, all_documents)
     if hasattr(all_documents, "position"):
         return _open_caught_up(home, all_documents)
     if _stale_marker(home).exists():
@@ -236,6 +238,23 @@ def _catch_up_for_reading(home, feed):
         if not _exists(home):
             raise
         return [f"không cập nhật được chỉ mục tìm kiếm ({error}); kết quả có thể thiếu văn bản mới nhất"]
+
+
+def _read_only(home, all_documents):
+    """A home that cannot be written: its index as it is, else one built in memory for this search."""
+    level = not hasattr(all_documents, "position") or applied(home) == all_documents.position()
+    if level and not _stale_marker(home).exists():
+        try:
+            return open_index(home), []
+        except DAMAGE:
+            pass
+    from .build import build_index
+    storage = RamStorage()
+    build_index(storage, SCHEMA, INDEX_NAME, all_documents(), None)
+    return storage.open_index(INDEX_NAME), [READ_ONLY_WARNING]
+
+
+READ_ONLY_WARNING = "kho chỉ đọc: chỉ mục tìm kiếm được dựng tạm trong bộ nhớ cho lần tìm này"
 
 
 # --- writing ---------------------------------------------------------------

@@ -444,6 +444,8 @@ def _month_end(day):
 def issuer_query(text):
     """An issuer by its code (``SYT``) or by words of its name (``sở y tế``)."""
     by_name = meta_query("issuer", text, set())
+    if not re.search(r"[^\W_]", text):
+        raise VanthuError(f"--issuer: '{text}' không phải viết tắt (SYT) hay tên cơ quan (\"Sở Y tế\") nào")
     if " " in text.strip():
         return q.Or([by_name, ranking.issuer_match(syllables(text))])
     options = [q.Term("issuer_code", normalize_key(text)), by_name]

@@ -11,6 +11,7 @@ from ..vndate import short_date
 from .analysis import folded_form
 
 SNIPPET_WORDS = 28
+SECRET_MARKS = {"mat": "mật", "toi-mat": "tối mật", "tuyet-mat": "tuyệt mật"}  # the index's keyword -> as printed
 _WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"\s+")
 
@@ -43,13 +44,19 @@ class Result:
     score: Optional[float]
     doc_id: int
     status: str = ""  # "Đã thu hồi ngày ...: lý do" (Điều 18), from the archive, not the index
+    confidentiality: Optional[str] = None  # độ mật, as printed: a secret document is marked
+
+    @property
+    def mark(self):
+        """`` [MẬT: tối mật]`` after a secret document's number (its own series: ``show NUMBER --secret``)."""
+        return f" [MẬT: {self.confidentiality}]" if self.confidentiality else ""
 
     def as_json(self):
         return {"number": self.number, "date": self.date.isoformat(), "type": self.type_name,
                 "subject": self.subject, "issuer": self.issuer, "direction": self.direction,
                 "snippet": self.snippet.plain, "highlighted": self.snippet.text(),
                 "score": None if self.score is None else round(self.score, 4), "id": self.doc_id,
-                "status": self.status}
+                "status": self.status, "confidentiality": self.confidentiality}
 
 
 @dataclass(frozen=True)
@@ -78,7 +85,7 @@ class Outcome:
         for rank, r in enumerate(self.results, 1):
             kind = "đến" if r.direction == "in" else "đi"
             status = f"  [{r.status}]" if r.status else ""
-            out.append(f"{rank}. {r.number}  {short_date(r.date)}  {r.type_name} ({kind})  {r.subject}{status}")
+            out.append(f"{rank}. {r.number}{r.mark}  {short_date(r.date)}  {r.type_name} ({kind})  {r.subject}{status}")
             if r.snippet.fragments:
                 out.append("   " + (r.snippet.text(mark) if mark else r.snippet.text()))
         return out

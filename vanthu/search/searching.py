@@ -1,6 +1,7 @@
 """Running a search over the index (tra cứu)."""
 import datetime as _dt
 import heapq
+import re
 
 from whoosh import query as q
 
@@ -9,19 +10,23 @@ from ..errors import VanthuError
 from .index import READ_DAMAGE, open_or_rebuild
 from .query import Filters, parse
 from .analysis import folded_syllables
-from .results import Outcome, Result, Snippet, make_snippet
+from .results import SECRET_MARKS, Outcome, Result, Snippet, make_snippet
 from .suggest import suggestion
 from .schema import CHAMPION_SIZE
 
 DEFAULT_LIMIT = 20
 NARROW_FILTER = 2_000  # documents: fewer than this, champion lists would only cost
+MAX_LIMIT = 1_000_000  # a guard against 2**63, not a policy: the heap holds only what matches
+MAX_QUERY_WORDS = 64  # a long subject line is 30 words; 1,000 is a pasted page
+MAX_QUERY_CHARS = 1_000
 VERIFY_DEPTH = 5  # how many times ``limit`` hits are checked when phrases were found apart
 
 
 def search(home, text="", filters=Filters(), limit=DEFAULT_LIMIT, *, all_documents):
     """Ranked results for a query; rebuilds a damaged index from ``all_documents()`` first."""
-    if limit < 1:
-        raise VanthuError("--limit phải là số nguyên dương")
+    if limit < 1 or limit > MAX_LIMIT:
+        raise VanthuError(f"--limit phải là số nguyên từ 1 đến {_n(MAX_LIMIT)}")
+    _check_query(text)
     parsed = parse(text, filters)
     ix, warnings = open_or_rebuild(home, all_documents)
     try:
@@ -31,6 +36,20 @@ def search(home, text="", filters=Filters(), limit=DEFAULT_LIMIT, *, all_documen
                            suggestion(searcher, text) if parsed.words and not parsed.is_number else None)
     except READ_DAMAGE as damage:
         raise VanthuError(f"chỉ mục tìm kiếm bị hỏng ({damage}); chạy 'vanthu reindex'") from damage
+
+
+def _check_query(text):
+    """A query is a few words: a pasted page would cost seconds and find nothing better."""
+    words = len(text.split())
+    if words > MAX_QUERY_WORDS or len(text) > MAX_QUERY_CHARS:
+        raise VanthuError(f"câu tìm có {_n(words)} từ, {_n(len(text))} ký tự: quá giới hạn {MAX_QUERY_WORDS} từ hay "
+                          f"{_n(MAX_QUERY_CHARS)} ký tự; hãy tìm bằng vài từ đặc trưng hoặc một cụm trong ngoặc kép")
+    if bad := re.search(r"[\ud800-\udfff\x00-\x08\x0b-\x1f]", text):
+        raise VanthuError(f"câu tìm có ký tự hỏng U+{ord(bad.group()):04X} (sai bảng mã?); hãy gõ lại")
+
+
+def _n(number):
+    return f"{number:,}".replace(",", ".")
 
 
 def _run(searcher, parsed, limit):
@@ -98,7 +117,11 @@ def _result(stored, score, words):
         number=stored["number"], date=_date(stored["date"]), type_name=stored.get("type_name", ""),
         subject=stored.get("subject_text", ""), issuer=stored.get("issuer_name", ""),
         direction=stored.get("direction", ""), snippet=make_snippet(text, words) if text else Snippet(()),
-        score=score, doc_id=int(stored["doc_id"]))
+        score=score, doc_id=int(stored["doc_id"]), confidentiality=_secrecy(stored.get("confidentiality")))
+
+
+def _secrecy(stored):
+    return SECRET_MARKS.get(stored, stored) if stored else None
 
 
 def _date(value):
