@@ -353,13 +353,13 @@ def _decision_and_recipients(document):
 
 
 def _telegram_lines(document):
-    para(document, "{{ v.sender }} điện:", "VBBody")
+    para(document, "{{ v.sender }} điện:", "VBCenter")  # model 1.6: centred; the sender defaults to the issuer
     each(document, "item in to_list or [to_inline]", "{{ item if to_list else '- ' ~ item }}", "VBKinhGuiItem")
 
 
 def _invitation_lines(document):
-    para(document, "{{ v.inviter }} trân trọng kính mời:", "VBBody")
-    when(document, "to_inline", "{{ to_inline }}", "VBBodyCenter")
+    """Model 1.7: one invitee on the ``trân trọng kính mời:`` line itself, several as a list under it."""
+    para(document, "{{ v.inviter }} trân trọng kính mời:{{ ' ' ~ to_named if to_named else '' }}", "VBBody")
     each(document, "item in to_list", "{{ item }}", "VBBody")
     each(document, "line in meeting", "{{ line }}", "VBBody")
 
@@ -381,30 +381,53 @@ def giay_moi():
 
 def giay_gioi_thieu():
     """Mẫu 1.8: giấy giới thiệu."""
-    return _typed(lambda document: lines(
-        document, "{{ v.introducer }} trân trọng giới thiệu:", "Ông (bà): {{ v.person }}",
+    return _typed(_introduction_lines)
+
+
+def _introduction_lines(document):
+    """Model 1.8: the introducer's line centred, then the person's lines."""
+    para(document, "{{ v.introducer }} trân trọng giới thiệu:", "VBCenter")
+    lines(document, "Ông (bà) {{ v.person }}",
         "?position Chức vụ: {{ v.position }}", "Được cử đến: {{ v.destination }}", "Về việc: {{ v.purpose }}",
         "Đề nghị Quý cơ quan tạo điều kiện để ông (bà) có tên ở trên hoàn thành nhiệm vụ.",
-        "?valid_until Giấy này có giá trị đến hết ngày {{ v.valid_until }}./."))
+        "?valid_until Giấy này có giá trị đến hết ngày {{ v.valid_until }}./.")
 
 
 def giay_nghi_phep():
-    """Mẫu 1.10: giấy nghỉ phép."""
-    return _typed(lambda document: lines(
+    """Mẫu 1.10: giấy nghỉ phép, its closing line and the confirmation box of the place of leave."""
+    document = _typed(lambda document: lines(
         document, "?request_date Xét Đơn đề nghị nghỉ phép ngày {{ v.request_date }} của ông (bà) {{ v.person }},",
         "{{ v.grantor }} cấp cho:", "Ông (bà): {{ v.person }}", "?position Chức vụ: {{ v.position }}",
         "?unit_name Thuộc cơ quan, đơn vị: {{ v.unit_name }}",
-        "Nghỉ phép {{ v.leave_kind or 'năm' }} trong thời gian {{ v.days }} ngày, kể từ ngày {{ v.from_date }} "
-        "đến hết ngày {{ v.to_date }}",
-        "Tại: {{ v.leave_place }}./."))
+        "Được nghỉ phép trong thời gian {{ v.days }} ngày, kể từ ngày {{ v.from_date }} "
+        "đến hết ngày {{ v.to_date }} tại {{ v.leave_place }}.",
+        "Số ngày nghỉ phép nêu trên được tính vào thời gian nghỉ phép {{ v.leave_kind or 'năm' }}./."))
+    confirmation_box(document.tables[-1])
+    return document
+
+
+def confirmation_box(table):
+    """Model 1.10: under Nơi nhận, the confirmation of the body or commune where the leave is spent."""
+    row = table.add_row()
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    left = cell(table, 1, 0)
+    para(left, "Xác nhận của cơ quan (tổ chức) hoặc chính quyền địa phương nơi nghỉ phép (nếu cần)", "VBConfirm")
+    para(left, "(Chữ ký, dấu)", "VBConfirm")
+    cell(table, 1, 1).add_paragraph("")
 
 
 def bien_ban():
-    """Mẫu 1.9: biên bản — no date in the header; THƯ KÝ signs left, CHỦ TỌA right, Nơi nhận under the secretary."""
+    """Mẫu 1.9: biên bản — no date in the header; the model's fixed lines; THƯ KÝ signs left, CHỦ TỌA right,
+    Nơi nhận under the secretary."""
     document = new_document()
     header_table(document, with_cv_subject=False, with_date=False)
     title_block(document)
+    lines(document, "?start_time Thời gian bắt đầu: {{ v.start_time }}", "?venue Địa điểm: {{ v.venue }}",
+          "?attendees Thành phần tham dự: {{ v.attendees }}", "Chủ trì (chủ tọa): {{ signer_name }}",
+          "Thư ký (người ghi biên bản): {{ v.secretary }}",
+          "Nội dung (theo diễn biến cuộc họp/hội nghị/hội thảo):")
     para(document, "{{p body }}", "VBBody")
+    lines(document, "?end_time Cuộc họp (hội nghị, hội thảo) kết thúc vào {{ v.end_time }}./.")
     para(document, "", "VBSpacer")
     table = borderless_table(document, [L.FOOTER_LEFT + 600, L.FOOTER_RIGHT - 600], rows=2)
     left = cell(table, 0, 0)

@@ -42,7 +42,8 @@ TYPES = [
     ("phieu-chuyen", "Phiếu chuyển", "PC", "1.4", "van-ban", "", []),
     ("phieu-bao", "Phiếu báo", "PB", "1.4", "van-ban", "", []),
     ("cong-dien", "Công điện", "CĐ", "1.6", "cong-dien", "", [
-        ("sender", "Người, cơ quan điện", "text", True, "dòng '... điện:', ví dụ CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH"),
+        ("sender", "Người, cơ quan điện", "text", False,
+         "dòng '... điện:'; bỏ trống: tên cơ quan ban hành, ví dụ CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH"),
         ("to", "Nơi nhận công điện", "list", True, "danh sách nơi nhận, in gạch đầu dòng sau '... điện:'"),
     ]),
     ("giay-moi", "Giấy mời", "GM", "1.7", "giay-moi", "", [
@@ -64,7 +65,8 @@ TYPES = [
         ("position", "Chức vụ", "text", False, ""),
         ("unit_name", "Thuộc cơ quan, đơn vị", "text", False, ""),
         ("request_date", "Ngày đơn đề nghị", "date", False, "dạng 01/12/2020 hoặc 2020-12-01"),
-        ("leave_kind", "Loại nghỉ phép", "text", False, "mặc định: năm (nghỉ phép năm)"),
+        ("leave_kind", "Loại nghỉ phép", "text", False,
+         "dòng 'được tính vào thời gian nghỉ phép ...'; mặc định: năm (nghỉ phép năm)"),
         ("days", "Số ngày nghỉ", "number", True, ""),
         ("from_date", "Từ ngày", "date", True, "dạng 21/12/2020 hoặc 2020-12-21"),
         ("to_date", "Đến hết ngày", "date", True, "dạng 31/12/2020 hoặc 2020-12-31"),
@@ -72,6 +74,10 @@ TYPES = [
     ]),
     ("bien-ban", "Biên bản", "BB", "1.9", "bien-ban", "", [
         ("secretary", "Thư ký", "text", True, "họ tên thư ký, ký bên trái; người ký (signer) là chủ tọa"),
+        ("start_time", "Thời gian bắt đầu", "text", False, "ví dụ 8 giờ 00, ngày 14 tháng 10 năm 2020"),
+        ("venue", "Địa điểm", "text", False, ""),
+        ("attendees", "Thành phần tham dự", "text", False, ""),
+        ("end_time", "Kết thúc vào", "text", False, "dòng cuối 'Cuộc họp ... kết thúc vào ...', ví dụ 11 giờ 00, ngày 14 tháng 10 năm 2020"),
     ]),
 ]
 SELF_CONTAINED = {"giay-gioi-thieu", "giay-nghi-phep"}  # the model's fixed lines are the content

@@ -7,20 +7,38 @@ Each appendix is its own section, so its pages are numbered from 1.
 from markupsafe import Markup
 
 from ..templates import layout as L
-from . import body, ooxml, text
+from . import body, linebreak, ooxml, text
 
 
-def appendix_xml(record, appendix):
-    """The paragraphs of one appendix, ready to be appended as a section."""
-    heading = [(appendix.get("label"), "VBTypeTitle"), (appendix["title"].upper(), "VBTypeSubject"),
-               (appendix.get("subject"), "VBTypeSubject"),
-               (appendix.get("reference") or text.appendix_reference(record), "VBSignNote")]
-    parts = [ooxml.paragraph([(line, False, False)], style) for line, style in heading if line]
-    last = appendix.get("subject") or appendix["title"]
+ATTACHED_TEXT_MODELS = {"1.3"}  # quyết định ban hành: the attached text (quy chế...) is a document of its own
+
+
+def appendix_xml(record, appendix, header=""):
+    """The paragraphs of one appendix, ready to be appended as a section.
+
+    For model 1.3 the text issued with the decision has its own header (``header``:
+    the issuer and the national name, no number or date), its type name and
+    subject in the title block, then the ``(Kèm theo ...)`` line.
+    """
+    attached = record.template.model in ATTACHED_TEXT_MODELS
+    title_style = "VBTypeTitle" if attached else "VBTypeSubject"
+    subject = linebreak.balanced(appendix.get("subject") or "", L.TEXT_WIDTH, 14, bold=True)
+    heading = [(None if attached else appendix.get("label"), "VBTypeTitle"), (appendix["title"].upper(), title_style),
+               ("\n".join(subject), "VBTypeSubject"),
+               (_reference(record, appendix), "VBSignNote")]
+    parts = [header] if attached else []
+    parts += [ooxml.paragraph([(line, False, False)], style) for line, style in heading if line]
+    last = max(subject, key=len) if subject else appendix["title"]
     parts.append(ooxml.rule(last, 14, True, L.TEXT_WIDTH, L.ISSUER_RULE_SHARE))
     parts.append(body.to_xml(body.parse(appendix["body"])))
     return Markup("".join(parts))
 
 
-def appendices_xml(record):
-    return [appendix_xml(record, a) for a in record.get("appendices") or []]
+def _reference(record, appendix):
+    """The ``(Kèm theo ...)`` line, in balanced lines that never split a word or a number."""
+    line = appendix.get("reference") or text.appendix_reference(record)
+    return "\n".join(linebreak.balanced(line, L.TEXT_WIDTH, 14, italic=True))
+
+
+def appendices_xml(record, header=""):
+    return [appendix_xml(record, a, header) for a in record.get("appendices") or []]

@@ -50,11 +50,21 @@ def inline(text, bold=False):
     return runs
 
 
-def _line(text):
+def _is_title(text):
+    """An article's title (``Phạm vi điều chỉnh``), not its content: short, no closing punctuation."""
+    text = text.strip()
+    return bool(text) and len(text.split()) <= 20 and not text.endswith((".", ":", ";", ","))
+
+
+def _line(text, previous=None):
     if m := _ARTICLE.match(text):
+        if _is_title(m[2]):  # Phụ lục I §II.6.d: "Điều", its number and its title, bold
+            return Paragraph("article", inline(text, bold=True))
         return Paragraph("article", [(m[1], True, False)] + inline(m[2]))
     if _PART.match(text):
         return Paragraph("part", inline(text, bold=True))
+    if previous is not None and previous.kind == "part" and text == text.upper():
+        return Paragraph("part", inline(text, bold=True))  # the part's title, under its number, centred
     if _ROMAN_HEADING.match(text):
         return Paragraph("heading", inline(text, bold=True))
     return Paragraph("body", inline(text))
@@ -78,7 +88,8 @@ def parse(text):
             continue
         table = None
         if line:
-            blocks.append(_line(line))
+            previous = blocks[-1] if blocks and isinstance(blocks[-1], Paragraph) else None
+            blocks.append(_line(line, previous))
     return blocks
 
 

@@ -63,7 +63,9 @@ def _marks(record):
 
 def _recipients(record):
     to = record.get("to") or []
-    return {"to_inline": text.addressed_inline(to) if to else "", "to_list": text.addressed_list(to)}
+    inline = text.addressed_inline(to) if to else ""
+    # to_named: the one recipient inside a sentence (model 1.7 "... trân trọng kính mời: Ông A"), no final stop
+    return {"to_inline": inline, "to_named": inline[:-1], "to_list": text.addressed_list(to)}
 
 
 def _signature(record):
@@ -135,7 +137,15 @@ def document_context(record):
                **_decision(record), **_extras(record)}
     context["body"] = body.to_xml(body.parse(record.get("body", "")), keep_last=True)
     context["v"] = {name: _display(record.get(name, "")) for name in record.template.fields}
+    _defaults(context)
     return context
+
+
+def _defaults(context):
+    """What a clerk expects left out: a công điện's sender is the issuing body (model 1.6, note 6)."""
+    v = context["v"]
+    if "sender" in v and not v["sender"]:
+        v["sender"] = context["issuer"].replace("\n", " ")
 
 
 def form_context(record):

@@ -84,6 +84,24 @@ def body_of(document_xml):
     return document_xml[start:end]
 
 
+NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+_TABLE = re.compile(r"<w:tbl>.*?</w:tbl>", re.S)
+_ROW = re.compile(r"<w:tr[ >].*?</w:tr>", re.S)
+
+
+def header_row(document_xml):
+    """The document's header table with its first row only (issuer | national name), for an attached text.
+
+    Empty when no table holds the national name (a clerk's own layout).
+    """
+    found = next((t for t in _TABLE.findall(body_of(document_xml)) if NATIONAL_NAME in t), None)
+    rows = _ROW.findall(found) if found else []
+    if not rows:
+        return ""
+    start, end = found.index(rows[0]), found.rindex(rows[-1]) + len(rows[-1])
+    return found[:start] + rows[0] + found[end:]
+
+
 def final_section(document_xml):
     """The document's last ``<w:sectPr>``: page size, margins, header references."""
     return _SECTION.findall(document_xml)[-1]

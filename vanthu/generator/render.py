@@ -55,7 +55,8 @@ class Renderer:
         """The DOCX of a record with its attachments, as bytes."""
         compiled = self.compiled(record.template)
         parts = compiled.render_parts(context_of(record))
-        sections = appendices_xml(record) + [self._body(a) for a in record.attachments]
+        header = docx_template.header_row(parts[docx_template.DOCUMENT])
+        sections = appendices_xml(record, header) + [self._body(a) for a in record.attachments]
         if sections:
             main = parts[docx_template.DOCUMENT]
             parts[docx_template.DOCUMENT] = docx_template.append_sections(main, sections, ooxml.section_break)

@@ -43,6 +43,8 @@ STYLES = {
     "VBBody": (14, False, False, "both", {"before": 6, "first": BODY_INDENT}),
     "VBBase": (14, False, True, "both", {"before": 6, "first": BODY_INDENT}),
     "VBBodyCenter": (14, True, False, "center", {"before": 6}),
+    "VBCenter": (14, False, False, "center", {"before": 6}),  # "... điện:", "... trân trọng giới thiệu:"
+    "VBConfirm": (12, False, True, "center", {}),             # model 1.10's confirmation box
     "VBNoiNhan": (12, True, True, "left", {}),  # level with the first line of ô 7a: no space above
     "VBNoiNhanItem": (11, False, False, "left", {}),
     "VBSignTitle": (14, True, False, "center", {}),
