@@ -446,6 +446,31 @@ def bien_ban():
     return document
 
 
+def hai_ben():
+    """Hợp đồng, bản ghi nhớ, bản thỏa thuận: ĐẠI DIỆN BÊN A (the issuer's signer) left, BÊN B right,
+    one unsplittable row; Nơi nhận under them."""
+    document = new_document()
+    header_table(document, with_cv_subject=False)
+    title_block(document)
+    para(document, "{{p body }}", "VBBody")
+    para(document, "", "VBSpacer")
+    table = borderless_table(document, [L.TEXT_WIDTH // 2, L.TEXT_WIDTH - L.TEXT_WIDTH // 2], rows=2)
+    for column, prefix in ((0, ""), (1, "counterpart_")):
+        side = cell(table, 0, column)
+        para(side, f"ĐẠI DIỆN BÊN {'AB'[column]}", "VBSignTitle")
+        each(side, f"line in {prefix or ''}authority", "{{ line }}", "VBSignTitle")
+        para(side, f"{{{{ {prefix}signer_title }}}}" if not prefix else "{{ counterpart_title }}", "VBSignTitle")
+        para(side, f"{{{{ {prefix}signer_name }}}}" if not prefix else "{{ counterpart_name }}", "VBSignName")
+    left = cell(table, 1, 0)
+    para(left, "Nơi nhận:", "VBNoiNhan")
+    each(left, "item in cc", "{{ item }}", "VBNoiNhanItem")
+    cell(table, 1, 1).add_paragraph("")
+    keep_rows_whole(table)
+    keep_with_next_row(table, 0)
+    contact_footer(document)
+    return document
+
+
 def form_line(document, text, style="VBFormLine"):
     return para(document, text, style)
 
@@ -478,7 +503,7 @@ def bluezone_form():
 
 BUILDERS = {"cong-van": cong_van, "dang-ky-tai-khoan-bluezone": bluezone_form, "van-ban": typed_document,
             "cong-dien": cong_dien, "giay-moi": giay_moi, "giay-gioi-thieu": giay_gioi_thieu,
-            "giay-nghi-phep": giay_nghi_phep, "bien-ban": bien_ban}
+            "giay-nghi-phep": giay_nghi_phep, "bien-ban": bien_ban, "hai-ben": hai_ben}
 
 
 def main(names=None):

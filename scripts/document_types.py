@@ -12,6 +12,10 @@ DECISION = [
     ("bases", "Căn cứ ban hành", "bases", False, "mỗi mục một căn cứ (Căn cứ ..., Theo đề nghị của ...); in nghiêng"),
 ]
 NOT_REQUIRED = {"subject", "body"}
+TWO_PARTIES = [  # hợp đồng, bản ghi nhớ, bản thỏa thuận: both parties sign, side by side
+    ("counterpart", "Người ký của bên kia (Bên B)", "signer", True,
+     "authority, title, name của người ký bên B; người ký (signer) là bên A, bên trái"),
+]
 
 # name, title, type code, model, layout, the word before the articles, extra fields
 TYPES = [
@@ -34,9 +38,9 @@ TYPES = [
     ("du-an", "Dự án", "DA", "1.4", "van-ban", "", []),
     ("bao-cao", "Báo cáo", "BC", "1.4", "van-ban", "", []),
     ("to-trinh", "Tờ trình", "TTr", "1.4", "van-ban", "", []),
-    ("hop-dong", "Hợp đồng", "HĐ", "", "van-ban", "", []),
-    ("ban-ghi-nho", "Bản ghi nhớ", "BGN", "", "van-ban", "", []),
-    ("ban-thoa-thuan", "Bản thỏa thuận", "BTT", "", "van-ban", "", []),
+    ("hop-dong", "Hợp đồng", "HĐ", "", "hai-ben", "", TWO_PARTIES),
+    ("ban-ghi-nho", "Bản ghi nhớ", "BGN", "", "hai-ben", "", TWO_PARTIES),
+    ("ban-thoa-thuan", "Bản thỏa thuận", "BTT", "", "hai-ben", "", TWO_PARTIES),
     ("giay-uy-quyen", "Giấy ủy quyền", "GUQ", "1.4", "van-ban", "", []),
     ("phieu-gui", "Phiếu gửi", "PG", "1.4", "van-ban", "", []),
     ("phieu-chuyen", "Phiếu chuyển", "PC", "1.4", "van-ban", "", []),

@@ -45,6 +45,9 @@ RECORDS = {
     "1.10": {"type": "giay-nghi-phep", "grantor": "Giám đốc Sở Y tế", "person": "Trần Văn Dũng",
              "position": "Chuyên viên", "request_date": "2021-03-01", "days": 10, "from_date": "2021-03-20",
              "to_date": "2021-03-31", "leave_place": "Thành phố Hồ Chí Minh"},
+    "hop-dong": {"type": "hop-dong", "subject": "Về việc cung cấp dịch vụ chữ ký số",
+                 "body": "Điều 1. Nội dung hợp đồng\nBên B cung cấp cho Bên A dịch vụ chữ ký số./.",
+                 "counterpart": {"title": "Tổng giám đốc", "name": "Lê Thị Hoa"}},
 }
 MODEL_LINES = {  # the fixed lines each model prints, in its order
     "1.6": ["SỞ Y TẾ điện:", "- Giám đốc các bệnh viện;", "- Giám đốc Trung tâm Y tế các huyện."],
@@ -166,6 +169,16 @@ def test_1_9_secretary_and_chair_sign_level(pdf):
     *pages, _ = pdf["1.9"]
     secretary, chair = find_line(pages[-1], "THƯ KÝ"), find_line(pages[-1], "GIÁM ĐỐC")
     assert abs(secretary.y - chair.y) < 0.5 and secretary.x < chair.x
+
+
+def test_both_parties_sign_level(pdf, rendered):
+    *pages, _ = pdf["hop-dong"]
+    lines = pages[-1]
+    a, b = find_line(lines, "ĐẠI DIỆN BÊN A"), find_line(lines, "ĐẠI DIỆN BÊN B")
+    ours, theirs = find_line(lines, "Phan Huy Anh Vũ"), find_line(lines, "Lê Thị Hoa")
+    assert abs(a.y - b.y) < 0.5 and a.x < b.x and abs(ours.y - theirs.y) < 0.5 and ours.x < theirs.x
+    assert find_line(lines, "TỔNG GIÁM ĐỐC").y > theirs.y
+    assert "Số: 12/HĐ-SYT" in docx_paragraphs(rendered / "hop-dong.docx")
 
 
 def test_1_10_confirmation_box_under_noi_nhan(pdf):

@@ -93,7 +93,9 @@ def test_body_markup():
     assert blocks[0].runs == [("Mở đầu ", False, False), ("đậm", True, False), (" và ", False, False),
                               ("nghiêng", False, True), (".", False, False)]
     assert blocks[1].runs[0][0] == "- gạch" and blocks[2].runs[0][0] == "+ cộng"
-    assert blocks[3].runs[0] == ("Điều 2.", True, False) and blocks[3].runs[1] == (" Hiệu lực", False, False)
+    assert blocks[3].runs == [("Điều 2. Hiệu lực", True, False)]  # an article's title is bold (Phụ lục I §II.6.d)
+    content = body.parse("Điều 1. Thành lập Ban tổ chức gồm các ông (bà) có tên sau:")[0]
+    assert content.runs[0] == ("Điều 1.", True, False) and content.runs[1][1] is False  # content: only the label
     assert blocks[6].rows == [["STT", "Tên"], ["1", "A"]]
     assert blocks[7].runs == [("Kết {{ 7*7 }}", False, False)]
 

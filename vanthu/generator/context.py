@@ -78,6 +78,14 @@ def _signature(record):
     }
 
 
+def _counterpart(record):
+    """Hợp đồng, bản ghi nhớ, bản thỏa thuận: the other party's signer (Bên B)."""
+    other = record.get("counterpart") or {}
+    authority = other.get("authority") or []
+    return {"counterpart_authority": [authority] if isinstance(authority, str) else authority,
+            "counterpart_title": _upper(other.get("title")), "counterpart_name": other.get("name", "")}
+
+
 def _title_block(record):
     """Ô 5: ``V/v ...`` under the number for công văn; else the type's name, the subject, a rule."""
     template, subject = record.template, record.get("subject", "")
@@ -133,7 +141,8 @@ def document_context(record):
 
     ``v`` holds every declared field as display text, for templates with fields of their own.
     """
-    context = {**_header(record), **_recipients(record), **_signature(record), **_title_block(record),
+    context = {**_header(record), **_recipients(record), **_signature(record), **_counterpart(record),
+               **_title_block(record),
                **_decision(record), **_extras(record)}
     context["body"] = body.to_xml(body.parse(record.get("body", "")), keep_last=True)
     context["v"] = {name: _display(record.get(name, "")) for name in record.template.fields}

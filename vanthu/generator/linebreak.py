@@ -62,6 +62,15 @@ def _compounds():
     return sorted({tuple(_key(w) for w in c.split()) for c in COMPOUNDS}, key=len, reverse=True)
 
 
+@lru_cache(maxsize=None)
+def _by_first():
+    """The compounds by their first syllable, longest first: a lookup per word, not a scan of the list."""
+    index = {}
+    for compound in _compounds():
+        index.setdefault(compound[0], []).append(compound)
+    return index
+
+
 GLUE_NEXT = {"và", "của", "về", "v/v", "tại", "với", "cho", "các", "số"}  # a line never ends with these
 
 
@@ -70,7 +79,7 @@ def units(text):
     words, out, i = text.split(), [], 0
     keys = [_key(w.strip(",.;:()")) for w in words]
     while i < len(words):
-        size = next((len(c) for c in _compounds() if tuple(keys[i:i + len(c)]) == c), 1)
+        size = next((len(c) for c in _by_first().get(keys[i], ()) if tuple(keys[i:i + len(c)]) == c), 1)
         out.append(" ".join(words[i:i + size]))
         i += size
     return _glued(out)
@@ -116,8 +125,14 @@ def balanced(text, width, size, bold=False, italic=False):
 def _balanced(parts, width, size, bold, italic):
     if not parts:
         return []
-    measure = lambda i, j: text_width(" ".join(parts[i:j]), size, bold, italic)
-    for count in range(1, len(parts) + 1):
+    # widths add up: a line of parts[i:j] is their widths plus the spaces between (one lookup each, not a re-measure)
+    sums, space = [0], text_width(" ", size, bold, italic)
+    for part in parts:
+        sums.append(sums[-1] + text_width(part, size, bold, italic))
+    measure = lambda i, j: sums[j] - sums[i] + space * (j - i - 1)
+    if measure(0, len(parts)) <= width * SAFETY:
+        return [" ".join(parts)]
+    for count in range(2, len(parts) + 1):
         best = _best_split(parts, count, measure, width * SAFETY)
         if best is not None:
             return best
