@@ -89,14 +89,16 @@ def _counterpart(record):
 def _title_block(record):
     """Ô 5: ``V/v ...`` under the number for công văn; else the type's name, the subject, a rule."""
     template, subject = record.template, record.get("subject", "")
-    typed = template.type_code is not None
+    if template.type_code is None:  # công văn: the V/v line under the number, no title block
+        lines = linebreak.balanced(text.cong_van_subject(subject), _LEFT_CELL, 12)
+        return {"subject_line": "\n".join(lines), "heading": template.heading or _upper(template.title),
+                "subject": subject, "subject_rule": ""}
     lines = linebreak.balanced(subject, L.TEXT_WIDTH, 14, bold=True) or [template.title]
     return {
-        "subject_line": "" if typed else "\n".join(linebreak.balanced(text.cong_van_subject(subject), _LEFT_CELL, 12)),
+        "subject_line": "",
         "heading": template.heading or _upper(template.title),
         "subject": "\n".join(lines) if subject else "",
-        "subject_rule": ooxml.rule(max(lines, key=len), 14, True, L.TEXT_WIDTH, L.ISSUER_RULE_SHARE)
-        if typed else "",
+        "subject_rule": ooxml.rule(max(lines, key=len), 14, True, L.TEXT_WIDTH, L.ISSUER_RULE_SHARE),
     }
 
 
