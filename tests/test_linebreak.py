@@ -55,3 +55,20 @@ def test_inside_compound_sees_a_split_word():
     assert lb.inside_compound("PHÒNG GIÁO DỤC VÀ ĐÀO", "TẠO")
     assert lb.inside_compound("ỦY BAN NHÂN DÂN THÀNH", "PHỐ HỒ CHÍ MINH")
     assert not lb.inside_compound("ỦY BAN NHÂN DÂN", "THÀNH PHỐ HỒ CHÍ MINH")
+
+
+def test_a_record_line_break_reaches_the_docx(cli, tmp_path):
+    from ruamel.yaml import YAML
+
+    from layout import find, open_docx
+    from test_document_types import EXAMPLES
+    from vanthu import yamlfile
+    record = yamlfile.load(EXAMPLES / "369-PGDDT.yaml")
+    record["issuer"]["parent"] = "ỦY BAN NHÂN DÂN\nHUYỆN HIỆP HÒA"
+    record["issuer"]["name"] = "PHÒNG GIÁO DỤC\nVÀ ĐÀO TẠO"
+    with open(tmp_path / "r.yaml", "w", encoding="utf-8") as f:
+        YAML().dump(record, f)
+    assert cli("render", tmp_path / "r.yaml", "-o", tmp_path / "r.docx").code == 0
+    document = open_docx(tmp_path / "r.docx")
+    assert find(document, "ỦY BAN NHÂN DÂN").text == "ỦY BAN NHÂN DÂN\nHUYỆN HIỆP HÒA"
+    assert find(document, "PHÒNG GIÁO DỤC").text == "PHÒNG GIÁO DỤC\nVÀ ĐÀO TẠO"

@@ -40,5 +40,12 @@ def _reference(record, appendix):
     return "\n".join(linebreak.balanced(line, L.TEXT_WIDTH, 14, italic=True))
 
 
-def appendices_xml(record, header=""):
-    return [appendix_xml(record, a, header) for a in record.get("appendices") or []]
+def appendices_xml(record, header="", split=False):
+    """The appendices printed after the document; with ``split``, not those in a file of their own."""
+    return [appendix_xml(record, a, header) for a in record.get("appendices") or []
+            if not (split and a.get("separate"))]
+
+
+def separate_appendices(record):
+    """Model 2.2: the appendices in a file of their own (``separate: true``), as (index, paragraphs)."""
+    return [(i, appendix_xml(record, a)) for i, a in enumerate(record.get("appendices") or [], 1) if a.get("separate")]

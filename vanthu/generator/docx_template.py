@@ -102,6 +102,14 @@ def header_row(document_xml):
     return found[:start] + rows[0] + found[end:]
 
 
+def replace_body(document_xml, body, section_break):
+    """The document with ``body`` as its whole content, in a section of its own (numbered from 1, no ô 13)."""
+    start = document_xml.index(">", document_xml.index("<w:body")) + 1
+    section = final_section(document_xml)
+    last = section_break(section, restart=True)[len("<w:p><w:pPr>"):-len("</w:pPr></w:p>")]
+    return document_xml[:start] + body + last + document_xml[document_xml.rindex("</w:body>"):]
+
+
 def final_section(document_xml):
     """The document's last ``<w:sectPr>``: page size, margins, header references."""
     return _SECTION.findall(document_xml)[-1]

@@ -69,7 +69,14 @@ def render_docx(paths, out=None, library=None):
     records = check_files(paths, library)
     targets = docx_targets(records, out)
     renderer = Renderer()
-    documents = [renderer.render(record) for record in records]  # all in memory first: all or nothing
-    for target, data in zip(targets, documents):
+    documents = [renderer.render(record, split=True) for record in records]  # all in memory first: all or nothing
+    extra = [(_appendix_file(target, n), data) for record, target in zip(records, targets)
+             for n, data in renderer.render_appendix_files(record)]
+    for target, data in list(zip(targets, documents)) + extra:
         write_atomic(target, data)
-    return targets
+    return targets + [target for target, _ in extra]
+
+
+def _appendix_file(target, number):
+    """``cv-12.docx`` → ``cv-12-phu-luc-1.docx`` (model 2.2: the appendix's own file)."""
+    return target.with_name(f"{target.stem}-phu-luc-{number}{target.suffix}")

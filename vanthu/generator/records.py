@@ -25,7 +25,7 @@ FIELD_PARTS = {  # the sub-keys of mapping-valued fields: name -> (checker, requ
                 "time": (v.text, True, "thời gian"), "venue": (v.text, True, "địa điểm")},
     "appendix": {"label": (v.text, False, "số phụ lục"), "title": (v.text, True, "tên phụ lục"),
                  "subject": (v.text, False, "trích yếu phụ lục"), "reference": (v.text, False, "dòng kèm theo"),
-                 "body": (v.block, True, "nội dung phụ lục")},
+                 "body": (v.block, True, "nội dung phụ lục"), "separate": (v.flag, False, "tệp riêng (mẫu 2.2)")},
 }
 
 

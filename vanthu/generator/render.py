@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 from ..errors import VanthuError
 from ..files import write_atomic
 from . import docx_template, ooxml, styles
-from .appendices import appendices_xml
+from .appendices import appendices_xml, separate_appendices
 from .context import context_of
 
 _CORE = (
@@ -51,17 +51,35 @@ class Renderer:
     def _document_xml(self, record):
         return self.compiled(record.template).render_parts(context_of(record))
 
-    def render(self, record):
-        """The DOCX of a record with its attachments, as bytes."""
+    def render(self, record, split=False):
+        """The DOCX of a record with its attachments, as bytes.
+
+        With ``split`` the appendices marked ``separate`` are left out (see :meth:`render_appendix_files`);
+        otherwise (a PDF, the archive's one file) they follow the document like the others.
+        """
         compiled = self.compiled(record.template)
         parts = compiled.render_parts(context_of(record))
         header = docx_template.header_row(parts[docx_template.DOCUMENT])
-        sections = appendices_xml(record, header) + [self._body(a) for a in record.attachments]
+        sections = appendices_xml(record, header, split) + [self._body(a) for a in record.attachments]
         if sections:
             main = parts[docx_template.DOCUMENT]
             parts[docx_template.DOCUMENT] = docx_template.append_sections(main, sections, ooxml.section_break)
         parts.update(styles.with_attachment_styles(compiled, [self.compiled(a.template) for a in record.attachments]))
         return compiled.write(parts, core_properties(record))
+
+    def render_appendix_files(self, record):
+        """Model 2.2: each appendix marked ``separate`` as a DOCX of its own, [(number, bytes)].
+
+        Same page, styles and page numbers as the document; no header, no contact footer (ô 13).
+        """
+        files = []
+        compiled = self.compiled(record.template)
+        for index, xml in separate_appendices(record):
+            parts = compiled.render_parts(context_of(record))
+            parts[docx_template.DOCUMENT] = docx_template.replace_body(parts[docx_template.DOCUMENT], str(xml),
+                                                                       ooxml.section_break)
+            files.append((index, compiled.write(parts, core_properties(record))))
+        return files
 
     def _body(self, attachment):
         """An attachment's own body, rendered with its own template."""

@@ -62,6 +62,13 @@ def text(value, max_length=MAX_TEXT, multiline=False):
     return value
 
 
+def flag(value):
+    """Yes or no (có/không): true/false in YAML."""
+    if not isinstance(value, bool):
+        raise Invalid(f"cần true hoặc false, không phải {_kind(value)}")
+    return value
+
+
 def block(value):
     """A block of text (nội dung nhiều dòng)."""
     return text(value, MAX_BLOCK, multiline=True)
