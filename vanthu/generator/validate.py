@@ -65,7 +65,7 @@ def text(value, max_length=MAX_TEXT, multiline=False):
 def flag(value):
     """Yes or no (có/không): true/false in YAML."""
     if not isinstance(value, bool):
-        raise Invalid(f"cần true hoặc false, không phải {_kind(value)}")
+        raise Invalid(f"cần true hoặc false, không phải {kind_of(value)}")
     return value
 
 
