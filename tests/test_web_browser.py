@@ -66,6 +66,11 @@ def server(tmp_path_factory):
     people.add("lan", PASSWORD, ["van-thu"], home, full_name="Nguyễn Thị Lan", title="Văn thư")
     people.add("hoa", PASSWORD, ["chuyen-vien"], home, full_name="Trần Thị Hoa", title="Chuyên viên")
     issue_files([secret_record(home.parent)], home, pdf=False)
+    yield from serve(home)
+
+
+def serve(home):
+    """Run `vanthu serve` over HOME on a free port; yield its url and home, then stop it."""
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), str(DATA.parent.parent)]))}
     process = subprocess.Popen([sys.executable, "-m", "vanthu.cli", "--home", str(home), "serve", "--port", str(port)],

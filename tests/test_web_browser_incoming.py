@@ -6,18 +6,15 @@ in /theo-doi as overdue; the handler finds it on /, acknowledges it and
 reports the result, and it leaves the overdue list.
 """
 import datetime as dt
-import os
 import re
-import subprocess
-import sys
 
 import docx
 import pytest
 
-from test_web_browser import _free_port, _wait_for, browser, log_in, log_out  # noqa: F401  (browser: a fixture)
+from test_web_browser import browser, log_in, log_out, serve  # noqa: F401  (browser: a fixture)
 from vanthu.archive import people
 from vanthu.vndate import short_date
-from webkit import DATA, PASSWORD
+from webkit import PASSWORD
 
 pytestmark = pytest.mark.browser
 TODAY = dt.date.today()
@@ -33,15 +30,7 @@ def server(tmp_path_factory):
     people.add("lan", PASSWORD, ["van-thu"], home, full_name="Nguyễn Thị Lan")
     people.add("vu", PASSWORD, ["lanh-dao"], home, full_name="Phan Huy Anh Vũ", title="Giám đốc")
     people.add("hung", PASSWORD, ["chuyen-vien"], home, full_name="Nguyễn Văn Hùng")
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), str(DATA.parent.parent)]))}
-    process = subprocess.Popen([sys.executable, "-m", "vanthu.cli", "--home", str(home), "serve", "--port", str(port)],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    _wait_for(url, process)
-    yield {"url": url, "home": home}
-    process.terminate()
-    process.wait(timeout=20)
+    yield from serve(home)
 
 
 @pytest.fixture
