@@ -480,6 +480,52 @@ def recover_head(ctx):
     click.echo(recover(ctx.obj.home))
 
 
+# --- backup and restore (Phụ lục VI III.5.g) ------------------------------------
+
+@cli.command()
+@click.argument("folder", metavar="THƯ-MỤC", type=click.Path(file_okay=False))
+@click.option("--index", "with_index", is_flag=True, help="Chép cả chỉ mục tìm kiếm (không có thì phục hồi xong sẽ dựng lại).")
+@click.pass_context
+def backup(ctx, folder, with_index):
+    """Sao lưu kho vào THƯ-MỤC mới (hoặc trống), trong khi văn thư vẫn cấp số được.
+
+    Bản chụp nhất quán của sổ (SQLite online backup), các tệp lưu trữ của bản
+    chụp đó, mục nhật ký cuối, thiết lập và khóa; bản kê vanthu-backup.json ghi
+    mã băm SHA-256 từng tệp, số văn bản, mục nhật ký cuối. Bị ngắt giữa chừng
+    thì không có THƯ-MỤC nào (chỉ một thư mục ẩn, lần sau tự dọn).
+
+    \b
+    Ví dụ:
+      vanthu backup /mnt/usb/vanthu-2020-12-01
+      vanthu backup /mnt/usb/vanthu-2020-12-01 --index
+    """
+    from .archive.backup import backup as make_backup
+    with _page_progress("Sao lưu tệp") as progress:
+        done = make_backup(folder, ctx.obj.home, with_index, progress if sys.stderr.isatty() else None)
+    click.echo(done.line("Đã sao lưu vào"))
+
+
+@cli.command()
+@click.argument("folder", metavar="THƯ-MỤC", type=click.Path(file_okay=False))
+@click.pass_context
+def restore(ctx, folder):
+    """Phục hồi kho từ bản sao lưu THƯ-MỤC vào kho trống (--home THƯ-MỤC-MỚI).
+
+    Mọi tệp được băm lại theo bản kê; thiếu tệp, tệp bị sửa, tệp lạ, bản kê bị
+    sửa hay cơ sở dữ liệu không khớp thì không phục hồi gì. Bản phục hồi được
+    kiểm tra như 'vanthu verify' trước khi đặt vào chỗ; chỉ mục tìm kiếm được
+    dựng lại nếu bản sao lưu không có.
+
+    \b
+    Ví dụ:
+      vanthu --home /srv/vanthu-moi restore /mnt/usb/vanthu-2020-12-01
+    """
+    from .archive.backup import restore as take_back
+    with _page_progress("Phục hồi tệp") as progress:
+        done = take_back(folder, ctx.obj.home, progress if sys.stderr.isatty() else None)
+    click.echo(done.line(f"Đã phục hồi từ {folder} vào"))
+
+
 # --- search: search, reindex -------------------------------------------------
 
 @cli.command()
