@@ -376,28 +376,56 @@ def _signature_lines(home, paths):
             click.echo(line)
 
 
+WHO_OPTION = click.option("--as", "as_name", metavar="TÊN", help="Người xem, tải, in (ghi vào nhật ký sử dụng); "
+                          "mặc định VANTHU_USER, nếu không có: người dùng hệ điều hành.")
+
+
 @cli.command()
 @click.argument("number")
 @year_option("Năm của văn bản (khi số trùng giữa các năm).")
 @output_option("Chép tệp ra: tệp .docx/.pdf, hoặc thư mục để chép tất cả.")
 @click.option("--secret/--not-secret", default=None, help="Chỉ văn bản mật / chỉ văn bản thường (khi một số có cả hai: "
               "văn bản mật có sổ số riêng).")
+@click.option("--history", "with_history", is_flag=True, help="Cả lịch sử: ban hành, ai xem, tải, in, thu hồi, lúc nào.")
+@WHO_OPTION
 @click.pass_context
-def show(ctx, number, year, output, secret):
+def show(ctx, number, year, output, secret, with_history, as_name):
     """Xem một văn bản trong kho (thông tin, liên kết, tệp), hoặc chép tệp của nó ra.
+
+    Mỗi lần xem (và mỗi lần chép tệp ra: tải về) được ghi vào nhật ký với tên người.
 
     \b
     Ví dụ:
       vanthu show 4482/SYT-VP --year 2020
+      vanthu show 4482/SYT-VP --history     # ai đã xem, tải, in văn bản, lúc nào
       vanthu show 4482/SYT-VP -o ban-sao.pdf
       vanthu show 01/SYT-VP --secret        # văn bản mật số 01, không phải văn bản thường số 01
     """
     from .archive import lookup
-    if output:
-        for path in lookup.copy_files(number, ctx.obj.home, year, output, secret):
-            click.echo(f"Đã chép {path}")
-    else:
-        click.echo(lookup.show(number, ctx.obj.home, year, secret))
+    with _acting(as_name):
+        if output:
+            for path in lookup.copy_files(number, ctx.obj.home, year, output, secret):
+                click.echo(f"Đã chép {path}")
+        else:
+            click.echo(lookup.show(number, ctx.obj.home, year, secret, with_history))
+
+
+@cli.command()
+@click.option("--by", type=click.Choice(["document", "person", "month"]), default="document", show_default=True,
+              help="Theo văn bản, theo người, hay theo tháng.")
+@year_option("Chỉ lượt sử dụng trong năm này.")
+@click.pass_context
+def stats(ctx, by, year):
+    """Thống kê: số văn bản trong kho, số lượt xem, tải về, in theo văn bản, người hoặc tháng.
+
+    \b
+    Ví dụ:
+      vanthu stats
+      vanthu stats --by person --year 2026
+      vanthu stats --by month
+    """
+    from .archive.access import report
+    click.echo(report(ctx.obj.home, by, year))
 
 
 @cli.command()
@@ -407,8 +435,9 @@ def show(ctx, number, year, output, secret):
 @output_option("Ghi sổ ra tệp .docx hoặc .pdf để in, đóng quyển; hoặc .xlsx để mở bằng Excel.", dir_okay=False)
 @click.option("--issuer", metavar="MÃ", help="Sổ văn bản đi của cơ quan có mã MÃ (ví dụ SYT), khi kho có nhiều cơ quan.")
 @click.option("--secret", is_flag=True, help="Sổ văn bản mật (đi hoặc đến): văn bản mật chỉ có trong sổ này.")
+@WHO_OPTION
 @click.pass_context
-def register(ctx, year, direction, output, issuer, secret):
+def register(ctx, year, direction, output, issuer, secret, as_name):
     """Sổ đăng ký văn bản đi/đến theo mẫu Phụ lục IV: bảng trên màn hình hoặc tệp để in.
 
     \b
@@ -420,7 +449,8 @@ def register(ctx, year, direction, output, issuer, secret):
     """
     from .archive import register as book
     if output:
-        click.echo(f"Đã ghi {book.save(output, ctx.obj.home, year, direction, issuer, secret)}")
+        with _acting(as_name):  # the printout names who printed it, and the log says so
+            click.echo(f"Đã ghi {book.save(output, ctx.obj.home, year, direction, issuer, secret)}")
     else:
         click.echo(book.screen(ctx.obj.home, year, direction, issuer, secret))
 
@@ -536,8 +566,16 @@ def restore(ctx, folder):
 @click.option("--issuer", metavar="CƠ QUAN", help="Cơ quan ban hành: viết tắt (SYT, BYT, PGDĐT, UBND) hoặc tên (\"Sở Y tế\").")
 @click.option("--limit", type=WHOLE_NUMBER, default=20, show_default=True, help="Số kết quả tối đa.")
 @click.option("--json", "as_json", is_flag=True, help="In mỗi kết quả thành một dòng JSON (cho chương trình khác đọc).")
+@click.option("--columns", metavar="CỘT,CỘT", help="Các cột hiển thị: so, ngay, loai, trichyeu, coquan, huong, "
+              "tinhtrang, domat, doan (hoặc number, date, type, subject, issuer, direction, status, confidentiality, snippet).")
+@click.option("--save", "save_as", metavar="TÊN", help="Lưu yêu cầu tìm kiếm này (từ khóa, bộ lọc, cột) với tên TÊN.")
+@click.option("--saved", "saved_name", metavar="TÊN", help="Dùng lại yêu cầu tìm kiếm đã lưu tên TÊN.")
+@click.option("--list-saved", is_flag=True, help="Liệt kê các yêu cầu tìm kiếm bạn đã lưu.")
+@output_option("Kết xuất kết quả ra tệp .docx hoặc .pdf (có dòng ghi người in, thời gian in).", dir_okay=False)
+@WHO_OPTION
 @click.pass_context
-def search(ctx, query, date_from, date_to, type_name, issuer, limit, as_json):
+def search(ctx, query, date_from, date_to, type_name, issuer, limit, as_json, columns, save_as, saved_name, list_saved,
+           output, as_name):
     """Tìm văn bản trong kho: theo từ, cụm từ, số ký hiệu, ngày, loại, cơ quan.
 
     Gõ có dấu hay không dấu đều được (truy vet tìm ra "truy vết", d tìm ra
@@ -567,13 +605,41 @@ def search(ctx, query, date_from, date_to, type_name, issuer, limit, as_json):
       vanthu search bluezone --from 8/2020 --to 2020-09-30 --type "Công văn"
       vanthu search 'coquan:"sở y tế" ngay:2020 NOT covid'
       vanthu search --issuer SYT --from 2020 --json
+      vanthu search bluezone --columns so,ngay,trichyeu --save bluezone    # lưu để dùng lại
+      vanthu search --saved bluezone -o ket-qua.pdf                        # kết xuất .pdf hoặc .docx
     """
+    from .archive import searches
     from .archive.finding import search as run_search
     from .search.query import Filters
-    filters = Filters(date_from=date_from, date_to=date_to, type=type_name, issuer=issuer)
-    outcome = run_search(ctx.obj.home, " ".join(query), filters=filters, limit=limit)
+    with _acting(as_name):
+        owner = searches.acting()
+        if list_saved:
+            kept = searches.saved_of(owner, ctx.obj.home)
+            click.echo("\n".join(searches.describe_saved(k) for k in kept) or f"{owner} chưa lưu tìm kiếm nào.")
+            return
+        text, given = " ".join(query), dict(date_from=date_from, date_to=date_to, type=type_name, issuer=issuer)
+        if saved_name:
+            kept = searches.load(owner, saved_name, ctx.obj.home)
+            text, given = text or kept.query, {**kept.filters, **{k: v for k, v in given.items() if v}}
+            columns = columns or ",".join(kept.columns) or None
+        chosen = searches.columns(columns) if columns or output else None
+        filters = Filters(**given)
+        outcome = run_search(ctx.obj.home, text, filters=filters, limit=limit)
+        if save_as:
+            searches.save(searches.SavedSearch(owner, save_as, text, searches.filters_dict(filters),
+                                               [c.key for c in chosen] if columns else []), ctx.obj.home)
+            _say(f"Đã lưu tìm kiếm «{save_as.strip()}»; dùng lại: vanthu search --saved '{save_as.strip()}'")
+        if output:
+            _outside_home(ctx, output)
+            done = searches.export(output, outcome, chosen, text, ctx.obj.home)
+            click.echo(f"Đã ghi {len(outcome.results)} kết quả vào {done}")
+            return
     for warning in outcome.warnings:
         _warn(warning)
+    if chosen and not as_json:
+        click.echo("\n".join("\t".join(row) for row in [[c.heading for c in chosen]] +
+                             searches.table(outcome.results, chosen)))
+        return
     if as_json:
         if outcome.suggestion:
             click.echo(outcome.did_you_mean, err=True)

@@ -178,6 +178,25 @@ MIGRATIONS = (
     ALTER TABLE documents ADD COLUMN copies INTEGER;
     UPDATE documents SET copies = json_extract(metadata, '$.IssuedAmount') WHERE direction = 'out'
     """,
+    # 8 (issue 16, use of records and withdrawal): saved searches (Phụ lục VI III.6.e), and the stored files
+    # destroyed on a sender's recall (III.8.b): the files row, its checksum and the events stay.
+    """
+    CREATE TABLE saved_searches (
+        owner TEXT NOT NULL,
+        name TEXT NOT NULL,
+        query TEXT NOT NULL DEFAULT '',
+        filters TEXT NOT NULL DEFAULT '{}',
+        columns TEXT NOT NULL DEFAULT '[]',
+        saved_at TEXT NOT NULL,
+        PRIMARY KEY (owner, name)
+    );
+    CREATE TABLE destroyed_files (
+        file_id INTEGER PRIMARY KEY REFERENCES files (id),
+        reason TEXT NOT NULL,
+        person TEXT NOT NULL,
+        at TEXT NOT NULL
+    )
+    """,
 )
 
 

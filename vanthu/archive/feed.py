@@ -13,6 +13,7 @@ from . import db
 
 GENESIS = "0" * 64  # events.GENESIS: the position of a log without entries
 
+USES = ("view", "download", "print")  # reading a document changes nothing the index holds (vanthu.archive.access)
 MAX_CHANGES = 5_000  # more documents than this behind: rebuilding is faster than updating one by one
 
 
@@ -48,7 +49,8 @@ class Feed:
             if position.home != db.home_id(conn) or _hash_at(conn, position.event) != position.hash:
                 return None
             ids = [r[0] for r in conn.execute("SELECT DISTINCT document_id FROM events WHERE id > ?"
-                                              " AND document_id IS NOT NULL", (position.event,))]
+                                              " AND document_id IS NOT NULL AND action NOT IN (?, ?, ?)",
+                                              (position.event, *USES))]
             if len(ids) > MAX_CHANGES:
                 return None
             from . import catalog

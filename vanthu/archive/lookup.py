@@ -5,7 +5,7 @@ from pathlib import Path
 from ..errors import VanthuError
 from ..files import write_atomic
 from ..vndate import short_date
-from . import catalog
+from . import access, catalog
 from .finding import citations
 from .document import INCOMING
 from .home import Home, opened
@@ -13,19 +13,30 @@ from .numbering import is_secret_series
 from .store import sha256_bytes
 
 
-def show(text, home=None, year=None, secret=None):
-    """What ``vanthu show`` prints: the card of every document numbered ``text``.
+def show(text, home=None, year=None, secret=None, with_history=False):
+    """What ``vanthu show`` prints: the card of every document numbered ``text`` (each view is logged).
 
     ``secret``: True for secret documents only, False for ordinary ones (a
     secret 01/SYT-VP and an ordinary 01/SYT-VP are numbered in separate books).
+    ``with_history``: the document's log too (issue, views, downloads, prints, withdrawal).
     """
     with opened(home) as archive:
         found = catalog.find(archive.conn, text, year, secret=secret)
+        for entry in found:
+            access.record(archive, "view", entry.document.id, number=str(entry.document.number))
     if not found:
         kind = {True: "mật ", False: "thường "}.get(secret, "")
         raise VanthuError(f"không có văn bản {kind}số {text}{f' năm {year}' if year else ''} trong sổ")
     return "\n\n".join(describe(e) + _citation_lines(archive.home, e) + _signature_lines(archive.home, e)
-                       + _handling_lines(archive.home, e) for e in found)
+                       + _handling_lines(archive.home, e) + (_history_lines(archive, e) if with_history else "")
+                       for e in found)
+
+
+def _history_lines(archive, entry):
+    """Lịch sử: who did what to the document, and when (Phụ lục VI III.5.a, III.6.l)."""
+    rows = access.history(archive.conn, archive.home.root, entry.document.id)
+    lines = [f"  {access.local_time(at)}  {who}  {label}{f' ({note})' if note else ''}" for at, who, label, note in rows]
+    return "\nLịch sử (xem, tải, in, thao tác):\n" + "\n".join(lines)
 
 
 def _handling_lines(home, entry):
@@ -61,11 +72,11 @@ def entry_by_id(document_id, home=None):
 
 
 def history(document_id, home=None):
-    """The log entries about a document (lịch sử): issue, import, and what the workflow recorded."""
+    """The log entries about a document (lịch sử): issue, import, what the workflow recorded, every view,
+    download and print (with the spooled ones): dicts of time, user, action, label, note."""
     with opened(home) as archive:
-        rows = archive.conn.execute("SELECT time, user, action, detail FROM events WHERE document_id = ? ORDER BY id",
-                                    (int(document_id),)).fetchall()
-    return [dict(r) for r in rows]
+        rows = access.history(archive.conn, archive.home.root, int(document_id))
+    return [{"time": at, "user": who, "action": label, "label": label, "note": note} for at, who, label, note in rows]
 
 
 def confidentiality(document_ids, home=None):
@@ -100,7 +111,10 @@ def copy_files(text, home=None, year=None, out=None, secret=None):
     with opened(home) as archive:
         archive.home.refuse_output(out)
         entry = catalog.find_one(archive.conn, text, year, direction=None, secret=secret)
-        return copy_out(archive.home, entry, Path(out))
+        copied = copy_out(archive.home, entry, Path(out))
+        access.record(archive, "download", entry.document.id, number=str(entry.document.number),
+                      what=", ".join(Path(p).name for p in copied))
+        return copied
 
 
 def _citation_lines(home, entry):
@@ -163,6 +177,11 @@ def copy_out(home, entry, out):
     for stored, target in targets:
         write_atomic(target, _checked_bytes(home, stored), mode=0o644)  # writable; the stored file stays read-only
     return [str(target) for _, target in targets]
+
+
+def checked_bytes(home, stored):
+    """The stored file's bytes for handing out (download, print), re-hashed first."""
+    return _checked_bytes(Home.locate(home), stored)
 
 
 def _checked_bytes(home, stored):

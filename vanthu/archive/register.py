@@ -4,6 +4,7 @@ On screen a readable table; as a file, a landscape A4 DOCX (Times New Roman)
 with the model's cover lines and all ten columns, ready to print and bind
 (Art. 16.2, 22.3), or its PDF.
 """
+import dataclasses
 import datetime as _dt
 import textwrap
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from .columns import COLUMNS
 from .home import opened, refuse_output
 from .numbering import SECRET, is_secret_series
 from .registerdocx import to_docx
+from .access import mark_line, record
 
 OUT_COLUMNS = tuple(c.heading for c in COLUMNS[OUTGOING])  # the headings, as the decree words them
 IN_COLUMNS = tuple(c.heading for c in COLUMNS[INCOMING])
@@ -47,6 +49,7 @@ class Register:
         entries, digest = self.chain
         return f"Nhật ký kho: {entries} mục, mã băm mục cuối {digest[:16]} (đối chiếu bằng 'vanthu verify')"
     secret: bool = False  # the book of secret documents (sổ văn bản mật), kept apart from the ordinary one
+    print_mark: str = ""  # "In từ hệ thống vanthu bởi … lúc …" on a printout (Phụ lục VI III.6.k)
 
     @property
     def title(self):
@@ -209,4 +212,10 @@ def screen(home=None, year=None, direction=OUTGOING, issuer=None, secret=False):
 def save(out, home=None, year=None, direction=OUTGOING, issuer=None, secret=False):
     """What ``vanthu register -o OUT`` does: the register written to ``out`` (.docx or .pdf); its path."""
     refuse_output(home, out)
-    return write(build(home, year, direction, issuer, secret), out)
+    spreadsheet = Path(out).suffix.lower() == ".xlsx"  # a copy to work on, not a printout: no mark
+    with opened(home) as archive:  # logged first, so the printed chain head includes this very printing
+        record(archive, "download" if spreadsheet else "print",
+               what=f"sổ {'đến' if direction == INCOMING else 'đi'}{' mật' if secret else ''} năm {year or 'mới nhất'}"
+                    f" ra {Path(out).name}")
+    book = build(home, year, direction, issuer, secret)
+    return write(book if spreadsheet else dataclasses.replace(book, print_mark=mark_line()), out)

@@ -24,6 +24,9 @@ def to_docx(register):
     _cover(document, register)
     _table(document, register)
     _footer(document.sections[0], register.chain_line())
+    drop_styles_with_effects(document)
+    if register.print_mark:
+        _footer_line(document.sections[0], register.print_mark)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -38,6 +41,22 @@ def _page(section):
 
 def _footer(section, text):
     paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = paragraph.add_run(text)
+    run.font.size, run.italic = Pt(9), True
+
+
+def drop_styles_with_effects(document):
+    """python-docx's blank document carries Word 2010's stylesWithEffects part, which lacks the footer's
+    styles once a footer is made: Word then repairs the file (openxml-audit). Word does without the part."""
+    part = document.part
+    for key, relation in list(part.rels.items()):
+        if relation.reltype.endswith("/stylesWithEffects"):
+            del part.rels[key]
+
+
+def _footer_line(section, text):
+    paragraph = section.footer.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     run = paragraph.add_run(text)
     run.font.size, run.italic = Pt(9), True
@@ -99,5 +118,5 @@ def _row(row, texts, widths, bold=False, italic=False, center=None):
 def _repeat_as_header(row):
     properties = row._tr.get_or_add_trPr()
     flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
+    flag.set(qn("w:val"), "on")  # ST_OnOff of Office 2016's schema: 'true' makes Word repair the file
     properties.append(flag)

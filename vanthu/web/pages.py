@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, send_file, url_for
 from markupsafe import Markup, escape
 
-from ..archive import lookup, people
+from ..archive import access, lookup, people
 from ..archive.document import INCOMING, OUTGOING
 from ..errors import VanthuError
 from ..vndate import short_date
@@ -155,6 +155,8 @@ def document(document_id):
     except VanthuError:
         abort(404)
     hidden = entry.document.is_secret and not may_see_secret()
+    if not hidden:  # a use of the record (Phụ lục VI III.6.l): who read it, when
+        access.note(home(), "view", entry.document.id, number=str(entry.document.number), via="web")
     cites, cited_by = lookup.citations_of(entry, home())
     return render_template("document.html", entry=entry, d=entry.document, hidden=hidden, secret=SECRET_SUBJECT,
                            cites=cites, cited_by=lookup.ids_of(cited_by, home()), history=lookup.history(document_id, home()),
@@ -173,6 +175,9 @@ def document_file(document_id, role):
     stored = next((f for f in entry.files if f.role == role), None)
     if stored is None:
         abort(404)
+    downloaded = request.args.get("tai") == "1"
+    access.note(home(), "download" if downloaded else "view", entry.document.id, number=str(entry.document.number),
+                what=Path(stored.path).name, via="web")
     return send_file(Path(home()) / stored.path, as_attachment=request.args.get("tai") == "1",
                      download_name=Path(stored.path).name)
 
