@@ -1046,16 +1046,39 @@ def sign_cmd(ctx, draft_id, as_name, pin_stdin):
 
 @cli.command()
 @click.argument("number", metavar="SỐ")
-@click.option("--reason", required=True, help="Lý do thu hồi.")
+@click.option("--reason", default="", help="Lý do thu hồi (bắt buộc với văn bản đi).")
 @click.option("--year", type=WHOLE_NUMBER, help="Năm, khi số trùng giữa các năm.")
+@click.option("--incoming", is_flag=True, help="Văn bản đến bị nơi gửi thu hồi: hủy tệp của nó (giữ mã băm, "
+              "thông tin và nhật ký).")
+@click.option("--order", default="", metavar="LỆNH", help="Với --incoming: lệnh thu hồi của nơi gửi, ví dụ "
+              "\"Công văn số 15/BYT-VP ngày 10/8/2020\".")
 @AS_OPTION
 @click.pass_context
-def withdraw(ctx, number, reason, year, as_name):
-    """Thu hồi văn bản số SỐ (Điều 18): số vẫn giữ, sổ và tìm kiếm ghi đã thu hồi."""
+def withdraw(ctx, number, reason, year, incoming, order, as_name):
+    """Thu hồi văn bản số SỐ (Điều 18; Phụ lục VI III.8).
+
+    Văn bản đi: số vẫn giữ, văn bản và thông tin của nó được đóng băng (không
+    sửa, thêm, xóa được); sổ, 'vanthu show' và tìm kiếm ghi đã thu hồi.
+    Văn bản đến (--incoming --order LỆNH): theo lệnh thu hồi của nơi gửi, các
+    tệp của văn bản bị hủy khỏi kho; số đến, thông tin, mã băm và nhật ký vẫn giữ.
+
+    \b
+    Ví dụ:
+      vanthu withdraw 4482/SYT-VP --reason "Ban hành nhầm" --as lan
+      vanthu withdraw 4199/BYT-VPB1 --incoming --order "Công văn số 15/BYT-VP ngày 10/8/2020"
+    """
     from .workflow import withdrawal
     with _acting(as_name):
+        if incoming:
+            done = withdrawal.recall(number, order, reason, _actor(as_name), ctx.obj.home, year)
+            verb = "Đã hủy nốt" if done.finished else "Đã hủy"
+            click.echo(f"Văn bản đến số {done.arrival_number} ({done.number}) bị thu hồi theo {done.order}: "
+                       f"{verb} {len(done.destroyed)} tệp; mã băm, thông tin và nhật ký vẫn giữ.")
+            return
+        if order:
+            raise VanthuError("--order chỉ dùng với --incoming (văn bản đến bị nơi gửi thu hồi)")
         done = withdrawal.withdraw(number, reason, _actor(as_name), ctx.obj.home, year)
-    click.echo(f"Đã thu hồi văn bản số {done.number}: {reason}")
+    click.echo(f"Đã thu hồi văn bản số {done.number}: {reason}; văn bản và thông tin của nó đã đóng băng.")
 
 
 @cli.command()

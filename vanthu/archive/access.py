@@ -168,7 +168,7 @@ def _when(row):
 
 
 def _note(detail):
-    return "; ".join(str(detail[k]) for k in ("what", "reason") if detail.get(k))
+    return "; ".join(str(detail[k]) for k in ("what", "order", "reason") if detail.get(k))
 
 
 def stats(conn, root, by="document", year=None):

@@ -57,6 +57,7 @@ class Entry:
     withdrawal: str = ""     # "Đã thu hồi ngày ...: lý do" (Điều 18); the number stays
     received: Optional[tuple] = None  # incoming: (received at, how, by) from vanthu.archive.receipt
     handling: object = None           # incoming: its vanthu.archive.handling record, if assigned
+    destroyed: list = field(default_factory=list)  # files destroyed on the sender's recall (III.8.b): checksums kept
 
 
 def _date(text):
@@ -118,8 +119,16 @@ def insert_link(conn, document_id, kind, target_id):
 
 
 def _files(conn, document_id):
+    """The files still in the store (those destroyed on a recall are :attr:`Entry.destroyed`)."""
     return [StoredFile(r["role"], r["path"], r["sha256"], r["size"])
-            for r in conn.execute("SELECT * FROM files WHERE document_id = ? ORDER BY id", (document_id,))]
+            for r in conn.execute("SELECT * FROM files WHERE document_id = ? AND id NOT IN"
+                                  " (SELECT file_id FROM destroyed_files) ORDER BY id", (document_id,))]
+
+
+def _destroyed(conn, document_id):
+    return [StoredFile(r["role"], r["path"], r["sha256"], r["size"])
+            for r in conn.execute("SELECT f.* FROM files f JOIN destroyed_files x ON x.file_id = f.id"
+                                  " WHERE f.document_id = ? ORDER BY f.id", (document_id,))]
 
 
 def _links(conn, document_id):
@@ -134,12 +143,32 @@ def _links(conn, document_id):
 def to_entry(conn, row):
     return Entry(to_document(row), Series.parse(row["direction"], row["year"], row["series"]), row["template"],
                  row["title"], row["issuer_parent"], row["copy_holders"], row["copies"], json.loads(row["metadata"]),
-                 row["content_hash"], _files(conn, row["id"]), _links(conn, row["id"]), _withdrawal(conn, row["id"]))
+                 row["content_hash"], _files(conn, row["id"]), _links(conn, row["id"]), _withdrawal(conn, row["id"]),
+                 destroyed=_destroyed(conn, row["id"]))
 
 
 def _withdrawal(conn, document_id):
     row = conn.execute("SELECT reason, at FROM withdrawals WHERE document_id = ?", (document_id,)).fetchone()
     return withdrawal_note(row[0], row[1]) if row else ""
+
+
+def refuse_if_frozen(conn, document_id, doing):
+    """A withdrawn document is frozen (Phụ lục VI III.8.a): ``doing`` is refused, naming the withdrawal.
+
+    The database refuses it too (migration 8's triggers); this says why in Vietnamese first.
+    """
+    row = conn.execute("SELECT w.reason, w.at, d.number, d.symbol FROM withdrawals w JOIN documents d"
+                       " ON d.id = w.document_id WHERE w.document_id = ?", (document_id,)).fetchone()
+    if row:
+        raise VanthuError(f"văn bản {DocumentNumber(row['number'], row['symbol'])} đã thu hồi ngày "
+                          f"{VietnameseDate.fromisoformat(row['at'][:10]).short} và đã đóng băng: không {doing} được")
+
+
+def destroyed_files(conn, document_id):
+    """``{path: (reason, at, person)}`` of a document's files destroyed on a recall (III.8.b)."""
+    return {r["path"]: (r["reason"], r["at"], r["person"]) for r in conn.execute(
+        "SELECT f.path, x.reason, x.at, x.person FROM destroyed_files x JOIN files f ON f.id = x.file_id"
+        " WHERE f.document_id = ?", (document_id,))}
 
 
 def withdrawal_note(reason, at):

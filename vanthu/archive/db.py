@@ -218,7 +218,33 @@ def _upgrade_home(conn):
     _seal_existing(conn)
 
 
-AFTER = {4: _upgrade_home}  # Python steps of a migration, run after its SQL
+FROZEN = "SELECT 1 FROM withdrawals WHERE document_id = {}"
+# 8: a withdrawn (thu hồi) document is frozen in the database itself (Phụ lục VI III.8.a, IV.1.g): its row, its
+# files' rows and the withdrawal cannot change or go, whatever code (or a later module) tries. One statement each:
+# a trigger's body has semicolons, which the migration scripts' splitting would cut.
+FREEZE_TRIGGERS = tuple(
+    f"CREATE TRIGGER {name} BEFORE {event} ON {table} WHEN EXISTS ({FROZEN.format(key)}) "
+    f"BEGIN SELECT RAISE(ABORT, 'vanthu: văn bản đã thu hồi, đã đóng băng'); END"
+    for name, event, table, key in (
+        ("withdrawn_row_frozen", "UPDATE", "documents", "OLD.id"),
+        ("withdrawn_row_kept", "DELETE", "documents", "OLD.id"),
+        ("withdrawn_files_frozen", "UPDATE", "files", "OLD.document_id"),
+        ("withdrawn_files_kept", "DELETE", "files", "OLD.document_id"),
+        ("withdrawn_no_new_files", "INSERT", "files", "NEW.document_id"),
+        ("withdrawn_no_new_links", "INSERT", "links", "NEW.document_id"),
+        ("withdrawal_fixed", "UPDATE", "withdrawals", "OLD.document_id"),
+        ("withdrawal_kept", "DELETE", "withdrawals", "OLD.document_id"),
+    )) + tuple(
+    f"CREATE TRIGGER destroyed_files_{verb} BEFORE {verb.upper()} ON destroyed_files "
+    f"BEGIN SELECT RAISE(ABORT, 'vanthu: bản ghi hủy tệp không sửa, không xóa được'); END" for verb in ("update", "delete"))
+
+
+def _freeze(conn):
+    for statement in FREEZE_TRIGGERS:
+        conn.execute(statement)
+
+
+AFTER = {4: _upgrade_home, 8: _freeze}  # Python steps of a migration, run after its SQL
 
 
 _OPEN = {}  # (process, thread, path) -> connection: reused by later calls in the same thread

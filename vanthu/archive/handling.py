@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from . import db
+from . import catalog, db
 from .home import opened
 from ..docnumber import printed
 from ..errors import VanthuError
@@ -75,6 +75,7 @@ def assign(arrival_number, handler, home=None, *, year=None, co_handlers=(), dea
     today = today or _dt.date.today()
     with opened(home) as archive, db.write_transaction(archive.conn):
         document = _document(archive.conn, arrival_number, year or today.year)
+        catalog.refuse_if_frozen(archive.conn, document["id"], "giao giải quyết")  # recalled by its sender
         current = _handling_row(archive.conn, document["id"])
         if current and current["status"] == DONE:
             raise VanthuError(f"văn bản đến số {printed(arrival_number)} đã giải quyết xong; không giao lại được")
@@ -113,6 +114,7 @@ def _step(arrival_number, home, year, action, allowed, sql, args, detail=None):
     year = year or _dt.date.today().year
     with opened(home) as archive, db.write_transaction(archive.conn):
         document = _document(archive.conn, arrival_number, year)
+        catalog.refuse_if_frozen(archive.conn, document["id"], "tiếp tục giải quyết")
         current = _handling_row(archive.conn, document["id"])
         if current is None:
             raise VanthuError(f"văn bản đến số {printed(arrival_number)} chưa được giao cho ai (vanthu incoming assign)")

@@ -140,8 +140,10 @@ def describe(entry):
         lines[0:0] = [f"*** VĂN BẢN MẬT ({(d.confidentiality or 'mật').upper()}) ***"]
     lines += [f"{label}: {value}" for label, value in (("Độ mật", d.confidentiality), ("Độ khẩn", d.urgency)) if value]
     lines += [f"{link.label} {link.other_number} ngày {short_date(_date(link.other_date))}" for link in entry.links]
-    lines += [f"Tình trạng: {entry.withdrawal}"] if entry.withdrawal else []
+    lines += [f"Tình trạng: {entry.withdrawal} (đã đóng băng: không sửa, thêm, xóa được)"] if entry.withdrawal else []
     lines += [f"Tệp {f.role.upper()}: {f.path} (SHA-256 {f.sha256})" for f in entry.files]
+    lines += [f"Tệp {f.role.upper()} đã hủy theo lệnh thu hồi: {f.path} (SHA-256 {f.sha256}, giữ để đối chiếu)"
+              for f in entry.destroyed]
     lines += ["Thông tin đầu vào (Phụ lục VI):"] + [f"  {line}" for line in _flatten(entry.metadata)]
     return "\n".join(lines)
 
@@ -162,12 +164,17 @@ def _date(text):
 def copy_out(home, entry, out):
     """Copy the document's files: into ``out`` if it is a folder, else the one file ``out`` names."""
     if out.is_dir():
+        if not entry.files and entry.destroyed:
+            raise VanthuError(f"các tệp của văn bản {entry.document.number} đã bị hủy theo lệnh thu hồi; không còn để chép ra")
         targets = [(f, out / Path(f.path).name) for f in entry.files]
     else:
         role = out.suffix.lower().lstrip(".")
         if not role:
             raise VanthuError(f"-o {out}: cần một tệp .docx, .pdf hoặc một thư mục có sẵn")
         chosen = [f for f in entry.files if f.role == role]
+        if not chosen and any(f.role == role for f in entry.destroyed):
+            raise VanthuError(f"tệp .{role} của văn bản {entry.document.number} đã bị hủy theo lệnh thu hồi "
+                              f"({entry.withdrawal}); không còn để chép ra")
         if not chosen:
             have = ", ".join(f.role for f in entry.files)
             raise VanthuError(f"văn bản {entry.document.number} không có tệp .{role} (có: {have})")

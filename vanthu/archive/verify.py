@@ -26,6 +26,7 @@ class Report:
 
     files: int = 0
     events: int = 0
+    destroyed: int = 0  # files destroyed on a recall (thu hồi), as the log says
     problems: list = field(default_factory=list)
     note: str = ""  # said after the summary (a read-only home)
 
@@ -35,8 +36,9 @@ class Report:
 
     def summary(self):
         note = f" ({self.note})" if self.note else ""
+        gone = f" ({self.destroyed} tệp đã hủy theo lệnh thu hồi, đúng như nhật ký)" if self.destroyed else ""
         if self.ok:
-            return f"Kho toàn vẹn: {self.files} tệp khớp mã băm, nhật ký {self.events} mục liền mạch.{note}"
+            return f"Kho toàn vẹn: {self.files} tệp khớp mã băm{gone}, nhật ký {self.events} mục liền mạch.{note}"
         return f"Phát hiện {len(self.problems)} vấn đề ({self.files} tệp, {self.events} mục nhật ký đã kiểm tra).{note}"
 
 
@@ -71,19 +73,45 @@ def _check(archive):
     report = Report(problems=_integrity(archive.conn))
     rows = archive.conn.execute("SELECT f.*, d.number, d.symbol FROM files f JOIN documents d ON d.id = f.document_id"
                                 " ORDER BY f.path").fetchall()
-    report.files = len(rows)
+    destroyed = _destroyed(archive.conn)
+    kept = [row for row in rows if row["path"] not in destroyed]
+    report.files, report.destroyed = len(kept), len(destroyed)
     scanned = permissions.entries(archive.home.root)
-    report.problems += [p for row in rows if (p := _file_problem(archive.home.root, row))]
+    report.problems += [p for row in kept if (p := _file_problem(archive.home.root, row))]
+    report.problems += _destruction_problems(archive.home.root, destroyed)
     report.problems += _untracked(scanned, {row["path"] for row in rows})
     report.problems += _logged_checksums(archive.conn, rows)
     report.problems += _vanished_documents(archive.conn)
     report.problems += _sealed_rows(archive.conn)
     report.problems += permissions.problems(archive.home, scanned)
-    report.problems += _signature_problems(archive.home.root, rows)
+    report.problems += _signature_problems(archive.home.root, kept)
     head, damaged = _head(archive.home.log_head)
     chain, report.events = events.chain_problems(archive.conn, head)
     report.problems += damaged + chain
     return report, not (damaged or chain)
+
+
+def _destroyed(conn):
+    """``{path: (sha256, recall event's record of it or None)}`` of every file destroyed on a recall (III.8.b)."""
+    logged = {}
+    for event in conn.execute("SELECT id, detail FROM events WHERE action = 'recall' ORDER BY id"):
+        for path, digest in _detail(event["detail"]).get("destroyed", {}).items():
+            logged[path] = (event["id"], digest)
+    rows = conn.execute("SELECT f.path, f.sha256 FROM destroyed_files x JOIN files f ON f.id = x.file_id").fetchall()
+    return {r["path"]: (r["sha256"], logged.get(r["path"])) for r in rows}
+
+
+def _destruction_problems(root, destroyed):
+    """A destroyed file is accepted missing only where the log's recall destroyed it, with that checksum."""
+    problems = []
+    for path, (digest, logged) in sorted(destroyed.items()):
+        if logged is None or logged[1] != digest:
+            problems.append(f"tệp {path} được ghi là đã hủy, nhưng nhật ký không có lệnh thu hồi nào hủy tệp đó "
+                            "(đánh dấu ngoài vanthu)")
+        elif (root / path).exists():
+            problems.append(f"tệp {path} đã hủy theo lệnh thu hồi (nhật ký mục {logged[0]}) nhưng vẫn còn trong kho; "
+                            "chạy lại 'vanthu withdraw --incoming' để hủy cho xong")
+    return problems
 
 
 def _integrity(conn):

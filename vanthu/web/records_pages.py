@@ -136,3 +136,18 @@ def _without_secrets(outcome):
     results = [replace(r, subject=SECRET_SUBJECT, snippet=Snippet(())) if r.doc_id in hidden else r
                for r in outcome.results]
     return replace(outcome, results=results)
+
+
+@blueprint.route("/van-ban/<int:document_id>/thu-hoi-den", methods=["POST"])
+@roles_required(people.CLERK)
+def recall(document_id):
+    """An incoming document recalled by its sender: its files destroyed (Phụ lục VI III.8.b), the rest kept."""
+    from ..workflow import withdrawal
+    d = _entry(document_id).document
+    try:
+        done = withdrawal.recall(str(d.number), request.form.get("order", "")[:500], request.form.get("reason", "")[:2000],
+                                 g.person.username, home(), d.date.year)
+        flash(f"Đã hủy {len(done.destroyed)} tệp của văn bản đến số {done.arrival_number} theo {done.order}.", "ok")
+    except VanthuError as problem:
+        flash("; ".join(f"Không hủy được: {p.message}" for p in problem.problems), "error")
+    return redirect(url_for("pages.document", document_id=document_id))
