@@ -155,7 +155,7 @@ def _withdrawal(conn, document_id):
 def refuse_if_frozen(conn, document_id, doing):
     """A withdrawn document is frozen (Phụ lục VI III.8.a): ``doing`` is refused, naming the withdrawal.
 
-    The database refuses it too (migration 8's triggers); this says why in Vietnamese first.
+    The database refuses it too (migration 9's triggers); this says why in Vietnamese first.
     """
     row = conn.execute("SELECT w.reason, w.at, d.number, d.symbol FROM withdrawals w JOIN documents d"
                        " ON d.id = w.document_id WHERE w.document_id = ?", (document_id,)).fetchone()

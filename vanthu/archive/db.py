@@ -197,6 +197,8 @@ MIGRATIONS = (
         at TEXT NOT NULL
     )
     """,
+    # 9 (issue 16, withdrawal): a withdrawn document frozen by triggers (FREEZE_TRIGGERS, made by AFTER[9])
+    "",
 )
 
 
@@ -219,7 +221,7 @@ def _upgrade_home(conn):
 
 
 FROZEN = "SELECT 1 FROM withdrawals WHERE document_id = {}"
-# 8: a withdrawn (thu hồi) document is frozen in the database itself (Phụ lục VI III.8.a, IV.1.g): its row, its
+# 9: a withdrawn (thu hồi) document is frozen in the database itself (Phụ lục VI III.8.a, IV.1.g): its row, its
 # files' rows and the withdrawal cannot change or go, whatever code (or a later module) tries. One statement each:
 # a trigger's body has semicolons, which the migration scripts' splitting would cut.
 FREEZE_TRIGGERS = tuple(
@@ -244,7 +246,7 @@ def _freeze(conn):
         conn.execute(statement)
 
 
-AFTER = {4: _upgrade_home, 8: _freeze}  # Python steps of a migration, run after its SQL
+AFTER = {4: _upgrade_home, 9: _freeze}  # Python steps of a migration, run after its SQL
 
 
 _OPEN = {}  # (process, thread, path) -> connection: reused by later calls in the same thread
