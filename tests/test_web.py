@@ -347,3 +347,41 @@ def test_serve_refuses_to_start_with_no_one_to_log_in(tmp_path):
     from conftest import run_cli
     result = run_cli("--home", tmp_path, "serve", "--port", "0")
     assert result.code == 1 and "vanthu user add" in result.err
+
+
+def test_editing_a_draft_on_the_web_and_a_stale_edit_refused(site):
+    client = client_for(site, "drafter")
+    made = client.post("/soan/cong-van", data={**seed_form(), "action": "save", "csrf_token": csrf(client, "/soan/cong-van")})
+    draft_id = int(made.headers["Location"].rsplit("/", 1)[1])
+    conn = sqlite3.connect(site["home"] / "vanthu.sqlite3")
+    assert conn.execute("SELECT user FROM events WHERE action = 'draft-create' ORDER BY id DESC").fetchone()[0] == "drafter"
+    form = client.get(f"/du-thao/{draft_id}/sua").get_data(as_text=True)
+    assert 'name="subject" value="triển khai cài đặt và sử dụng ứng dụng BlueZone"' in form
+    assert 'name="date" value="06/08/2020"' in form and "Các cơ sở y tế ngoài công lập</textarea>" in form
+    token = csrf(client, f"/du-thao/{draft_id}/sua")
+    edited = client.post(f"/du-thao/{draft_id}/sua", data={**seed_form(), "subject": "trích yếu mới", "revision": "1",
+                                                         "action": "save", "csrf_token": token})
+    assert edited.status_code == 302
+    saved = drafts.get(draft_id, site["home"])
+    assert saved.revision == 2 and saved.subject == "trích yếu mới"
+    stale = client.post(f"/du-thao/{draft_id}/sua", data={**seed_form(), "revision": "1", "action": "save", "csrf_token": token})
+    assert stale.status_code == 422 and "vừa được người khác sửa" in stale.get_data(as_text=True)
+    assert drafts.get(draft_id, site["home"]).subject == "trích yếu mới"
+    other = client_for(site, "leader")
+    assert other.post(f"/du-thao/{draft_id}/sua", data={**seed_form(), "action": "save",
+                                                       "csrf_token": csrf(other)}).status_code == 403
+
+
+def test_the_administrator_adds_and_disables_people(site):
+    client = client_for(site, "admin")
+    added = client.post("/nguoi-dung", data={"username": "minh", "password": PASSWORD, "roles": ["chuyen-vien", "lanh-dao"],
+                                             "full_name": "Lê Minh", "csrf_token": csrf(client)}, follow_redirects=True)
+    assert "Đã thêm minh" in added.get_data(as_text=True)
+    assert people.get("minh", site["home"]).roles == ("chuyen-vien", "lanh-dao")
+    short = client.post("/nguoi-dung", data={"username": "ngan", "password": "123", "roles": "van-thu",
+                                             "csrf_token": csrf(client)}, follow_redirects=True)
+    assert "ít nhất 8 ký tự" in short.get_data(as_text=True)
+    client.post("/nguoi-dung/minh/khoa", data={"csrf_token": csrf(client)})
+    assert not people.get("minh", site["home"]).active
+    client.post("/nguoi-dung/admin/khoa", data={"csrf_token": csrf(client)})
+    assert people.get("admin", site["home"]).active

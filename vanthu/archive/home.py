@@ -173,6 +173,11 @@ def verify_failed(conn):
     return f"lần kiểm tra gần nhất ('vanthu verify', nhật ký mục {row['id']}, {row['time'][:19]}) phát hiện {problems} vấn đề"
 
 
+def settings_of(path=None):
+    """The home's settings (settings.yaml), without opening its database."""
+    return settings.load(Home.locate(path).settings)
+
+
 @contextmanager
 def opened(path=None):
     """Open (creating if needed) the archive home at ``path``; a read-only home is opened for reading."""

@@ -94,9 +94,8 @@ def roles_required(*roles):
 
 
 def may_see_secret():
-    from ..archive.home import opened
-    with opened(home()) as archive:
-        return people.may_see_secret(g.person, archive.settings)
+    from ..archive.home import settings_of
+    return people.may_see_secret(g.person, settings_of(home()))
 
 
 def _safe_next(target):

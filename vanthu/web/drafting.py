@@ -13,7 +13,7 @@ from collections import OrderedDict
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 
 from ..archive import people
-from ..archive.home import opened
+from ..archive.home import settings_of
 from ..errors import VanthuError
 from ..generator import preview
 from ..vndate import short_date
@@ -74,8 +74,7 @@ def _forms():
 
 def _defaults(template):
     """The office's values from settings.yaml (issuer, place, signer, Lưu line), for a new draft."""
-    with opened(home()) as archive:
-        defaults = dict(archive.settings.defaults)
+    defaults = settings_of(home()).defaults
     data = {k: v for k, v in defaults.items() if k in template.fields}
     return forms.answers(template, {"fields": data} if template.is_form else data)
 
