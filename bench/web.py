@@ -179,17 +179,23 @@ def bench_search(client, count):
 
 
 def bench_preview(client, runs):
-    times = []
+    """Form POST until the first page image has arrived (what the clerk waits for), and until all have."""
+    first, every = [], []
     for i in range(runs + 1):
         time.sleep(PREVIEW_PAUSE)  # a clerk reads the pages before the next preview; the spare LibreOffice starts meanwhile
         form = dict(seed_form(), subject=f"triển khai cài đặt và sử dụng ứng dụng BlueZone (lần {i})", action="preview")
         started = time.perf_counter()
         status, page, _ = client.post("/soan/cong-van", form, {"HX-Request": "true"})
-        elapsed = time.perf_counter() - started
-        assert status == 200 and page.count("<img") == 2, (status, page[:300])
+        images = re.findall(r'<img src="([^"]+)"', page)
+        assert status == 200 and len(images) == 2, (status, page[:300])
+        assert client.get(images[0])[0] == 200
+        shown = time.perf_counter() - started
+        assert all(client.get(src)[0] == 200 for src in images[1:])
         if i:  # the first run starts LibreOffice's profile cache
-            times.append(elapsed)
-    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times), "n": len(times)}
+            first.append(shown)
+            every.append(time.perf_counter() - started)
+    return {"median_s": statistics.median(first), "min_s": min(first), "max_s": max(first),
+            "all_pages_median_s": statistics.median(every), "n": len(first)}
 
 
 def bench_issue(client, home, runs):
@@ -287,8 +293,9 @@ def markdown(r):
         lines.append(f"| search page `/tim-kiem`, {kind} ({s[kind]['n']} requests) | p50 {s[kind]['p50_ms']:.0f} ms, "
                      f"p95 {s[kind]['p95_ms']:.0f} ms | p95 <= {GOALS['search_p95_ms']} ms | "
                      f"{ok(s[kind]['p95_ms'] <= GOALS['search_p95_ms'])} |")
-    lines += [f"| draft preview of the seed (form -> PNG pages) | median {p['median_s']:.2f} s (min {p['min_s']:.2f}, "
-              f"max {p['max_s']:.2f}, n={p['n']}) | <= {GOALS['preview_s']} s | {ok(p['median_s'] <= GOALS['preview_s'])} |",
+    lines += [f"| draft preview of the seed: form POST to page 1 shown | median {p['median_s']:.2f} s (min {p['min_s']:.2f}, "
+              f"max {p['max_s']:.2f}, n={p['n']}; both pages {p['all_pages_median_s']:.2f} s) | <= {GOALS['preview_s']} s | "
+              f"{ok(p['median_s'] <= GOALS['preview_s'])} |",
               f"| issue (DOCX+PDF): web {i['web_median_s']:.2f} s vs `vanthu issue` {i['cli_median_s']:.2f} s | "
               f"ratio {i['ratio']:.2f} (n={i['n']}) | <= {GOALS['issue_ratio']} | {ok(i['ratio'] <= GOALS['issue_ratio'])} |",
               f"| {load['seconds']:.0f} s of concurrent clients | {load['searches']} searches, {load['issues']} issues, "

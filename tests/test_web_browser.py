@@ -162,6 +162,7 @@ def test_a_day_in_the_web_app(page, server, shots):
     fill_form(page, seed_form())
     page.click("button[value=preview]")
     page.wait_for_selector("#xem-truoc img", timeout=60_000)
+    page.wait_for_function("() => [...document.querySelectorAll('#xem-truoc img')].every(i => i.complete)", timeout=60_000)
     images = page.eval_on_selector_all("#xem-truoc img", "els => els.map(e => e.complete && e.naturalWidth)")
     assert len(images) == 2 and all(w and w > 300 for w in images)
     page.evaluate("window.scrollTo(0, 0)")
@@ -177,6 +178,7 @@ def test_a_day_in_the_web_app(page, server, shots):
     assert "Đã lưu dự thảo" in page.inner_text(".flash.ok")
     assert missing_in_order(DATA / "4482-SYT-VP.expected.txt", pdf_text(download(page, "text=Tải PDF"))) == []
     page.wait_for_selector("#xem-truoc img", timeout=60_000)
+    page.wait_for_function("() => [...document.querySelectorAll('#xem-truoc img')].every(i => i.complete)", timeout=60_000)
     shot(page, shots, "du-thao")
 
     # The drafter cannot issue: no button, and the POST itself is refused.

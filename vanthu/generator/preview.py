@@ -92,22 +92,28 @@ def warm_office():
     return _SPARE.kept()
 
 
-def page_images(pdf_bytes, dpi=PREVIEW_DPI):
-    """Every page of a PDF as PNG bytes, in order."""
+def page_count(pdf_bytes):
+    import io
+    from pypdf import PdfReader
+    return len(PdfReader(io.BytesIO(pdf_bytes)).pages)
+
+
+def page_image(pdf_bytes, number, dpi=PREVIEW_DPI):
+    """Page ``number`` (from 1) of a PDF as PNG bytes: the first page shows while the others are drawn."""
     with tempfile.TemporaryDirectory(prefix="vanthu-preview-") as folder:
         source = os.path.join(folder, "draft.pdf")
         with open(source, "wb") as f:
             f.write(pdf_bytes)
-        try:
-            subprocess.run(["pdftoppm", "-png", "-r", str(dpi), source, os.path.join(folder, "page")],
-                           check=True, capture_output=True, timeout=PAGE_TIMEOUT)
-        except FileNotFoundError:
-            raise VanthuError("thiếu pdftoppm (gói poppler-utils) để vẽ trang xem trước") from None
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
-            raise VanthuError(f"không vẽ được trang xem trước ({error.__class__.__name__})") from None
-        pages = sorted((n for n in os.listdir(folder) if n.startswith("page")), key=_page_number)
-        return [open(os.path.join(folder, n), "rb").read() for n in pages]
+        target = os.path.join(folder, "page")
+        _pdftoppm(["-f", str(number), "-l", str(number), "-singlefile", "-r", str(dpi), source, target])
+        with open(target + ".png", "rb") as f:
+            return f.read()
 
 
-def _page_number(name):
-    return int(name.rsplit("-", 1)[1].split(".")[0])
+def _pdftoppm(arguments):
+    try:
+        subprocess.run(["pdftoppm", "-png", *arguments], check=True, capture_output=True, timeout=PAGE_TIMEOUT)
+    except FileNotFoundError:
+        raise VanthuError("thiếu pdftoppm (gói poppler-utils) để vẽ trang xem trước") from None
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+        raise VanthuError(f"không vẽ được trang xem trước ({error.__class__.__name__})") from None

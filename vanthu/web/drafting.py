@@ -52,10 +52,11 @@ class _Rendered:
 
 
 def _render(text):
+    """DOCX and PDF now; the page images when the browser asks for them (the first shows sooner)."""
     record = drafts.check(text, library())
     docx = preview.draft_docx(record)
     pdf = preview.draft_pdf(record, docx)
-    return {"docx": docx, "pdf": pdf, "pages": preview.page_images(pdf)}
+    return {"docx": docx, "pdf": pdf, "pages": [None] * preview.page_count(pdf)}
 
 
 RENDERED = _Rendered()
@@ -140,6 +141,8 @@ def preview_page(key, page):
     files = RENDERED.by_key(key)
     if files is None or not 1 <= page <= len(files["pages"]):
         abort(404)
+    if files["pages"][page - 1] is None:  # drawn once; two requests at once may both draw it, both right
+        files["pages"][page - 1] = preview.page_image(files["pdf"], page)
     return send_file(io.BytesIO(files["pages"][page - 1]), mimetype="image/png", max_age=3600)
 
 
