@@ -48,8 +48,8 @@ GET_ROUTES = [
     ("/", ALL), ("/tim-kiem?q=truy+vet", ALL), ("/api/tim-kiem?q=truy+vet", ALL), ("/van-ban/{seed}", ALL),
     ("/van-ban/{seed}/tep/docx", ALL), ("/van-ban/{secret}", ALL),
     ("/van-ban/{secret}/tep/docx", {"admin": 403, "clerk": 200, "drafter": 403, "leader": 200}),
-    ("/so/di", REGISTERS), ("/so/den", REGISTERS), ("/so/di?nam=2020", REGISTERS), ("/theo-doi", REGISTERS),
-    ("/theo-doi?loc=qua-han", REGISTERS),
+    ("/so/di", REGISTERS), ("/so/den", REGISTERS), ("/so/di?nam=2020", REGISTERS), ("/so/di.xlsx?nam=2020", REGISTERS),
+    ("/theo-doi", REGISTERS), ("/theo-doi?loc=qua-han", REGISTERS),
     ("/soan", DRAFTING), ("/soan/cong-van", DRAFTING), ("/soan/quyet-dinh", DRAFTING),
     ("/soan/dang-ky-tai-khoan-bluezone", DRAFTING), ("/du-thao", DRAFTING), ("/du-thao/{draft}", DRAFTING),
     ("/du-thao/{draft}.yaml", DRAFTING), ("/du-thao/{draft}/sua", {"admin": 403, "clerk": 200, "drafter": 200, "leader": 403}),
@@ -201,6 +201,10 @@ def test_register_on_screen_has_the_decrees_columns_and_rows(site):
     page = client_for(site, "clerk").get("/so/di?nam=2020").get_data(as_text=True)
     assert all(column in page for column in OUT_COLUMNS)
     assert "SỔ ĐĂNG KÝ VĂN BẢN ĐI" in page and "4482/SYT-VP" in page
+    sheet = client_for(site, "leader").get("/so/di.xlsx?nam=2020")
+    import openpyxl
+    cells = [c.value for row in openpyxl.load_workbook(io.BytesIO(sheet.data)).active.iter_rows() for c in row]
+    assert "4482/SYT-VP" in cells and all(column in cells for column in OUT_COLUMNS)
 
 
 def test_drafting_the_seed_through_the_form_and_errors_beside_fields(site):

@@ -175,6 +175,7 @@ def verify_failed(conn):
 
 def settings_of(path=None):
     """The home's settings (settings.yaml), without opening its database."""
+    from . import settings
     return settings.load(Home.locate(path).settings)
 
 

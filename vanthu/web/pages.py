@@ -201,17 +201,23 @@ def register(direction):
     return render_template("register.html", book=book, direction=direction, error=None)
 
 
-@blueprint.route("/so/<any(di, den):direction>.pdf")
+MIMETYPES = {"pdf": "application/pdf",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@blueprint.route("/so/<any(di, den):direction>.<any(pdf, xlsx):kind>")
 @roles_required(*REGISTER_ROLES)
-def register_pdf(direction):
+def register_file(direction, kind):
+    """The register to print and bind (PDF) or to open in Excel (Xuất Excel)."""
+    from io import BytesIO
     from ..archive.register import save
     with tempfile.TemporaryDirectory(prefix="vanthu-so-") as folder:
-        out = Path(folder) / f"so-{direction}.pdf"
+        out = Path(folder) / f"so-{direction}.{kind}"
         save(out, home(), _year(), DIRECTIONS[direction], request.args.get("co-quan") or None)
         data = out.read_bytes()
     year = _year() or "moi-nhat"
-    from io import BytesIO
-    return send_file(BytesIO(data), mimetype="application/pdf", download_name=f"so-van-ban-{direction}-{year}.pdf")
+    return send_file(BytesIO(data), mimetype=MIMETYPES[kind], download_name=f"so-van-ban-{direction}-{year}.{kind}",
+                     as_attachment=kind == "xlsx")
 
 
 # --- incoming --------------------------------------------------------------------
