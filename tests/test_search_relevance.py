@@ -6,8 +6,10 @@ built once per session by the bulk builder (a few seconds).
 """
 import pytest
 import relevancekit as kit
+from whoosh import query as whoosh_query
 from vanthu.search.index import open_index
 from vanthu.search.query import parse
+from vanthu.search.ranking import Ranked
 
 DISTRACTORS = 5_000
 FLOOR = {  # (MRR@10, success@1), as reached by the ranking of issue 17
@@ -54,3 +56,25 @@ def test_the_first_page_is_the_first_page_of_the_full_ranking(indexes):
             page = [round(hit.score, 6) for hit in searcher.search(query, limit=kit.DEPTH)]
             full = [round(hit.score, 6) for hit in searcher.search(query, limit=None)][:kit.DEPTH]   # all scored
             assert page == full, text
+
+
+def _as_whoosh(node):
+    """Whoosh's own AndMaybe in place of :class:`Ranked` (which looks bonuses up lazily)."""
+    return whoosh_query.AndMaybe(node.a, node.b) if type(node) is Ranked else node
+
+
+@pytest.mark.parametrize("limit", [1, 3, kit.DEPTH])
+def test_lazy_bonuses_give_the_page_of_whooshs_full_ranking(indexes, limit):
+    """Ranked skips the bonus look-ups that cannot change the page: same documents, same scores,
+    as every document scored by Whoosh's AndMaybe(required, Or(bonuses))."""
+    home, _ = indexes["hidden"]
+    ranked = 0
+    with open_index(home).searcher() as searcher:
+        for text, _ in kit.queries():
+            for query in filter(None, (parse(text).query, parse(text).fallback, parse(text).champion)):
+                plain = query.accept(_as_whoosh)
+                ranked += "Ranked(" in repr(query)
+                page = [(hit.docnum, round(hit.score, 6)) for hit in searcher.search(query, limit=limit)]
+                full = [(hit.docnum, round(hit.score, 6)) for hit in searcher.search(plain, limit=None)][:limit]
+                assert page == full, text
+    assert ranked >= len(kit.queries())  # most queries have a run of words, so bonuses

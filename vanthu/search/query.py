@@ -347,7 +347,7 @@ def _words(exact, words, champions=False, loose=False, literal=False, bonuses=Tr
             ranked.append(ranking.Bonus(in_a_row, ranking.CONTENT_PHRASE)) if bonuses else None
         else:  # or every word in the trích yếu, in any order
             required = in_a_row if champions or literal else q.Or([in_a_row, ranking.in_subject(folded)])
-    return q.AndMaybe(required, q.Or(ranked)) if ranked else required
+    return ranking.Ranked(required, q.Or(ranked)) if ranked else required
 
 
 def _FullTerm(fieldname, text, boost=1.0):
