@@ -8,14 +8,20 @@ naive one is what Whoosh gives by default: StandardAnalyzer with accent
 folding, positions for phrases, no syllable pairs, the default writer.
 Each build runs in its own process; its peak memory is the sum of the
 resident memory of the process and its children, sampled every 0.1 s.
-Query times are per query, on a warm searcher; the whole ``vanthu search``
-command is timed as a subprocess. Prints a Markdown report.
+Query times are per query, on a warm searcher, as wall time and as CPU time
+(``time.process_time``: on a shared machine the wall time is mostly waiting
+for a core); the load average is printed at the start of each part. The whole
+``vanthu search`` command is timed as a subprocess: the console script
+installed beside this Python (not a version manager's shim), with bytecode
+caching on as an installed package has it (one run first to write it), its
+CPU time read from the children's resource usage. Prints a Markdown report.
 """
 import argparse
 import json
 import os
 import platform
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -142,21 +148,29 @@ def time_vanthu(home, queries, numbers):
     out = {}
     with ix.searcher() as searcher:
         def run(text, filters=Filters()):
-            started = time.perf_counter()
             parsed = parse(text, filters)
             hits = _run(searcher, parsed, 10)
-            results = [_result(stored, score, parsed.words) for stored, score in hits]
-            return time.perf_counter() - started, len(results)
+            return [_result(stored, score, parsed.words) for stored, score in hits]
 
         run("khởi động")  # warm the caches once
-        out["word"] = [run(w)[0] for w in queries["word"]]
-        out["phrase2"] = [run(f'"{p}"')[0] for p in queries["phrase2"]]
-        out["phrase3"] = [run(f'"{p}"')[0] for p in queries["phrase3"]]
-        out["number"] = [run(n.lower().replace("/", " /"))[0] for n in numbers]
-        out["date"] = [run("", Filters(date_from=m, date_to=m))[0] for m in queries["date"]]
-        out["combined"] = [run(f'"{p}"', Filters(date_from=m, date_to=m, type=t))[0]
-                           for p, m, t in queries["combined"]]
+        _timed(out, "word", run, queries["word"])
+        _timed(out, "phrase2", run, [f'"{p}"' for p in queries["phrase2"]])
+        _timed(out, "phrase3", run, [f'"{p}"' for p in queries["phrase3"]])
+        _timed(out, "number", run, [n.lower().replace("/", " /") for n in numbers])
+        _timed(out, "date", lambda m: run("", Filters(date_from=m, date_to=m)), queries["date"])
+        _timed(out, "combined", lambda c: run(f'"{c[0]}"', Filters(date_from=c[1], date_to=c[1], type=c[2])),
+               queries["combined"])
     return out
+
+
+def _timed(out, kind, run, inputs):
+    """Wall and CPU seconds of ``run`` on each input: ``out[kind]`` and ``out[kind + "_cpu"]``."""
+    out[kind], out[f"{kind}_cpu"] = [], []
+    for value in inputs:
+        wall, cpu = time.perf_counter(), time.process_time()
+        run(value)
+        out[f"{kind}_cpu"].append(time.process_time() - cpu)
+        out[kind].append(time.perf_counter() - wall)
 
 
 def time_naive(home, queries, numbers):
@@ -172,12 +186,10 @@ def time_naive(home, queries, numbers):
     out = {}
     with ix.searcher() as searcher:
         def run(query, words=()):
-            started = time.perf_counter()
             hits = searcher.search(query, limit=10)
             hits.fragmenter, hits.formatter = ContextFragmenter(), UppercaseFormatter()
             for hit in hits:
                 hit.highlights("body") if words else hit["number"]
-            return time.perf_counter() - started
 
         def phrase(text):
             return q.Phrase("body", fold(text).split())
@@ -187,13 +199,13 @@ def time_naive(home, queries, numbers):
             return q.NumericRange("date", date_value(low), date_value(high))
 
         run(q.Term("body", "khoi"), True)
-        out["word"] = [run(q.Term("body", fold(w)), True) for w in queries["word"]]
-        out["phrase2"] = [run(phrase(p), True) for p in queries["phrase2"]]
-        out["phrase3"] = [run(phrase(p), True) for p in queries["phrase3"]]
-        out["number"] = [run(q.Term("number_key", normalize_key(n))) for n in numbers]
-        out["date"] = [run(month(m)) for m in queries["date"]]
-        out["combined"] = [run(q.And([phrase(p), month(m), q.Term("type_key", keyword(t))]), True)
-                           for p, m, t in queries["combined"]]
+        _timed(out, "word", lambda w: run(q.Term("body", fold(w)), True), queries["word"])
+        _timed(out, "phrase2", lambda p: run(phrase(p), True), queries["phrase2"])
+        _timed(out, "phrase3", lambda p: run(phrase(p), True), queries["phrase3"])
+        _timed(out, "number", lambda n: run(q.Term("number_key", normalize_key(n))), numbers)
+        _timed(out, "date", lambda m: run(month(m)), queries["date"])
+        _timed(out, "combined", lambda c: run(q.And([phrase(c[0]), month(c[1]), q.Term("type_key", keyword(c[2]))]), True),
+               queries["combined"])
     return out
 
 
@@ -206,20 +218,32 @@ def sample_numbers(home, count, seed=11):
         return [searcher.stored_fields(rng.randrange(total))["number"] for _ in range(count)]
 
 
+def vanthu_command():
+    """The ``vanthu`` console script of this Python; else whatever ``vanthu`` is on the PATH."""
+    beside = Path(sys.executable).parent / "vanthu"
+    return str(beside) if beside.exists() else "vanthu"
+
+
 def time_command(home, runs=15):
-    """The whole ``vanthu search`` command, from process start to exit."""
+    """The whole ``vanthu search`` command, from process start to exit:
+    ``(median wall, max wall, median CPU)`` seconds."""
     from vanthu.archive.feed import Feed
     from vanthu.search.index import _record_applied, index_dir
     # the bench's home has no archive: record its (empty) log as applied, or the search would rebuild
     _record_applied(index_dir(home), Feed(home).position())
-    env = {**os.environ, "VANTHU_HOME": str(home)}
-    samples = []
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # installed: bytecode cached
+    env["VANTHU_HOME"] = str(home)
+    command = [vanthu_command(), "search", "truy vết", "--limit", "10"]
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)  # writes the bytecode, as pip does
+    walls, cpus = [], []
     for i in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        subprocess.run(["vanthu", "search", "truy vết", "--limit", "10"], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples), max(samples)
+        subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+        walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(walls), max(walls), statistics.median(cpus)
 
 
 # --- report -------------------------------------------------------------------
@@ -230,8 +254,9 @@ def machine():
     return f"{os.cpu_count()} cores, {model}, {mem} MB RAM, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f} at start"
 
 
-def report(n, build, times, command, sizes):
-    lines = [f"Archive: {n:,} generated documents. Machine: {machine()}.", "",
+def report(n, build, times, command, sizes, loads):
+    lines = [f"Archive: {n:,} generated documents. Machine: {machine()}.",
+             "Load average (1 min) at the start of: " + ", ".join(f"{k} {v:.1f}" for k, v in loads.items()) + ".", "",
              "| | vanthu | naive Whoosh | ratio | goal |", "|---|---|---|---|---|"]
     (vt, vm, vl), (nt, nm, nl) = build["vanthu"], build["naive"]
     lines.append(f"| build time (load average at its start) | {vt:.0f} s ({vl:.1f}) | {nt:.0f} s ({nl:.1f}) | "
@@ -245,10 +270,20 @@ def report(n, build, times, command, sizes):
     for kind in names:
         (v50, v95), (n50, n95) = _ms(times["vanthu"][kind]), _ms(times["naive"][kind])
         lines.append(f"| {names[kind]} p50 / p95 | {v50:.1f} / {v95:.1f} ms | {n50:.1f} / {n95:.1f} ms | "
-                     f"{n50 / v50:.0f}× / {n95 / v95:.0f}× | {goals[kind]} |")
+                     f"{_ratio(n50, v50)} / {_ratio(n95, v95)} | {goals[kind]} |")
+        (v50, v95), (n50, n95) = _ms(times["vanthu"][f"{kind}_cpu"]), _ms(times["naive"][f"{kind}_cpu"])
+        lines.append(f"| {names[kind]} CPU p50 / p95 | {v50:.1f} / {v95:.1f} ms | {n50:.1f} / {n95:.1f} ms | "
+                     f"{_ratio(n50, v50)} / {_ratio(n95, v95)} | |")
     lines.append(f"| `vanthu search \"truy vết\"` whole command, median (max) of 15 | "
                  f"{command[0]:.2f} s ({command[1]:.2f} s) | | | ≤0.4 s |")
+    lines.append(f"| the same, CPU time (user + system), median | {command[2]:.2f} s | | | |")
     return "\n".join(lines)
+
+
+def _ratio(a, b):
+    if b <= 0:
+        return "–"  # a query too fast for the clock
+    return f"{a / b:.1f}×" if a / b < 10 else f"{a / b:.0f}×"
 
 
 def _size_mb(path):
@@ -271,13 +306,18 @@ def main():
     print(f"naive build: {build['naive'][0]:.1f} s, peak {build['naive'][1]:.0f} MB", file=sys.stderr)
     queries = pick_queries(args.queries)
     numbers = sample_numbers(work / "vanthu", args.queries)
-    times = {"vanthu": time_vanthu(work / "vanthu", queries, numbers),
-             "naive": time_naive(work / "naive", queries, numbers)}
+    loads = {"vanthu queries": os.getloadavg()[0]}
+    times = {"vanthu": time_vanthu(work / "vanthu", queries, numbers)}
+    loads["naive queries"] = os.getloadavg()[0]
+    times["naive"] = time_naive(work / "naive", queries, numbers)
+    loads["whole command"] = os.getloadavg()[0]
     command = time_command(work / "vanthu")
+    loads["end"] = os.getloadavg()[0]
     sizes = {"vanthu": _size_mb(work / "vanthu" / "index"), "naive": _size_mb(work / "naive")}
-    print(report(args.docs, build, times, command, sizes))
+    print(report(args.docs, build, times, command, sizes, loads))
     if args.json:
-        Path(args.json).write_text(json.dumps({"build": build, "times": times, "command": command, "sizes": sizes}))
+        Path(args.json).write_text(json.dumps({"build": build, "times": times, "command": command, "sizes": sizes,
+                                               "loads": loads}))
     if not args.out:
         shutil.rmtree(work)
 
