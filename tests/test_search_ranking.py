@@ -178,3 +178,18 @@ def test_an_index_of_an_older_version_is_rebuilt_with_a_warning(tmp_path):
     outcome = search(tmp_path, "truy vet", all_documents=lambda: DOCS)
     assert [r.number for r in outcome.results] == ["4482/SYT-VP"]
     assert len(outcome.warnings) == 1 and "phiên bản" in outcome.warnings[0]
+
+
+def test_a_ranked_matcher_whose_required_side_is_replaced_is_a_new_one():
+    """Whoosh resyncs an intersection only when a side's replace() gives a new matcher: the required
+    side of ranking.Ranked may turn into one standing on a later document (a union into an AndMaybe)."""
+    from whoosh.matching import IntersectionMatcher, ListMatcher, UnionMatcher
+    from vanthu.search.ranking import RankedMatcher
+    required = UnionMatcher(ListMatcher([1, 4], all_weights=1.0), ListMatcher([3, 4], all_weights=5.0))
+    ranked = RankedMatcher(required, [(10.0, ListMatcher([4], all_weights=1.0))])
+    both = IntersectionMatcher(ranked, ListMatcher([1, 4], all_weights=1.0)).replace(13.0)
+    found = []
+    while both.is_active():
+        found.append((both.id(), both.score()))
+        both.next()
+    assert found == [(4, 17.0)]  # 3 is not on the other side

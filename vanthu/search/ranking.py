@@ -186,7 +186,9 @@ class RankedMatcher(Matcher):
         required = self.required.replace(max(0, minquality - self.most) if minquality else 0)
         if not required.is_active():
             return NullMatcher()
-        self.required, self.floor = required, minquality or 0
+        if required is not self.required:  # a new matcher may stand elsewhere: a new one, so parents resync
+            return RankedMatcher(required, self.bonuses, minquality or 0)
+        self.floor = minquality or 0
         return self
 
 
