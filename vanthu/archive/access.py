@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import VanthuError
 from ..files import private_files, write_atomic
 from . import db, events
 
@@ -75,6 +76,9 @@ def record(archive, kind, document_id=None, **detail):
     except sqlite3.OperationalError as error:
         if "locked" not in str(error) and "busy" not in str(error):
             raise
+        _spool(archive.home.root, entry)
+        return True
+    except VanthuError:  # a damaged log head: verify reports it; the reading goes on, the use is kept aside
         _spool(archive.home.root, entry)
         return True
     for path in taken:  # after the commit: a crash in between logs a use twice, never loses one
