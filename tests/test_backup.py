@@ -232,3 +232,20 @@ def test_a_restore_killed_before_it_is_in_place_leaves_the_home_empty(tmp_path):
     assert done.code == 0, done.err
     assert nothing_beside(restored) == []
     assert register(restored) == register(copy)
+
+
+def test_a_backup_does_not_wait_minutes_behind_a_held_write_lock_to_log_itself(tmp_path, monkeypatch):
+    from vanthu.archive import backup
+    home = tmp_path / "home"
+    issue_some(home, 1)
+    monkeypatch.setattr(backup, "LOG_WAIT_MS", 300)
+    holder = sqlite3.connect(str(home / "vanthu.sqlite3"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # as an issue rendering a PDF batch holds it
+    try:
+        done = backup.backup(tmp_path / "sao-luu", home)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert not done.logged and "chưa ghi được vào nhật ký" in done.line("Đã sao lưu vào")
+    assert t.vanthu(tmp_path / "phuc-hoi", "restore", tmp_path / "sao-luu").code == 0
+    assert "backup" not in [a for (a,) in sqlite3.connect(str(home / "vanthu.sqlite3")).execute("SELECT action FROM events")]

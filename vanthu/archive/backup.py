@@ -60,11 +60,13 @@ class Summary:
     files: int
     head: tuple
     index: bool
+    logged: bool = True  # the backup is in the home's log (not when the home stayed busy, or is read-only)
 
     def line(self, verb):
         index = "có chỉ mục tìm kiếm" if self.index else "chỉ mục tìm kiếm dựng lại được từ kho"
+        unlogged = "" if self.logged else " (chưa ghi được vào nhật ký của kho: kho đang bận hoặc chỉ đọc)"
         return (f"{verb} {self.folder}: {self.documents} văn bản, {self.files} tệp lưu trữ, nhật ký đến mục "
-                f"{self.head[0]} (mã băm {self.head[1][:16]}); {index}.")
+                f"{self.head[0]} (mã băm {self.head[1][:16]}); {index}.{unlogged}")
 
 
 # --- backup -------------------------------------------------------------------
@@ -84,8 +86,8 @@ def backup(target, home=None, with_index=False, progress=None):
                 _publish(Path(scratch.name), target)
             finally:
                 scratch.cleanup()
-        _log_backup(archive, target, summary)
-    return Summary(target, summary.documents, summary.files, summary.head, summary.index)
+        logged = _log_backup(archive, target, summary)
+    return Summary(target, summary.documents, summary.files, summary.head, summary.index, logged)
 
 
 def _refuse_backup_target(source, target):
@@ -261,13 +263,26 @@ def _publish(scratch, target):
     fsync_dir(target.parent)
 
 
+LOG_WAIT_MS = 30_000  # the backup is already whole: it does not wait minutes behind a PDF batch to say so
+
+
 def _log_backup(archive, target, summary):
+    """A ``backup`` event in the home; False when it is read-only or its write lock stayed taken."""
     if archive.read_only:
-        return  # a read-only home can be backed up; the log cannot say so
-    with db.write_transaction(archive.conn):
-        archive.log("backup", {"to": str(target), "head": list(summary.head), "documents": summary.documents,
-                               "files": summary.files, "index": summary.index})
+        return False
+    archive.conn.execute(f"PRAGMA busy_timeout = {LOG_WAIT_MS}")
+    try:
+        with db.write_transaction(archive.conn):
+            archive.log("backup", {"to": str(target), "head": list(summary.head), "documents": summary.documents,
+                                   "files": summary.files, "index": summary.index})
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+        return False
+    finally:
+        archive.conn.execute(f"PRAGMA busy_timeout = {db.LOCK_WAIT_SECONDS * 1000}")
     archive.remember_log_head()
+    return True
 
 
 # --- restore ------------------------------------------------------------------
