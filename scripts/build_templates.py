@@ -471,6 +471,28 @@ def hai_ben():
     return document
 
 
+def ban_sao():
+    """Mẫu 3.1: the copy block (thành phần thể thức bản sao, Phụ lục I Phần II) printed under the copied
+    text: a full-width rule; copying body and number | SAO Y and place, date; Nơi nhận | signer."""
+    document = new_document()
+    para(document, "", "VBRule").paragraph_format.space_after = Pt(6)  # the text's whole width (II.2.a): no indents
+    table = borderless_table(document, [L.HEADER_LEFT, L.HEADER_RIGHT], rows=2, indent=L.HEADER_INDENT)
+    left = cell(table, 0, 0)
+    para(left, "{{p issuer_paragraph }}", "VBIssuer")
+    para(left, "{{p issuer_rule }}", "VBRule")
+    para(left, "", "VBCellEnd")
+    para(cell(table, 0, 1), "{{ form }}", "VBSignTitle")  # SAO Y: capitals, bold, 14 pt (II.2.b)
+    para(cell(table, 1, 0), "{{ number_line }}", "VBNumber")
+    right = cell(table, 1, 1)
+    para(right, "{{p place_date_paragraph }}", "VBPlaceDate")
+    para(right, "", "VBCellEnd")  # a cell keeps one paragraph whatever the tags remove
+    keep_rows_whole(table)
+    keep_with_next_row(table, 0)
+    keep_with_next_row(table, 1)
+    signature_table(document)
+    return document
+
+
 def form_line(document, text, style="VBFormLine"):
     return para(document, text, style)
 
@@ -503,12 +525,16 @@ def bluezone_form():
 
 BUILDERS = {"cong-van": cong_van, "dang-ky-tai-khoan-bluezone": bluezone_form, "van-ban": typed_document,
             "cong-dien": cong_dien, "giay-moi": giay_moi, "giay-gioi-thieu": giay_gioi_thieu,
-            "giay-nghi-phep": giay_nghi_phep, "bien-ban": bien_ban, "hai-ben": hai_ben}
+            "giay-nghi-phep": giay_nghi_phep, "bien-ban": bien_ban, "hai-ben": hai_ben,
+            "ban-sao": ban_sao}
+
+
+BLOCKS = {"ban-sao"}  # parts laid onto other documents' pages, not templates of a type: no schema (templates/blocks/)
 
 
 def main(names=None):
     for name in names or BUILDERS:
-        path = OUT / f"{name}.docx"
+        path = OUT / "blocks" / f"{name}.docx" if name in BLOCKS else OUT / f"{name}.docx"
         BUILDERS[name]().save(path)
         print(path.relative_to(ROOT))
     if not names:

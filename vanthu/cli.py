@@ -429,15 +429,65 @@ def stats(ctx, by, year):
 
 
 @cli.command()
+@click.argument("number", metavar="SỐ")
+@click.option("--kind", required=True, metavar="HÌNH-THỨC", help="sao-y, sao-luc (từ một bản sao y) hoặc trich-sao.")
+@click.option("--pages", metavar="TRANG", help="Trích sao: các trang được sao, ví dụ 2, 1-3 hoặc 1,3-4.")
+@click.option("--signer", metavar="HỌ-TÊN", help="Người ký bản sao (mặc định: defaults.signer trong settings.yaml).")
+@click.option("--title", metavar="CHỨC-VỤ", help="Chức vụ người ký, ví dụ \"CHÁNH VĂN PHÒNG\".")
+@click.option("--authority", multiple=True, metavar="QUYỀN-HẠN", help="Dòng quyền hạn trên chức vụ, ví dụ \"TL. GIÁM ĐỐC\".")
+@click.option("--place", metavar="ĐỊA-DANH", help="Địa danh của ngày sao (mặc định: defaults.place).")
+@click.option("--cc", multiple=True, metavar="NƠI-NHẬN", help="Một dòng Nơi nhận (nhiều lần được); mặc định \"Lưu: VT\".")
+@year_option("Năm của văn bản được sao (khi số trùng giữa các năm).")
+@click.option("--secret", is_flag=True, help="Sao văn bản mật (Điều 27.2: người có thẩm quyền cho sao); bản sao vào sổ bản sao mật.")
+@output_option("Chép thêm bản sao giấy (PDF) ra tệp này.", dir_okay=False)
+@click.pass_context
+def copy(ctx, number, kind, pages, signer, title, authority, place, cc, year, secret, output):
+    """Sao văn bản số SỐ trong kho (Điều 25): bản sao y, sao lục hoặc trích sao, có số riêng trong sổ bản sao.
+
+    Bản sao giấy (mẫu 3.1): các trang của bản gốc, rồi khối "SAO Y" dưới một
+    đường kẻ hết chiều ngang (cơ quan sao, số bản sao, địa danh và ngày, Nơi nhận,
+    người ký). Bản điện tử (mẫu 3.2): dòng thông tin ở góc trên bên phải trang
+    đầu. Bản sao được lưu, vào sổ bản sao (vanthu register --copies) và tìm được
+    như mọi văn bản; số của sổ văn bản đi không bị dùng.
+
+    \b
+    Ví dụ:
+      vanthu copy 4482/SYT-VP --kind sao-y --signer "Trần Văn B" --title "CHÁNH VĂN PHÒNG" --authority "TL. GIÁM ĐỐC"
+      vanthu copy 12/QĐ-UBND --kind trich-sao --pages 1-2
+      vanthu copy 05/SY-SYT --kind sao-luc
+    """
+    from .archive.copying import make_copy
+    from .vndate import short_date
+    home = ctx.obj.home
+    if output:
+        _outside_home(ctx, output)
+    done = make_copy(number, kind, home, pages=pages, signer=signer, title=title, authority=authority, place=place,
+                     cc=cc, year=year, secret=True if secret else None, allow_secret=secret, warn=_warn)
+    click.echo(f"Đã sao số {done.number} ngày {short_date(done.date)} (bản sao của văn bản {number})")
+    for path in done.paths:
+        click.echo(f"  {os.path.join(home, path)}")
+    if output:
+        from .archive import lookup
+        for path in lookup.copy_files(str(done.number), home, done.date.year, output):
+            click.echo(f"Đã chép {path}")
+
+
+@cli.command()
 @year_option("Năm của sổ (mặc định: năm gần nhất có văn bản).")
 @click.option("--direction", type=click.Choice(["out", "in"]), default="out", show_default=True,
               help="out: sổ văn bản đi; in: sổ văn bản đến.")
 @output_option("Ghi sổ ra tệp .docx hoặc .pdf để in, đóng quyển; hoặc .xlsx để mở bằng Excel.", dir_okay=False)
 @click.option("--issuer", metavar="MÃ", help="Sổ văn bản đi của cơ quan có mã MÃ (ví dụ SYT), khi kho có nhiều cơ quan.")
 @click.option("--secret", is_flag=True, help="Sổ văn bản mật (đi hoặc đến): văn bản mật chỉ có trong sổ này.")
+<<<<<<< HEAD
 @WHO_OPTION
 @click.pass_context
 def register(ctx, year, direction, output, issuer, secret, as_name):
+=======
+@click.option("--copies", is_flag=True, help="Sổ bản sao (sao y, sao lục, trích sao: dãy số riêng của bản sao).")
+@click.pass_context
+def register(ctx, year, direction, output, issuer, secret, copies):
+>>>>>>> bad4049 (vanthu copy: bản sao y, sao lục, trích sao (Điều 25-27, Phụ lục I Phần II, mẫu 3.1-3.2). The copy takes its own number in the copying body's series of copies (SYT/sao, secret copies SYT/sao/mật; never a number of the ordinary register); paper form = the original's pages (annotations flattened) + the copy block (templates/blocks/ban-sao.docx, converted by LibreOffice, laid under the last line by pypdf, else on a sheet of its own) under a full-width rule; electronic form = the pages with the ô 14 line (TNR 10, top right of page 1); block DOCX, both PDFs archived with checksums, 'copy' event, 'copies' link (migration 8 remakes links with the new kind), indexed. Refusals before a number: unknown number, withdrawn, sao lục not from a sao y, sao y of a copy, --pages outside trích sao or out of range, a secret without --secret. register --copies: the book of copies; ordinary registers leave copies out. tests/test_copies.py)
     """Sổ đăng ký văn bản đi/đến theo mẫu Phụ lục IV: bảng trên màn hình hoặc tệp để in.
 
     \b
@@ -446,13 +496,18 @@ def register(ctx, year, direction, output, issuer, secret, as_name):
       vanthu register --year 2020 --direction in -o so-den-2020.pdf
       vanthu register --year 2020 -o so-di-2020.xlsx
       vanthu register --year 2020 --secret -o so-mat-di-2020.pdf
+      vanthu register --copies              # sổ bản sao
     """
     from .archive import register as book
     if output:
+<<<<<<< HEAD
         with _acting(as_name):  # the printout names who printed it, and the log says so
             click.echo(f"Đã ghi {book.save(output, ctx.obj.home, year, direction, issuer, secret)}")
+=======
+        click.echo(f"Đã ghi {book.save(output, ctx.obj.home, year, direction, issuer, secret, copies)}")
+>>>>>>> bad4049 (vanthu copy: bản sao y, sao lục, trích sao (Điều 25-27, Phụ lục I Phần II, mẫu 3.1-3.2). The copy takes its own number in the copying body's series of copies (SYT/sao, secret copies SYT/sao/mật; never a number of the ordinary register); paper form = the original's pages (annotations flattened) + the copy block (templates/blocks/ban-sao.docx, converted by LibreOffice, laid under the last line by pypdf, else on a sheet of its own) under a full-width rule; electronic form = the pages with the ô 14 line (TNR 10, top right of page 1); block DOCX, both PDFs archived with checksums, 'copy' event, 'copies' link (migration 8 remakes links with the new kind), indexed. Refusals before a number: unknown number, withdrawn, sao lục not from a sao y, sao y of a copy, --pages outside trích sao or out of range, a secret without --secret. register --copies: the book of copies; ordinary registers leave copies out. tests/test_copies.py)
     else:
-        click.echo(book.screen(ctx.obj.home, year, direction, issuer, secret))
+        click.echo(book.screen(ctx.obj.home, year, direction, issuer, secret, copies))
 
 
 @cli.command("import-register")

@@ -21,12 +21,14 @@ LINK_NAMES = {  # (kind, seen from the new document?) -> Vietnamese label
     ("replaces", False): "Bị thay thế bởi",
     ("corrects", True): "Đính chính văn bản",
     ("corrects", False): "Được đính chính bởi",
+    ("copies", True): "Bản sao của văn bản",
+    ("copies", False): "Có bản sao",
 }
 
 
 @dataclass(frozen=True)
 class Link:
-    """A link between two documents (thay thế, đính chính, Art. 18)."""
+    """A link between two documents (thay thế, đính chính, Art. 18; bản sao, Art. 25)."""
 
     kind: str
     outgoing: bool  # True: this document replaces/corrects the other
@@ -188,7 +190,8 @@ def statuses(conn, document_ids):
     for row in conn.execute(f"SELECT document_id, reason, at FROM withdrawals WHERE document_id IN ({where})", ids):
         marks.setdefault(row[0], []).append(withdrawal_note(row[1], row[2]))
     for row in conn.execute(f"SELECT l.target_id, l.kind, d.number, d.symbol FROM links l JOIN documents d"
-                            f" ON d.id = l.document_id WHERE l.target_id IN ({where}) ORDER BY d.id", ids):
+                            f" ON d.id = l.document_id WHERE l.target_id IN ({where}) AND l.kind IN ('replaces', 'corrects')"
+                            " ORDER BY d.id", ids):  # a copy changes nothing about its original's validity
         marks.setdefault(row[0], []).append(f"{LATER.get(row[1], row[1])} {DocumentNumber(row[2], row[3])}")
     return marks
 

@@ -199,6 +199,20 @@ MIGRATIONS = (
     """,
     # 9 (issue 16, withdrawal): a withdrawn document frozen by triggers (FREEZE_TRIGGERS, made by AFTER[9])
     "",
+    # 10 (issue 11): a copy (bản sao y, sao lục, trích sao) is linked to the document it copies. SQLite cannot
+    # change a CHECK, so the links table is made again with the new kind; its rows (and the seals over them) are kept,
+    # and AFTER[10] makes its freeze trigger again (dropping a table drops its triggers).
+    """
+    CREATE TABLE links_new (
+        document_id INTEGER NOT NULL REFERENCES documents (id),
+        kind TEXT NOT NULL CHECK (kind IN ('replaces', 'corrects', 'copies')),
+        target_id INTEGER NOT NULL REFERENCES documents (id),
+        PRIMARY KEY (document_id, kind, target_id)
+    );
+    INSERT INTO links_new (document_id, kind, target_id) SELECT document_id, kind, target_id FROM links;
+    DROP TABLE links;
+    ALTER TABLE links_new RENAME TO links
+    """,
 )
 
 
@@ -246,7 +260,14 @@ def _freeze(conn):
         conn.execute(statement)
 
 
-AFTER = {4: _upgrade_home, 9: _freeze}  # Python steps of a migration, run after its SQL
+def _refreeze_links(conn):
+    """Version 10: the links table was made again; its triggers of version 9 with it."""
+    for statement in FREEZE_TRIGGERS:
+        if " ON links " in statement:
+            conn.execute(statement)
+
+
+AFTER = {4: _upgrade_home, 9: _freeze, 10: _refreeze_links}  # Python steps of a migration, run after its SQL
 
 
 _OPEN = {}  # (process, thread, path) -> connection: reused by later calls in the same thread

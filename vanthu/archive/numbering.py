@@ -19,6 +19,7 @@ from .store import safe_name
 
 SECRET = "mật"
 ARRIVAL = "đến"
+COPIES = "sao"  # the copies' series (bản sao): one per issuer and year, shared by SY, SL and TrS
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,10 @@ class Series:
 
     An outgoing series belongs to an issuing body (``issuer``: its code),
     and is its secret series or a document type's own (``own``: the template
-    name) or its main one. Stored as :attr:`key` (``SYT``, ``SYT/mật``,
-    ``SYT/quyet-dinh``; ``đến`` for arrivals), read back with :meth:`parse`.
+    name) or its main one, or the series of its copies (``copies``: sao y, sao
+    lục, trích sao share it, Phụ lục I Phần II.1.c; secret copies apart).
+    Stored as :attr:`key` (``SYT``, ``SYT/mật``, ``SYT/quyet-dinh``,
+    ``SYT/sao``, ``SYT/sao/mật``; ``đến`` for arrivals), read back with :meth:`parse`.
     """
 
     direction: str
@@ -36,11 +39,17 @@ class Series:
     issuer: str = ""
     secret: bool = False
     own: str = ""
+    copies: bool = False
 
     @classmethod
     def outgoing(cls, year, issuer_code, secret=False, template=None):
         """The series a document of ``issuer_code`` takes its number from (``syt`` and ``SYT`` share one)."""
         return cls(OUTGOING, year, issuer_code.upper(), secret, "" if secret else (template or ""))
+
+    @classmethod
+    def of_copies(cls, year, issuer_code, secret=False):
+        """The copies' series of ``issuer_code`` (sổ bản sao): never the numbers of its documents."""
+        return cls(OUTGOING, year, issuer_code.upper(), secret, copies=True)
 
     @classmethod
     def arrival(cls, year, secret=False):
@@ -53,18 +62,24 @@ class Series:
         if direction == INCOMING:
             return cls.arrival(year, is_secret_series(key))
         issuer, _, part = key.partition("/")
+        if part == COPIES or part.startswith(COPIES + "/"):
+            return cls.of_copies(year, issuer, part.endswith("/" + SECRET))
         return cls(OUTGOING, year, issuer, part == SECRET, "" if part == SECRET else part)
 
     @property
     def key(self):
         if self.direction == INCOMING:
             return f"{ARRIVAL}/{SECRET}" if self.secret else ARRIVAL
+        if self.copies:
+            return f"{self.issuer}/{COPIES}/{SECRET}" if self.secret else f"{self.issuer}/{COPIES}"
         part = SECRET if self.secret else self.own
         return f"{self.issuer}/{part}" if part else self.issuer
 
     @property
     def folder(self):
-        """Where its files are kept: ``files/2020/di``, ``files/2020/di-mat``, ``files/2020/den``."""
+        """Where its files are kept: ``files/2020/di``, ``files/2020/di-mat``, ``files/2020/den``, ``files/2020/sao``."""
+        if self.copies:
+            return f"files/{self.year}/{'sao-mat' if self.secret else 'sao'}"
         kind = ("den-mat" if self.secret else "den") if self.direction == INCOMING else "di-mat" if self.secret else (
             f"di-{safe_name(self.own)}" if self.own else "di")
         return f"files/{self.year}/{kind}"
@@ -74,6 +89,8 @@ class Series:
         """``sổ mật SYT``, ``sổ SYT, loại quyet-dinh``: which book, for a document's card."""
         if self.direction == INCOMING:
             return f"sổ văn bản {'mật ' if self.secret else ''}đến"
+        if self.copies:
+            return f"sổ bản sao {'mật ' if self.secret else ''}{self.issuer}"
         return f"sổ {'mật ' if self.secret else ''}{self.issuer}{f', loại {self.own}' if self.own else ''}"
 
     @property
@@ -84,6 +101,8 @@ class Series:
         """Vietnamese name for messages: ``sổ văn bản đi SYT năm 2020``."""
         if self.direction == INCOMING:
             return f"sổ văn bản {'mật ' if self.secret else ''}đến năm {self.year}"
+        if self.copies:
+            return f"{self.name} năm {self.year}"
         kind = "văn bản mật" if self.secret else (self.own or "văn bản đi")
         return f"sổ {kind} {self.issuer} năm {self.year}"
 
@@ -91,6 +110,12 @@ class Series:
 def is_secret_series(key):
     """``SYT/mật``, ``đến/mật`` (or such a :class:`Series`): the series of secret documents (sổ văn bản mật)."""
     return getattr(key, "key", key).endswith("/" + SECRET)
+
+
+def is_copies_series(key):
+    """``SYT/sao``, ``SYT/sao/mật`` (or such a :class:`Series`): a series of copies, not of documents."""
+    part = getattr(key, "key", key).partition("/")[2]
+    return part == COPIES or part.startswith(COPIES + "/")
 
 
 def next_number(conn, series):

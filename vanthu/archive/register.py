@@ -18,7 +18,7 @@ from . import catalog, events
 from .document import INCOMING, OUTGOING
 from .columns import COLUMNS
 from .home import opened, refuse_output
-from .numbering import SECRET, is_secret_series
+from .numbering import COPIES, SECRET, is_copies_series, is_secret_series
 from .registerdocx import to_docx
 from .access import mark_line, record
 
@@ -26,6 +26,7 @@ OUT_COLUMNS = tuple(c.heading for c in COLUMNS[OUTGOING])  # the headings, as th
 IN_COLUMNS = tuple(c.heading for c in COLUMNS[INCOMING])
 TITLES = {OUTGOING: "SỔ ĐĂNG KÝ VĂN BẢN ĐI", INCOMING: "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN"}
 SECRET_TITLES = {OUTGOING: "SỔ ĐĂNG KÝ VĂN BẢN MẬT ĐI", INCOMING: "SỔ ĐĂNG KÝ VĂN BẢN MẬT ĐẾN"}
+COPIES_TITLES = {False: "SỔ ĐĂNG KÝ BẢN SAO VĂN BẢN", True: "SỔ ĐĂNG KÝ BẢN SAO VĂN BẢN MẬT"}
 
 
 @dataclass
@@ -50,9 +51,12 @@ class Register:
         return f"Nhật ký kho: {entries} mục, mã băm mục cuối {digest[:16]} (đối chiếu bằng 'vanthu verify')"
     secret: bool = False  # the book of secret documents (sổ văn bản mật), kept apart from the ordinary one
     print_mark: str = ""  # "In từ hệ thống vanthu bởi … lúc …" on a printout (Phụ lục VI III.6.k)
+    copies: bool = False  # the book of copies (sổ bản sao: sao y, sao lục, trích sao), never in the ordinary one
 
     @property
     def title(self):
+        if self.copies:
+            return COPIES_TITLES[self.secret]
         return (SECRET_TITLES if self.secret else TITLES)[self.direction]
 
     @property
@@ -76,29 +80,31 @@ class Register:
                 f"Từ số {self.first or '…'} đến số {self.last or '…'}", "Quyển số: 01"]
 
 
-def build(home=None, year=None, direction=OUTGOING, issuer=None, secret=False):
+def build(home=None, year=None, direction=OUTGOING, issuer=None, secret=False, copies=False):
     """The register of ``year`` (default: the latest year with documents).
 
     An outgoing register belongs to one issuing body (``issuer``: its code,
     e.g. ``SYT``; default: the body with most documents that year); the
     incoming register is the keeping body's, whoever sent the documents.
     Secret documents are in their own book (``secret``), never in the
-    ordinary one nor in its counts.
+    ordinary one nor in its counts; so are copies (``copies``: the book of
+    bản sao, numbered in their own series).
     """
     if direction not in TITLES:
         raise VanthuError(f"hướng sổ phải là out (đi) hoặc in (đến), không phải '{direction}'")
     checked_year(year)
     with opened(home) as archive:
         year = year or _latest_year(archive.conn, direction)
-        bodies = _bodies(archive.conn, year, secret)
+        bodies = _bodies(archive.conn, year, secret, copies)
         keeper = _keeper(bodies, issuer)
-        entries = [e for e in catalog.entries(archive.conn, direction, year) if is_secret_series(e.series) == secret]
+        entries = [e for e in catalog.entries(archive.conn, direction, year)
+                   if is_secret_series(e.series) == secret and is_copies_series(e.series) == copies]
         chain = events.last(archive.conn)
     if direction == OUTGOING and keeper:
         entries = [e for e in entries if e.document.issuer_code == keeper]
     parent, body = bodies.get(keeper, ("", ""))[1:] if keeper else ("", "")
     register = Register(direction, year, parent, body, others=sorted(set(bodies) - {keeper}), chain=chain,
-                        secret=secret)
+                        secret=secret, copies=copies)
     if direction == INCOMING:
         _attach_handling(home, entries)
     register.entries = entries
@@ -113,11 +119,12 @@ def _latest_year(conn, direction):
     return row[0]
 
 
-def _bodies(conn, year, secret=False):
-    """Issuing bodies of the year's outgoing documents, of one book (ordinary or secret): code -> (count, parent, name)."""
+def _bodies(conn, year, secret=False, copies=False):
+    """Issuing bodies of the year's outgoing documents, of one book (ordinary, secret, copies): code -> (count, parent, name)."""
     rows = conn.execute("SELECT issuer_code, issuer_parent, issuer_name, COUNT(*) AS n FROM documents"
-                        " WHERE direction = 'out' AND year = ? AND (series LIKE ?) = ? GROUP BY issuer_code"
-                        " ORDER BY n DESC, issuer_code", (year, f"%/{SECRET}", secret)).fetchall()
+                        " WHERE direction = 'out' AND year = ? AND (series LIKE ?) = ?"
+                        " AND (series LIKE ? OR series LIKE ?) = ? GROUP BY issuer_code ORDER BY n DESC, issuer_code",
+                        (year, f"%/{SECRET}", secret, f"%/{COPIES}", f"%/{COPIES}/%", copies)).fetchall()
     return {r["issuer_code"]: (r["n"], r["issuer_parent"], r["issuer_name"]) for r in rows}
 
 
@@ -204,18 +211,20 @@ def _default_pdf(docx):
     return docx_to_pdf(docx)
 
 
-def screen(home=None, year=None, direction=OUTGOING, issuer=None, secret=False):
-    """What ``vanthu register`` prints: the register as a table (``secret``: the secret documents' book)."""
-    return as_text(build(home, year, direction, issuer, secret))
+def screen(home=None, year=None, direction=OUTGOING, issuer=None, secret=False, copies=False):
+    """What ``vanthu register`` prints: the register as a table (``secret``: the secret documents' book;
+    ``copies``: the book of copies)."""
+    return as_text(build(home, year, direction, issuer, secret, copies))
 
 
-def save(out, home=None, year=None, direction=OUTGOING, issuer=None, secret=False):
+def save(out, home=None, year=None, direction=OUTGOING, issuer=None, secret=False, copies=False):
     """What ``vanthu register -o OUT`` does: the register written to ``out`` (.docx or .pdf); its path."""
     refuse_output(home, out)
     spreadsheet = Path(out).suffix.lower() == ".xlsx"  # a copy to work on, not a printout: no mark
     with opened(home) as archive:  # logged first, so the printed chain head includes this very printing
         record(archive, "download" if spreadsheet else "print",
-               what=f"sổ {'đến' if direction == INCOMING else 'đi'}{' mật' if secret else ''} năm {year or 'mới nhất'}"
+               what=f"sổ {'bản sao' if copies else 'đến' if direction == INCOMING else 'đi'}{' mật' if secret else ''}"
+                    f" năm {year or 'mới nhất'}"
                     f" ra {Path(out).name}")
-    book = build(home, year, direction, issuer, secret)
+    book = build(home, year, direction, issuer, secret, copies)
     return write(book if spreadsheet else dataclasses.replace(book, print_mark=mark_line()), out)

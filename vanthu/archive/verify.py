@@ -197,7 +197,7 @@ def _untracked(scanned, known):
 def _logged_checksums(conn, rows):
     """The checksums in the files table must be those the log recorded at issue or import."""
     logged = {}
-    for event in conn.execute("SELECT document_id, detail FROM events WHERE action IN ('issue', 'import')"):
+    for event in conn.execute("SELECT document_id, detail FROM events WHERE action IN ('issue', 'import', 'copy')"):
         logged.setdefault(event["document_id"], {}).update(_files_of(event["detail"]))
     problems = []
     for row in rows:
@@ -212,7 +212,7 @@ def _logged_checksums(conn, rows):
 def _vanished_documents(conn):
     """Documents the log says were issued or imported, whose row is gone from the register."""
     rows = conn.execute("SELECT e.id, e.detail FROM events e LEFT JOIN documents d ON d.id = e.document_id"
-                        " WHERE e.action IN ('issue', 'import') AND d.id IS NULL ORDER BY e.id")
+                        " WHERE e.action IN ('issue', 'import', 'copy') AND d.id IS NULL ORDER BY e.id")
     return [f"văn bản {_number_of(r['detail'])} (nhật ký mục {r['id']}) không còn trong sổ" for r in rows]
 
 

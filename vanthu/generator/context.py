@@ -31,12 +31,12 @@ def _header(record):
         "issuer_rule": ooxml.rule(max(lines, key=len), size, True, _LEFT_CELL, L.ISSUER_RULE_SHARE),
         "number_line": record.number.line,
         "place_date": place_date,
-        "place_date_paragraph": _place_date_paragraph(place_date),
+        "place_date_paragraph": place_date_paragraph(place_date),
         "marks": _marks(record),
     }
 
 
-def _place_date_paragraph(place_date):
+def place_date_paragraph(place_date):
     """Ô 4 on one line: 14 pt, else 13 pt (the decree's range), else into the cell's padding, else broken."""
     size, lines = linebreak.fitted(place_date, _RIGHT_CELL, (14, 13), italic=True)
     if len(lines) > 1 and linebreak.fits(place_date, _RIGHT_CELL + 2 * L.CELL_MARGIN, 13, italic=True):
