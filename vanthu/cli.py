@@ -440,8 +440,9 @@ def stats(ctx, by, year):
 @year_option("Năm của văn bản được sao (khi số trùng giữa các năm).")
 @click.option("--secret", is_flag=True, help="Sao văn bản mật (Điều 27.2: người có thẩm quyền cho sao); bản sao vào sổ bản sao mật.")
 @output_option("Chép thêm bản sao giấy (PDF) ra tệp này.", dir_okay=False)
+@WHO_OPTION
 @click.pass_context
-def copy(ctx, number, kind, pages, signer, title, authority, place, cc, year, secret, output):
+def copy(ctx, number, kind, pages, signer, title, authority, place, cc, year, secret, output, as_name):
     """Sao văn bản số SỐ trong kho (Điều 25): bản sao y, sao lục hoặc trích sao, có số riêng trong sổ bản sao.
 
     Bản sao giấy (mẫu 3.1): các trang của bản gốc, rồi khối "SAO Y" dưới một
@@ -461,15 +462,16 @@ def copy(ctx, number, kind, pages, signer, title, authority, place, cc, year, se
     home = ctx.obj.home
     if output:
         _outside_home(ctx, output)
-    done = make_copy(number, kind, home, pages=pages, signer=signer, title=title, authority=authority, place=place,
-                     cc=cc, year=year, secret=True if secret else None, allow_secret=secret, warn=_warn)
-    click.echo(f"Đã sao số {done.number} ngày {short_date(done.date)} (bản sao của văn bản {number})")
-    for path in done.paths:
-        click.echo(f"  {os.path.join(home, path)}")
-    if output:
-        from .archive import lookup
-        for path in lookup.copy_files(str(done.number), home, done.date.year, output):
-            click.echo(f"Đã chép {path}")
+    with _acting(as_name):  # the log names who copied
+        done = make_copy(number, kind, home, pages=pages, signer=signer, title=title, authority=authority,
+                         place=place, cc=cc, year=year, secret=True if secret else None, allow_secret=secret, warn=_warn)
+        click.echo(f"Đã sao số {done.number} ngày {short_date(done.date)} (bản sao của văn bản {number})")
+        for path in done.paths:
+            click.echo(f"  {os.path.join(home, path)}")
+        if output:
+            from .archive import lookup
+            for path in lookup.copy_files(str(done.number), home, done.date.year, output):
+                click.echo(f"Đã chép {path}")
 
 
 @cli.command()
@@ -479,15 +481,10 @@ def copy(ctx, number, kind, pages, signer, title, authority, place, cc, year, se
 @output_option("Ghi sổ ra tệp .docx hoặc .pdf để in, đóng quyển; hoặc .xlsx để mở bằng Excel.", dir_okay=False)
 @click.option("--issuer", metavar="MÃ", help="Sổ văn bản đi của cơ quan có mã MÃ (ví dụ SYT), khi kho có nhiều cơ quan.")
 @click.option("--secret", is_flag=True, help="Sổ văn bản mật (đi hoặc đến): văn bản mật chỉ có trong sổ này.")
-<<<<<<< HEAD
+@click.option("--copies", is_flag=True, help="Sổ bản sao (sao y, sao lục, trích sao: dãy số riêng của bản sao).")
 @WHO_OPTION
 @click.pass_context
-def register(ctx, year, direction, output, issuer, secret, as_name):
-=======
-@click.option("--copies", is_flag=True, help="Sổ bản sao (sao y, sao lục, trích sao: dãy số riêng của bản sao).")
-@click.pass_context
-def register(ctx, year, direction, output, issuer, secret, copies):
->>>>>>> bad4049 (vanthu copy: bản sao y, sao lục, trích sao (Điều 25-27, Phụ lục I Phần II, mẫu 3.1-3.2). The copy takes its own number in the copying body's series of copies (SYT/sao, secret copies SYT/sao/mật; never a number of the ordinary register); paper form = the original's pages (annotations flattened) + the copy block (templates/blocks/ban-sao.docx, converted by LibreOffice, laid under the last line by pypdf, else on a sheet of its own) under a full-width rule; electronic form = the pages with the ô 14 line (TNR 10, top right of page 1); block DOCX, both PDFs archived with checksums, 'copy' event, 'copies' link (migration 8 remakes links with the new kind), indexed. Refusals before a number: unknown number, withdrawn, sao lục not from a sao y, sao y of a copy, --pages outside trích sao or out of range, a secret without --secret. register --copies: the book of copies; ordinary registers leave copies out. tests/test_copies.py)
+def register(ctx, year, direction, output, issuer, secret, copies, as_name):
     """Sổ đăng ký văn bản đi/đến theo mẫu Phụ lục IV: bảng trên màn hình hoặc tệp để in.
 
     \b
@@ -500,12 +497,8 @@ def register(ctx, year, direction, output, issuer, secret, copies):
     """
     from .archive import register as book
     if output:
-<<<<<<< HEAD
         with _acting(as_name):  # the printout names who printed it, and the log says so
-            click.echo(f"Đã ghi {book.save(output, ctx.obj.home, year, direction, issuer, secret)}")
-=======
-        click.echo(f"Đã ghi {book.save(output, ctx.obj.home, year, direction, issuer, secret, copies)}")
->>>>>>> bad4049 (vanthu copy: bản sao y, sao lục, trích sao (Điều 25-27, Phụ lục I Phần II, mẫu 3.1-3.2). The copy takes its own number in the copying body's series of copies (SYT/sao, secret copies SYT/sao/mật; never a number of the ordinary register); paper form = the original's pages (annotations flattened) + the copy block (templates/blocks/ban-sao.docx, converted by LibreOffice, laid under the last line by pypdf, else on a sheet of its own) under a full-width rule; electronic form = the pages with the ô 14 line (TNR 10, top right of page 1); block DOCX, both PDFs archived with checksums, 'copy' event, 'copies' link (migration 8 remakes links with the new kind), indexed. Refusals before a number: unknown number, withdrawn, sao lục not from a sao y, sao y of a copy, --pages outside trích sao or out of range, a secret without --secret. register --copies: the book of copies; ordinary registers leave copies out. tests/test_copies.py)
+            click.echo(f"Đã ghi {book.save(output, ctx.obj.home, year, direction, issuer, secret, copies)}")
     else:
         click.echo(book.screen(ctx.obj.home, year, direction, issuer, secret, copies))
 

@@ -118,7 +118,7 @@ def source_pdf(home, entry):
         have = ", ".join(f.role for f in entry.files) or "không có tệp"
         raise VanthuError(f"văn bản {entry.document.number} không có bản PDF trong kho ({have}); "
                           "bản sao được làm từ bản PDF đã lưu")
-    return checked_bytes(home, stored)
+    return checked_bytes(home.root, stored)
 
 
 def _pages(kind, spec, source, original):
