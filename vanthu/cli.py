@@ -439,16 +439,18 @@ def stats(ctx, by, year):
 @click.option("--cc", multiple=True, metavar="NƠI-NHẬN", help="Một dòng Nơi nhận (nhiều lần được); mặc định \"Lưu: VT\".")
 @year_option("Năm của văn bản được sao (khi số trùng giữa các năm).")
 @click.option("--secret", is_flag=True, help="Sao văn bản mật (Điều 27.2: người có thẩm quyền cho sao); bản sao vào sổ bản sao mật.")
+@click.option("--sign", is_flag=True, help="Ký số bản điện tử bằng khóa của cơ quan sao (vanthu key add --org MÃ).")
+@click.option("--pin-stdin", is_flag=True, help="Đọc mật khẩu tệp khóa / mã PIN từ đầu vào chuẩn thay vì hỏi.")
 @output_option("Chép thêm bản sao giấy (PDF) ra tệp này.", dir_okay=False)
 @WHO_OPTION
 @click.pass_context
-def copy(ctx, number, kind, pages, signer, title, authority, place, cc, year, secret, output, as_name):
+def copy(ctx, number, kind, pages, signer, title, authority, place, cc, year, secret, sign, pin_stdin, output, as_name):
     """Sao văn bản số SỐ trong kho (Điều 25): bản sao y, sao lục hoặc trích sao, có số riêng trong sổ bản sao.
 
     Bản sao giấy (mẫu 3.1): các trang của bản gốc, rồi khối "SAO Y" dưới một
     đường kẻ hết chiều ngang (cơ quan sao, số bản sao, địa danh và ngày, Nơi nhận,
     người ký). Bản điện tử (mẫu 3.2): dòng thông tin ở góc trên bên phải trang
-    đầu. Bản sao được lưu, vào sổ bản sao (vanthu register --copies) và tìm được
+    đầu (--sign: chữ ký số của cơ quan sao, không hiện hình). Bản sao được lưu, vào sổ bản sao (vanthu register --copies) và tìm được
     như mọi văn bản; số của sổ văn bản đi không bị dùng.
 
     \b
@@ -464,7 +466,8 @@ def copy(ctx, number, kind, pages, signer, title, authority, place, cc, year, se
         _outside_home(ctx, output)
     with _acting(as_name):  # the log names who copied
         done = make_copy(number, kind, home, pages=pages, signer=signer, title=title, authority=authority,
-                         place=place, cc=cc, year=year, secret=True if secret else None, allow_secret=secret, warn=_warn)
+                         place=place, cc=cc, year=year, secret=True if secret else None, allow_secret=secret, warn=_warn,
+                         sign=sign, pin=_pin(pin_stdin) if sign else None)
         click.echo(f"Đã sao số {done.number} ngày {short_date(done.date)} (bản sao của văn bản {number})")
         for path in done.paths:
             click.echo(f"  {os.path.join(home, path)}")

@@ -16,6 +16,7 @@ copy, pages for a whole copy, pages out of range, and a secret original
 without ``allow_secret`` (Điều 27.2: state secrets are copied only as that law
 allows, by someone entitled to).
 """
+import contextlib
 import datetime as _dt
 import io
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from .store import safe_name
 ACTION = "copy"   # the log's action for a copy made (nhật ký: sao văn bản)
 LINK = "copies"   # the link from a copy to its original
 DEFAULT_CC = ("Lưu: VT",)
+_VIETNAM = _dt.timezone(_dt.timedelta(hours=7))  # the decree's time zone for the copy's date and ô 14 (certs.VIETNAM)
 
 
 @dataclass(frozen=True)
@@ -50,13 +52,17 @@ class Copier:
 
 
 def make_copy(number, kind, home=None, *, pages=None, signer=None, title=None, authority=(), place=None, cc=(),
-              year=None, secret=None, allow_secret=False, today=None, now=None, to_pdf=None, warn=None, index=True):
+              year=None, secret=None, allow_secret=False, today=None, now=None, to_pdf=None, warn=None, index=True,
+              sign=False, pin=None):
     """Copy the archived document numbered ``number``; returns the copy's :class:`Issued`.
 
     ``kind``: sao-y, sao-luc or trich-sao; ``pages`` (trích sao only): ``1-2``,
     ``3``, ``1,3-4``. ``signer``, ``title``, ``authority``, ``place`` and ``cc``
     default to the home's ``defaults`` (settings.yaml). ``to_pdf(docx) -> pdf``
-    converts the copy block (default: LibreOffice).
+    converts the copy block (default: LibreOffice). ``sign``: the copying body's
+    key (``vanthu key add --org CODE``, unlocked with ``pin``) signs the
+    electronic form, its information line the signature's (no image); else the
+    line is printed and the form is left for the body's own signing tool.
     """
     kind, now = copies.kind_of(kind), now or _dt.datetime.now(_VIETNAM)
     today = today or now.astimezone(_VIETNAM).date()  # the block's date and the line's time: one clock, Vietnam's
@@ -66,13 +72,13 @@ def make_copy(number, kind, home=None, *, pages=None, signer=None, title=None, a
         source = source_pdf(archive.home, original)
         chosen = _pages(kind, pages, source, original)
         copier = copier_of(original, archive.settings.defaults, signer, title, authority, place, cc)
-        with archive.writing() as batch:
+        with _organisation(archive.home.root, copier.code, sign, pin) as organisation, archive.writing() as batch:
             series = numbering.Series.of_copies(today.year, copier.code, original.document.is_secret)
             block = copies.CopyBlock(kind, copier.name, copies.copy_number(numbering.take(archive.conn, series), kind,
                                                                               copier.code),
                                      copier.place, today, copier.authority, copier.title, copier.signer, copier.cc)
             checkpoint("numbered")
-            files = _files(block, source, chosen, copier, now, to_pdf)
+            files = _files(block, source, chosen, copier, now, to_pdf, organisation)
             entry = _entry(block, series, original, copier, _body(original, source, chosen, pages))
             catalog.insert(archive.conn, entry, batch.token)
             done = _store(archive, batch, entry, files, original, kind, pages)
@@ -81,7 +87,17 @@ def make_copy(number, kind, home=None, *, pages=None, signer=None, title=None, a
     return done
 
 
-_VIETNAM = _dt.timezone(_dt.timedelta(hours=7))
+
+@contextlib.contextmanager
+def _organisation(root, code, sign, pin):
+    """The copying body's signer, opened (a wrong PIN, an expired key: refused before a number is taken); None."""
+    if not sign:
+        yield None
+        return
+    from ..signing import keys, signers
+    key = keys.find(root, "org", code)
+    with signers.opened(key, pin) as signer:
+        yield signer, keys.tsa_url(root)
 
 
 def refuse(original, kind, allow_secret):
@@ -158,28 +174,25 @@ def _text(option, value):
         raise VanthuError(f"--{option}: {error}") from None
 
 
-def _files(block, source, chosen, copier, now, to_pdf):
+def _files(block, source, chosen, copier, now, to_pdf, organisation=None):
     """(block DOCX, paper form PDF, electronic form PDF)."""
-    from ..signing.sign import attachment_box
+    from ..signing import sign
     from ..signing.stamps import printed_line
     docx = copies.block_docx(block)
     block_pdf = (to_pdf or _default_pdf)(docx)
     paper = copies.paper_copy(source, block_pdf, chosen)
-    electronic = copies.pages_only(source, chosen)
-    electronic = printed_line(electronic, info_line(block, copier, now), _first_box(electronic, attachment_box))
-    return docx, paper, electronic
+    pages = copies.pages_only(source, chosen)
+    if organisation:
+        signer, tsa_url = organisation
+        return docx, paper, sign.sign_copy(pages, signer, block.kind.form, when=now, tsa_url=tsa_url)
+    line = sign.copy_line_text(block.kind.form, copier.name, now)
+    return docx, paper, printed_line(pages, line, _first_box(pages, sign.attachment_box))
 
 
 def _first_box(pdf, place):
     from pypdf import PdfReader
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     return place(float(page.mediabox.width), float(page.mediabox.height))
-
-
-def info_line(block, copier, now):
-    """Ô 14 of mẫu 3.2: ``SAO Y; SỞ Y TẾ; 01/12/2026; 10:20:30 +07:00`` (form, body, date, ISO 8601 time in Vietnam)."""
-    moment = now.astimezone(_VIETNAM).replace(microsecond=0)
-    return f"{block.kind.form}; {copier.name}; {moment:%d/%m/%Y}; {moment:%H:%M:%S} +07:00"
 
 
 def _default_pdf(docx):

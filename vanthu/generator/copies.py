@@ -192,8 +192,8 @@ def _appearance_sheet(annot):
     appearance = appearance.get_object() if appearance is not None else None
     if appearance is None or "/BBox" not in appearance or int(annot.get("/F", 0)) & 2:
         return None
-    x0, y0, x1, y1 = (float(v) for v in appearance["/BBox"])
-    left, bottom, right, top = (float(v) for v in annot["/Rect"])
+    x0, y0, x1, y1 = _normal(appearance["/BBox"])  # pyHanko writes [0 h w 0]: any two opposite corners
+    left, bottom, right, top = _normal(annot["/Rect"])
     if x1 <= x0 or y1 <= y0 or right <= left or top <= bottom:
         return None
     sheet = PageObject.create_blank_page(width=x1, height=y1)
@@ -202,3 +202,9 @@ def _appearance_sheet(annot):
     sx, sy = (right - left) / (x1 - x0), (top - bottom) / (y1 - y0)
     return sheet, (sx, 0, 0, sy, left - x0 * sx, bottom - y0 * sy)
 
+
+
+def _normal(rect):
+    """``(left, bottom, right, top)`` of a PDF rectangle given by any two opposite corners."""
+    a, b, c, d = (float(v) for v in rect)
+    return min(a, c), min(b, d), max(a, c), max(b, d)

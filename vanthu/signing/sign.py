@@ -235,3 +235,35 @@ def sign_attachment(pdf, signer, number, *, when=None, tsa_url=None):
         raise
     except Exception as error:
         raise VanthuError(f"không ký được văn bản kèm theo: {error}") from None
+
+
+# --- 6. copies (bản sao điện tử, mẫu 3.2) ---------------------------------------------------------
+
+COPY_FIELD = "chu-ky-co-quan-ban-sao"
+
+
+def copy_line_text(form, organisation, moment):
+    """Ô 14 of a copy: ``SAO Y; SỞ Y TẾ; 01/12/2026; 10:20:30 +07:00`` (form, body, date, time in Vietnam, ISO 8601 zone)."""
+    moment = moment.astimezone(VIETNAM).replace(microsecond=0)
+    return f"{form}; {organisation}; {moment:%d/%m/%Y}; {moment:%H:%M:%S} +07:00"
+
+
+def sign_copy(pdf, signer, form, *, when=None, tsa_url=None):
+    """The copying body's signature on an electronic copy (Phụ lục I Phần II.I.3): no image, the information
+    line at ô 14 (top right of page 1, TNR 10): the form, the body (its certificate's name), the time."""
+    from pypdf import PdfReader
+    from pyhanko.sign import fields
+    from .certs import common_name
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    box = attachment_box(float(page.mediabox.width), float(page.mediabox.height))
+    spec = fields.SigFieldSpec(COPY_FIELD, on_page=0, box=tuple(int(round(v)) for v in
+                                                                (box.left, box.bottom, box.right, box.top)))
+    org = common_name(signer.signing_cert.subject)
+    params = {"line": copy_line_text(form, org, when or now_vn())}
+    try:
+        return _sign(pdf, signer, _meta(COPY_FIELD, org, f"{form.capitalize()} văn bản"), stamps.line_only(),
+                     params, field_spec=spec, tsa_url=tsa_url)
+    except VanthuError:
+        raise
+    except Exception as error:
+        raise VanthuError(f"không ký số được bản sao: {error}") from None

@@ -160,18 +160,22 @@ def info_line(size=10):
                           text_box_style=text_style(size, align="right"), inner_content_layout=right)
 
 
+def line_only(size=10):
+    """One information line, no image, flush right: ô 14 of an electronic copy (Phụ lục I Phần II.I.3)."""
+    style = info_line(size)
+    return type(style)(border_width=0, stamp_text="%(line)s", text_box_style=style.text_box_style,
+                       inner_content_layout=style.inner_content_layout)
+
+
 def printed_line(pdf, text, box, size=10):
     """``text`` printed into ``box`` (a :class:`~vanthu.generator.signing.Box`) of the first page, flush right,
-    TNR ``size``: the information line of an electronic copy (ô 14, Phụ lục I Phần II.I.3) where no key signs it."""
+    TNR ``size``: the information line of an electronic copy (ô 14) when no key signs it."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.layout import BoxConstraints
     from pyhanko.stamp import TextStamp
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    style = info_line(size)
-    style = type(style)(border_width=0, stamp_text="%(line)s", text_box_style=style.text_box_style,
-                        inner_content_layout=style.inner_content_layout)
     width, height = box.right - box.left, box.top - box.bottom
-    stamp = TextStamp(writer, style, {"line": text}, box=BoxConstraints(width=width, height=height))
+    stamp = TextStamp(writer, line_only(size), {"line": text}, box=BoxConstraints(width=width, height=height))
     stamp.apply(0, box.left, box.bottom)
     out = io.BytesIO()
     writer.write(out)
