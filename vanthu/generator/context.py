@@ -4,12 +4,14 @@ Templates only place text; every rule of the decree (capitals, the number's
 zero, the date's zeros, list punctuation, ``V/v``) is applied here, once.
 """
 import datetime as _dt
+import math
 
 from markupsafe import Markup
 
 from ..templates import layout as L
 from ..vndate import short_date
 from . import body, formfields, linebreak, ooxml, text
+from .measure import text_width
 
 _LEFT_CELL = L.HEADER_LEFT - 2 * L.CELL_MARGIN
 _RIGHT_CELL = L.HEADER_RIGHT - 2 * L.CELL_MARGIN
@@ -19,21 +21,42 @@ def _upper(value):
     return (value or "").upper()
 
 
-def _header(record):
+def _header(record, widen=True):
     issuer = record.issuer
     name = _upper(issuer.get("name"))
-    size, lines = linebreak.fitted(name, _LEFT_CELL, (13, 12), bold=True)
     place_date = text.place_and_date(record.get("place", ""), record.date)
+    wider, size, lines = issuer_lines(name, place_date) if widen else (0, *linebreak.fitted(
+        name, _LEFT_CELL, (13, 12), bold=True))
     return {
-        "parent": "\n".join(linebreak.balanced(_upper(issuer.get("parent")), _LEFT_CELL, 13)),
+        "parent": "\n".join(linebreak.balanced(_upper(issuer.get("parent")), _LEFT_CELL + wider, 13)),
         "issuer": "\n".join(lines),
         "issuer_paragraph": ooxml.sized_paragraph(lines, "VBIssuer", size, 13),
-        "issuer_rule": ooxml.rule(max(lines, key=len), size, True, _LEFT_CELL, L.ISSUER_RULE_SHARE),
+        "issuer_rule": ooxml.rule(max(lines, key=len), size, True, _LEFT_CELL + wider, L.ISSUER_RULE_SHARE),
+        "header_widen": wider,
         "number_line": record.number.line,
         "place_date": place_date,
         "place_date_paragraph": place_date_paragraph(place_date),
         "marks": _marks(record),
     }
+
+
+_NATIONAL_WIDTH = text_width("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, True)
+
+
+def issuer_lines(name, place_date):
+    """(twips the left column grows, size, lines) of the issuer (ô 2), in the order the decree allows:
+    one line at 13, then 12 pt; then one line in a left column made wider by what the right one can
+    spare (it keeps the national name at 12 pt and ô 4 at 14 pt on one line); else balanced lines.
+    A line break the clerk wrote is kept as written."""
+    size, lines = linebreak.fitted(name, _LEFT_CELL, (13, 12), bold=True)
+    if len(lines) == 1 or linebreak.FORCED_BREAK in name:
+        return 0, size, lines  # the usual case: nothing more to measure
+    spare = _RIGHT_CELL - max(_NATIONAL_WIDTH, text_width(place_date, 14, italic=True)) / linebreak.SAFETY
+    for wider_size in (13, 12):
+        need = math.ceil(text_width(name, wider_size, True) / linebreak.SAFETY) + 1 - _LEFT_CELL
+        if need <= spare:
+            return need, wider_size, [name]
+    return 0, size, lines
 
 
 def place_date_paragraph(place_date):
@@ -138,12 +161,14 @@ def _display(value):
     return value if isinstance(value, (str, int)) else ""
 
 
-def document_context(record):
+def document_context(record, widen=True):
     """Context of an administrative document (công văn, quyết định, ...).
 
     ``v`` holds every declared field as display text, for templates with fields of their own.
+    ``widen=False``: the issuer is fitted to the template's own left column (a layout whose grid
+    :func:`~vanthu.generator.docx_template.widen_header` cannot change).
     """
-    context = {**_header(record), **_recipients(record), **_signature(record), **_counterpart(record),
+    context = {**_header(record, widen), **_recipients(record), **_signature(record), **_counterpart(record),
                **_title_block(record),
                **_decision(record), **_extras(record)}
     context["body"] = body.to_xml(body.parse(record.get("body", "")), keep_last=True)
@@ -169,5 +194,5 @@ def _form_value(value, declared):
     return formfields.value(value, declared)
 
 
-def context_of(record):
-    return form_context(record) if record.template.is_form else document_context(record)
+def context_of(record, widen=True):
+    return form_context(record) if record.template.is_form else document_context(record, widen)

@@ -102,6 +102,41 @@ def header_row(document_xml):
     return found[:start] + rows[0] + found[end:]
 
 
+_CELL = re.compile(r"<w:tc>.*?</w:tc>", re.S)
+_RULE_INDENT = re.compile(r'(<w:pStyle w:val="VBRule"/>(?:(?!</w:p>).)*?<w:ind w:left=")(\d+)(" w:right=")(\d+)(")', re.S)
+
+
+def widen_header(document_xml, widen, left, right):
+    """Every header table (the one holding the national name) with its left column ``widen`` twips wider
+    and its right one as much narrower, the motto's rule kept centred; None if no table has the
+    ``left`` | ``right`` grid (a clerk's own layout: the caller fits the issuer to it instead)."""
+    found = []
+
+    def patch(match):
+        table = match.group(0)
+        grid = f'<w:gridCol w:w="{left}"/><w:gridCol w:w="{right}"/>'
+        if NATIONAL_NAME not in table or grid not in table:
+            return table
+        found.append(True)
+        table = table.replace(grid, f'<w:gridCol w:w="{left + widen}"/><w:gridCol w:w="{right - widen}"/>')
+        return _CELL.sub(lambda cell: _narrowed(cell.group(0), left, right, widen), table)
+    patched = _TABLE.sub(patch, document_xml)
+    return patched if found else None
+
+
+def _narrowed(cell, left, right, widen):
+    """One header cell with its new width; a right cell's rule (under the motto) moved in by half on each side."""
+    width = 'w:type="dxa" w:w="{}"/>'
+    if width.format(right) not in cell:
+        return cell.replace(width.format(left), width.format(left + widen))
+    cell = cell.replace(width.format(right), width.format(right - widen))
+    return _RULE_INDENT.sub(lambda m: f"{m[1]}{_less(m[2], widen)}{m[3]}{_less(m[4], widen)}{m[5]}", cell)
+
+
+def _less(indent, widen):
+    return max(0, int(indent) - widen // 2)
+
+
 def replace_body(document_xml, body, section_break):
     """The document with ``body`` as its whole content, in a section of its own (numbered from 1, no ô 13)."""
     start = document_xml.index(">", document_xml.index("<w:body")) + 1

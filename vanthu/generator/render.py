@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 
 from ..errors import VanthuError
 from ..files import write_atomic
+from ..templates import layout as L
 from . import docx_template, ooxml, styles
 from .appendices import appendices_xml, separate_appendices
 from .context import context_of
@@ -49,7 +50,21 @@ class Renderer:
         return self._compiled[path]
 
     def _document_xml(self, record):
-        return self.compiled(record.template).render_parts(context_of(record))
+        return self.parts(self.compiled(record.template), record)
+
+    @staticmethod
+    def parts(compiled, record):
+        """The rendered parts; the header's left column made wider when the issuer needs it
+        (:func:`~vanthu.generator.context.issuer_lines`), if the layout has the built-in grid."""
+        context = context_of(record)
+        parts = compiled.render_parts(context)
+        widen = context.get("header_widen", 0)
+        if widen:
+            wider = docx_template.widen_header(parts[docx_template.DOCUMENT], widen, L.HEADER_LEFT, L.HEADER_RIGHT)
+            if wider is None:  # a clerk's own grid: the issuer fitted to its column instead
+                return compiled.render_parts(context_of(record, widen=False))
+            parts[docx_template.DOCUMENT] = wider
+        return parts
 
     def render(self, record, split=False):
         """The DOCX of a record with its attachments, as bytes.
@@ -58,7 +73,7 @@ class Renderer:
         otherwise (a PDF, the archive's one file) they follow the document like the others.
         """
         compiled = self.compiled(record.template)
-        parts = compiled.render_parts(context_of(record))
+        parts = self.parts(compiled, record)
         header = docx_template.header_row(parts[docx_template.DOCUMENT])
         sections = appendices_xml(record, header, split) + [self._body(a) for a in record.attachments]
         if sections:
@@ -75,7 +90,7 @@ class Renderer:
         files = []
         compiled = self.compiled(record.template)
         for index, xml in separate_appendices(record):
-            parts = compiled.render_parts(context_of(record))
+            parts = self.parts(compiled, record)
             parts[docx_template.DOCUMENT] = docx_template.replace_body(parts[docx_template.DOCUMENT], str(xml),
                                                                        ooxml.section_break)
             files.append((index, compiled.write(parts, core_properties(record))))
