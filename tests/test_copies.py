@@ -286,3 +286,14 @@ def test_the_copy_block_template_passes_the_template_checks_a_layout_without_a_s
     path = BUILTIN_DIR / "blocks" / "ban-sao.docx"
     found = [str(f.problem(path)) for f in lint(path)]
     assert len(found) == 1 and "thiếu lược đồ ban-sao.yaml" in found[0]  # a block, not a type: every other check holds
+
+
+def test_the_links_table_made_again_keeps_its_freeze_trigger_and_its_rows(tmp_path):
+    """Migration 10 remakes ``links`` (a new kind in its CHECK): the withdrawal trigger on it is made again."""
+    from vanthu.archive import db
+    conn = db.connect(tmp_path / "vanthu.sqlite3")
+    db.migrate(conn)
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'links'")}
+    assert names == {"withdrawn_no_new_links"}
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'links'").fetchone()[0]
+    assert "'copies'" in sql and "'replaces'" in sql and "'corrects'" in sql
