@@ -151,10 +151,10 @@ def test_a_docx_of_tiny_paragraphs_is_read_within_bounds_and_searches_stay_fast(
     body = sqlite3.connect(tmp_path / "home" / "vanthu.sqlite3").execute("SELECT body FROM documents").fetchone()[0]
     assert MAX_CHARS - 100 < len(body) <= MAX_CHARS
     assert cli("search", "truy12").code == 0  # the first search opens the index
-    start = time.monotonic()
+    start = time.process_time()  # CPU, not wall time: the bound must hold on a loaded machine too
     for _ in range(3):
         found = cli("search", "truy12")
-    assert (time.monotonic() - start) / 3 < 1.0 and found.out.startswith("1. 05/BYT-VP")  # was 4.5 s
+    assert (time.process_time() - start) / 3 < 1.0 and found.out.startswith("1. 05/BYT-VP")  # was 4.5 s
     assert cli("verify").code == 0
 
 
