@@ -53,3 +53,93 @@ def corpus_documents(first_id=2):
 
 def all_documents():
     return [seed_document(), *corpus_documents()]
+
+
+# --- both search backends ---------------------------------------------------------
+
+class Engine:
+    """One search backend for a test: the Whoosh index in the home (``url`` None) or the tables on PostgreSQL.
+
+    On PostgreSQL the search is given a :class:`Source`: the documents, and a
+    log position that moves when documents are indexed, as the archive's feed.
+    """
+
+    def __init__(self, url=None):
+        self.url = url
+        self.event, self.changes = 0, {}
+
+    @property
+    def name(self):
+        return "postgresql" if self.url else "whoosh"
+
+    def source(self, all_documents):
+        return Source(self, all_documents) if self.url else all_documents
+
+    def rebuild(self, home, docs):
+        from vanthu.search import rebuild
+        if not self.url:
+            return rebuild(home, docs)
+        from vanthu.search import pg
+        self.event += 1
+        self.changes.clear()
+        return pg.rebuild(self.url, Source(self, lambda: list(docs)))
+
+    def search(self, home, text="", all_documents=list, **options):
+        from vanthu.search import search
+        return search(home, text, all_documents=self.source(all_documents), **options)
+
+    def index_documents(self, home, docs, all_documents):
+        from vanthu.search import index_documents
+        if self.url:
+            self.event += 1
+            self.changes[self.event] = list(docs)
+        return index_documents(home, docs, self.source(all_documents))
+
+    def position(self):
+        from vanthu.search.position import Position
+        return Position("test-home", self.event, f"h{self.event}")
+
+    def changed_since(self, position):
+        if position.home != "test-home" or position.event > self.event:
+            return None
+        changed = {}
+        for event in range(position.event + 1, self.event + 1):
+            if event not in self.changes:
+                return None  # a rebuild since: rebuild again
+            changed.update((doc.id, doc) for doc in self.changes[event])
+        return list(changed.values())
+
+
+class Source:
+    """What the archive's feed gives the search, for a test: documents, log position, server."""
+
+    def __init__(self, engine, all_documents):
+        self.engine, self.all_documents = engine, all_documents
+
+    def __call__(self):
+        return iter(self.all_documents())
+
+    def position(self):
+        return self.engine.position()
+
+    def changed_since(self, position):
+        return self.engine.changed_since(position)
+
+    def server(self):
+        return self.engine.url
+
+
+def engine_for(request, name):
+    """An :class:`Engine` by name; on PostgreSQL a fresh database, dropped when ``request`` ends."""
+    if name == "whoosh":
+        return Engine()
+    import pgkit
+    server = request.getfixturevalue("pg_server")
+    url = pgkit.create_database(server)
+
+    def drop():
+        from vanthu.search.pg import store
+        store.forget(url)
+        pgkit.drop_database(server, url)
+    request.addfinalizer(drop)
+    return Engine(url)

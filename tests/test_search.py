@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from searchkit import all_documents, seed_document
+from searchkit import Engine, all_documents, engine_for, seed_document
 from vanthu.archive.document import ArchivedDocument, INCOMING
 from vanthu.docnumber import DocumentNumber
 from vanthu.errors import VanthuError
@@ -25,15 +25,31 @@ SECRET = ArchivedDocument(
     confidentiality="mật")
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    rebuild(home, DOCS + [SECRET])
-    return home
+class Place:
+    """A home searched by one backend (the Whoosh index in it, or the tables on PostgreSQL)."""
+
+    def __init__(self, path, engine=None):
+        self.path, self.engine = path, engine or Engine()
+
+    def search(self, text="", **options):
+        return self.engine.search(self.path, text, **options)
+
+
+@pytest.fixture(scope="module", params=["whoosh", "postgresql"])
+def home(request, tmp_path_factory):
+    place = Place(tmp_path_factory.mktemp("home"), engine_for(request, request.param))
+    place.engine.rebuild(place.path, DOCS + [SECRET])
+    return place
+
+
+@pytest.fixture(params=["whoosh", "postgresql"])
+def engine(request):
+    return engine_for(request, request.param)
 
 
 def find(home, text="", **filters):
-    outcome = search(home, text, filters=Filters(**filters), all_documents=lambda: DOCS + [SECRET])
+    place = home if isinstance(home, Place) else Place(home)
+    outcome = place.search(text, filters=Filters(**filters), all_documents=lambda: DOCS + [SECRET])
     assert outcome.warnings == []
     return [r.number for r in outcome.results]
 
@@ -84,7 +100,7 @@ def test_date_range_includes_and_excludes_at_its_edges(home):
 
 
 def test_filter_only_search_lists_most_recent_first(home):
-    dates = [r.date for r in search(home, filters=Filters(date_from="2020"), all_documents=list).results]
+    dates = [r.date for r in home.search(filters=Filters(date_from="2020"), all_documents=list).results]
     assert dates == sorted(dates, reverse=True) and len(dates) == len(DOCS) + 1
 
 
@@ -98,7 +114,7 @@ def test_exact_diacritics_rank_first(home):
 def test_secret_body_never_found_nor_shown(home):
     for word in ["Hạc Trắng", "Bình Phước", "mật mã", "xanh lam", "phuong an"]:
         assert "77/BCA-A02" not in find(home, word)
-    results = search(home, "bảo vệ bí mật", all_documents=list).results
+    results = home.search("bảo vệ bí mật", all_documents=list).results
     assert [r.number for r in results][:1] == ["77/BCA-A02"]    # its metadata is searchable
     assert all(r.number != "77/BCA-A02" for r in results[1:])   # then documents with the words apart
     shown = results[0].snippet.plain
@@ -106,7 +122,7 @@ def test_secret_body_never_found_nor_shown(home):
 
 
 def test_snippet_marks_the_words_found(home):
-    [result] = search(home, "truy vet", all_documents=list).results
+    [result] = home.search("truy vet", all_documents=list).results
     assert "«truy» «vết»" in result.snippet.text()
     assert result.date == _dt.date(2020, 8, 6) and result.type_name == "Công văn"
 
@@ -128,19 +144,21 @@ def test_options_filter_by_type_and_issuer(home):
     assert set(find(home, "bluezone", issuer="hiệp hòa")) == {"369/PGD&ĐT"}
 
 
-def test_new_documents_are_added_and_replaced(tmp_path):
-    rebuild(tmp_path, DOCS)
+def test_new_documents_are_added_and_replaced(tmp_path, engine):
+    place = Place(tmp_path, engine)
+    engine.rebuild(tmp_path, DOCS)
     extra = dataclasses.replace(seed_document(50), number=DocumentNumber(4500, "SYT-VP"),
                                 body="Về việc phòng chống lụt bão năm 2020.")
-    assert index_documents(tmp_path, [extra], all_documents=lambda: DOCS + [extra]) == []
-    assert find(tmp_path, "lut bao") == ["4500/SYT-VP"]
+    assert engine.index_documents(tmp_path, [extra], all_documents=lambda: DOCS + [extra]) == []
+    assert find(place, "lut bao") == ["4500/SYT-VP"]
     changed = dataclasses.replace(extra, body="Về việc phòng cháy chữa cháy.")
-    index_documents(tmp_path, [changed], all_documents=list)
-    assert find(tmp_path, "lut bao") == [] and find(tmp_path, "chua chay") == ["4500/SYT-VP"]
+    engine.index_documents(tmp_path, [changed], all_documents=list)
+    assert find(place, "lut bao") == [] and find(place, "chua chay") == ["4500/SYT-VP"]
+    assert "369/PGD&ĐT" in find(place, "bluezone")   # the others are still there
 
 
-def test_missing_index_is_built_from_the_archive_silently(tmp_path):
-    outcome = search(tmp_path, "truy vet", all_documents=lambda: DOCS)
+def test_missing_index_is_built_from_the_archive_silently(tmp_path, engine):
+    outcome = Place(tmp_path, engine).search("truy vet", all_documents=lambda: DOCS)
     assert [r.number for r in outcome.results] == ["4482/SYT-VP"] and outcome.warnings == []
 
 
@@ -229,19 +247,24 @@ def test_champion_lists_rank_a_common_word_as_the_full_index_does(tmp_path):
     assert sorted(r.number for r in early) == ["01/SYT-VP", "02/SYT-VP", "03/SYT-VP"]
 
 
-def test_an_empty_archive_answers_nothing(tmp_path):
-    assert search(tmp_path, "truy vet", all_documents=list).results == []
-    assert search(tmp_path, filters=Filters(date_from="2020"), all_documents=list).results == []
-    assert sorted(p.name for p in index_dir(tmp_path).iterdir()) == ["_MAIN_0.toc", "vanthu-manifest-0.json"]
+def test_an_empty_archive_answers_nothing(tmp_path, engine):
+    place = Place(tmp_path, engine)
+    assert place.search("truy vet", all_documents=list).results == []
+    assert place.search(filters=Filters(date_from="2020"), all_documents=list).results == []
+    if engine.name == "whoosh":
+        assert sorted(p.name for p in index_dir(tmp_path).iterdir()) == ["_MAIN_0.toc", "vanthu-manifest-0.json"]
+    else:
+        assert not index_dir(tmp_path).exists()   # the index is on the server
 
 
-def test_a_long_phrase_needs_its_syllables_in_a_row(tmp_path):
+def test_a_long_phrase_needs_its_syllables_in_a_row(tmp_path, engine):
     base = seed_document()
     together = dataclasses.replace(base, id=1, body="Đề nghị cài đặt ứng dụng BlueZone.")
     apart = dataclasses.replace(base, id=2, number=DocumentNumber(2, "SYT-VP"), subject="phần mềm máy chủ",
                                 body="Cài đặt phần mềm; đặt ứng dụng lên máy chủ.")   # "cài đặt" and "đặt ứng", apart
-    rebuild(tmp_path, [together, apart])
-    assert find(tmp_path, '"cài đặt ứng dụng"') == ["4482/SYT-VP"]
-    assert find(tmp_path, "cai dat ung") == ["4482/SYT-VP", "02/SYT-VP"]   # in a row first, then apart
-    assert sorted(find(tmp_path, '"cài đặt" "đặt ứng"')) == ["02/SYT-VP", "4482/SYT-VP"]
-    assert sorted(find(tmp_path, "Phan Huy Anh Vũ")) == ["02/SYT-VP", "4482/SYT-VP"]   # the signer, in metadata
+    engine.rebuild(tmp_path, [together, apart])
+    place = Place(tmp_path, engine)
+    assert find(place, '"cài đặt ứng dụng"') == ["4482/SYT-VP"]
+    assert find(place, "cai dat ung") == ["4482/SYT-VP", "02/SYT-VP"]   # in a row first, then apart
+    assert sorted(find(place, '"cài đặt" "đặt ứng"')) == ["02/SYT-VP", "4482/SYT-VP"]
+    assert sorted(find(place, "Phan Huy Anh Vũ")) == ["02/SYT-VP", "4482/SYT-VP"]   # the signer, in metadata

@@ -40,6 +40,18 @@ class Feed:
     def _at(conn):
         return Position(db.home_id(conn), *(db.newest_event(conn) or (0, GENESIS)))
 
+    def server(self):
+        """The PostgreSQL URL of this home's database, or None (its SQLite file, searched by Whoosh)."""
+        from .home import Home
+        home = Home.locate(self.home)
+        try:
+            from .home import database_of
+        except ImportError:  # before the PostgreSQL archive: VANTHU_DB alone
+            return os.environ.get("VANTHU_DB") or None
+        from . import settings
+        target = database_of(home, settings.load(home.settings))
+        return target if db.is_server(target) else None
+
     def changed_since(self, position):
         """Documents touched by the entries after ``position``; None if the log there is not the same
         (an old database restored, another home) or if so much changed that a rebuild is better."""

@@ -47,8 +47,26 @@ def reindex(home, feed, progress=None):
     import time
     from .index import rebuild as _rebuild
     started, counted = time.perf_counter(), _Counter(progress)
-    _rebuild(home, counted.through(feed()), feed=feed)
+    url = feed.server() if hasattr(feed, "server") else None
+    if url:  # the archive is on PostgreSQL: its search tables are rebuilt there
+        from . import pg
+        pg.rebuild(url, _Feeding(feed, counted))
+    else:
+        _rebuild(home, counted.through(feed()), feed=feed)
     return f"Đã dựng lại chỉ mục tìm kiếm: {counted.n} văn bản, {time.perf_counter() - started:.1f} giây."
+
+
+class _Feeding:
+    """A feed whose documents are counted on their way (for the server's rebuild)."""
+
+    def __init__(self, feed, counter):
+        self.feed, self.counter = feed, counter
+
+    def position(self):
+        return self.feed.position()
+
+    def __call__(self):
+        return self.counter.through(self.feed())
 
 
 class _Counter:

@@ -1,0 +1,243 @@
+"""Searching on PostgreSQL (tra cứu trên máy chủ): the same readings, in the same order, as :mod:`..searching`."""
+import bisect
+import re
+
+from ..analysis import fold, has_marks, normalize
+from ..issuers import is_abbreviation
+from ..query import parse
+from ..results import Outcome
+from ..schema import CHAMPION_SIZE, EXACT, FOLDED
+from ..searching import NARROW_FILTER, VERIFY_DEPTH, _check_query, _has_phrases, _n, _result, MAX_LIMIT
+from ...errors import VanthuError
+from . import plan as plans
+from .rows import lexeme
+from .store import connection, totals
+
+STORED = ("doc_id", "number", "date", "type_name", "issuer_name", "subject_text", "body", "people", "direction",
+          "confidentiality")
+
+
+def search(url, text, filters, limit, warnings=()):
+    """Ranked results (:class:`Outcome`) from the tables at ``url`` (caught up by the caller)."""
+    if limit < 1 or limit > MAX_LIMIT:
+        raise VanthuError(f"--limit phải là số nguyên từ 1 đến {_n(MAX_LIMIT)}")
+    _check_query(text)
+    parsed = parse(text, filters)
+    conn = connection(url)
+    found = Searcher(conn).run(parsed, limit)
+    results = [_result(stored, score, parsed.words) for stored, score in found]
+    hint = suggestion(conn, text) if parsed.words and not parsed.is_number else None
+    return Outcome(results, list(warnings), hint)
+
+
+class Searcher:
+    """One search's look-ups on the server: statistics read once, frequencies as ``ts_rank`` values."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.docs, self.averages = totals(conn)
+        self.df = {}
+        self._ranks = _rank_table(conn)
+
+    def run(self, parsed, limit):
+        """``(stored fields, score)`` of the best ``limit`` documents (as ``searching._run``)."""
+        if not (parsed.words or parsed.is_number):
+            return self.newest(parsed.query, limit)
+        if parsed.number is not None:
+            found = self.search(parsed.number, limit, ())
+            if found:
+                return found
+        if parsed.champion is not None and limit <= CHAMPION_SIZE // 2 and not self.narrow(parsed):
+            found = self.search(parsed.champion, limit, parsed.phrases, champions=True)
+            if len(found) == limit:
+                return found
+        found = self.search(parsed.query, limit, parsed.phrases)
+        if (not found or parsed.fill and len(found) < limit) and parsed.fallback is not None:
+            found = self.search(parsed.fallback, limit, parsed.fallback_phrases) or found
+        return found
+
+    def narrow(self, parsed):
+        if parsed.docset is None:
+            return False
+        condition = plans.where(parsed.docset, plans.Plan(None))
+        count = self.conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM search_documents WHERE {condition}"
+                                  f" LIMIT {NARROW_FILTER + 1}) s").fetchone()[0]
+        return count <= NARROW_FILTER
+
+    def search(self, query, limit, phrases, champions=False):
+        ranked = self.ranked(query, champions)
+        hits = self.stored(ranked[:limit])
+        if not phrases:
+            return hits
+        kept = [hit for hit in hits if _has_phrases(hit[0], phrases)]
+        if len(kept) < limit and len(hits) == limit:
+            deeper = self.stored(ranked[:limit * VERIFY_DEPTH])
+            kept = [hit for hit in deeper if _has_phrases(hit[0], phrases)][:limit]
+        return kept
+
+    def ranked(self, query, champions=False):
+        """``[(doc_id, score)]`` of every matching row (of the champion lists only, with ``champions``), best first."""
+        plan = self.plan(query, champions)
+        score = plans.scorer(query, plan)
+        condition = plans.where(query, plan)
+        lexemes = list(plan.lexemes)
+        columns = ", ".join(f"ts_rank(v, {plans._literal(plans._ts(lex))}::tsquery)" for lex in lexemes) or "0"
+        sql = (f"SELECT doc_id, lengths, date, ARRAY[{columns}]::real[] FROM (SELECT doc_id, lengths, "
+               f"(extract(year FROM date) * 10000 + extract(month FROM date) * 100 + extract(day FROM date))::int"
+               f" AS date, terms || ''::tsvector AS v FROM search_documents WHERE {condition} OFFSET 0) s")
+        frequency = self.frequency
+        scored = []
+        for doc_id, lengths, date, ranks in self.conn.execute(sql):
+            s = score([frequency(r) for r in ranks], lengths, date)
+            if s is not None:
+                scored.append((-s, doc_id))
+        scored.sort()
+        return [(doc_id, -s) for s, doc_id in scored]
+
+    def plan(self, query, champions):
+        self._read_df(_lexemes(query))
+        stats = plans.Stats(self.docs, self.averages, self.df)
+        if not champions:
+            return plans.Plan(stats)
+        terms = plans.champion_terms(query)
+        lists = dict(self.conn.execute("SELECT lexeme, docs FROM search_champions WHERE lexeme = ANY(%s)",
+                                       (terms,)).fetchall())
+        # a term without a list is in few documents: all of them are looked at, as Whoosh does
+        return plans.Plan(stats, lists if all(t in lists for t in terms) else None)
+
+    def _read_df(self, wanted):
+        missing = [x for x in dict.fromkeys(wanted) if x not in self.df]
+        if missing:
+            self.df.update(dict.fromkeys(missing, 0))
+            self.df.update(self.conn.execute("SELECT lexeme, df FROM search_terms WHERE lexeme = ANY(%s)",
+                                             (missing,)).fetchall())
+
+    def frequency(self, rank, _cache={}):
+        """The term frequency a ``ts_rank`` value stands for (0: absent)."""
+        if not rank:
+            return 0
+        values, counts = self._ranks
+        at = bisect.bisect_left(values, rank)
+        if at < len(values) and values[at] == rank:
+            return counts[at]
+        return counts[min(at, len(values) - 1)]
+
+    def stored(self, ranked):
+        """``(stored fields, score)`` of these documents, in this order."""
+        if not ranked:
+            return []
+        rows = self.conn.execute(f"SELECT {', '.join(STORED)} FROM search_documents WHERE doc_id = ANY(%s)",
+                                 ([doc_id for doc_id, _ in ranked],)).fetchall()
+        by_id = {row[0]: _fields(row) for row in rows}
+        return [(by_id[doc_id], score) for doc_id, score in ranked if doc_id in by_id]
+
+    def newest(self, query, limit):
+        condition = plans.where(query, plans.Plan(None))
+        rows = self.conn.execute(f"SELECT {', '.join(STORED)} FROM search_documents WHERE {condition}"
+                                 " ORDER BY date DESC, doc_id DESC LIMIT %s", (limit,)).fetchall()
+        return [(_fields(row), None) for row in rows]
+
+
+def _lexemes(node):
+    from whoosh import query as q
+    found = [lexeme(node.fieldname, node.text)] if isinstance(node, q.Term) else []
+    for child in node.children():
+        found += _lexemes(child)
+    return found
+
+
+def _fields(row):
+    stored = {name: value for name, value in zip(STORED, row) if value is not None}
+    stored["doc_id"] = str(row[0])
+    day = row[2]
+    stored["date"] = day.year * 10000 + day.month * 100 + day.day
+    return stored
+
+
+_RANKS = {}
+
+
+def _rank_table(conn):
+    """``(sorted ts_rank values, their frequencies)`` of one lexeme 1..255 times, read once per server."""
+    key = conn.info.dsn
+    if key not in _RANKS:
+        texts = ["'a':" + ",".join(map(str, range(1, n + 1))) for n in range(1, 256)]
+        rows = conn.execute("SELECT n, ts_rank(t::tsvector, 'a'::tsquery) FROM unnest(%s::text[])"
+                            " WITH ORDINALITY AS u(t, n)", (texts,)).fetchall()
+        first = {}
+        for n, value in rows:
+            first.setdefault(value, n)
+        values = sorted(first)
+        _RANKS[key] = (values, [first[v] for v in values])
+    return _RANKS[key]
+
+
+# --- did you mean ---------------------------------------------------------------------
+
+_WORD = re.compile(r"(?<![\w:])[^\W\d_]{2,}(?![\w:])")
+_OPERATORS = {"OR", "NOT"}
+
+
+def suggestion(conn, text):
+    """As :func:`vanthu.search.suggest.suggestion`, from the server's vocabulary (``pg_trgm``)."""
+    pieces, at, changed = [], 0, False
+    for match in _WORD.finditer(text or ""):
+        word = match.group()
+        better = None if word in _OPERATORS or is_abbreviation(word) else _better(conn, word)
+        if better:
+            pieces += [text[at:match.start()], better]
+            at, changed = match.end(), True
+    return "".join(pieces + [text[at:]]) if changed else None
+
+
+def _better(conn, word):
+    exact = normalize(word)
+    folded = fold(exact)
+    if not _has(conn, lexeme(FOLDED, folded)):
+        # short words share few trigrams with their neighbours ("tiem", "diem": 0.25): a low threshold,
+        # then the edit distance decides
+        conn.execute("SET pg_trgm.similarity_threshold = 0.1")
+        rows = conn.execute("SELECT word, cf FROM search_terms WHERE kind = 'f' AND word %% %s"
+                            " ORDER BY similarity(word, %s) DESC LIMIT 200", (folded, folded)).fetchall()
+        return _nearest(folded, rows)
+    if has_marks(exact) and not _has(conn, lexeme(EXACT, exact)):
+        rows = conn.execute("SELECT word, df FROM search_terms WHERE kind = 'x' AND folded = %s", (folded,)).fetchall()
+        return _nearest(exact, rows)
+    return None
+
+
+def _has(conn, lex):
+    return conn.execute("SELECT EXISTS (SELECT 1 FROM search_documents WHERE terms @@ %s::tsquery)",
+                        (plans._ts(lex),)).fetchone()[0]
+
+
+def _nearest(text, rows):
+    """One edit away first, then two; the most frequent first (Whoosh's corrector)."""
+    for distance in (1, 2):
+        found = sorted((-df, word) for word, df in rows if word != text and _distance(text, word) <= distance)
+        if found:
+            return found[0][1]
+    return None
+
+
+def _distance(a, b):
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+
+
+# --- citations ----------------------------------------------------------------------
+
+def citations(conn, key):
+    """``(cites, cited_by)`` of a document number key, from the tables."""
+    own = conn.execute("SELECT cited FROM search_documents WHERE terms @@ %s::tsquery ORDER BY doc_id LIMIT 1",
+                       (plans._ts(lexeme("number_key", key)),)).fetchone()
+    citing = conn.execute("SELECT number FROM search_documents WHERE terms @@ %s::tsquery ORDER BY date, doc_id",
+                          (plans._ts(lexeme("cites", key)),)).fetchall()
+    return (own[0].split("\n") if own and own[0] else []), [row[0] for row in citing]
