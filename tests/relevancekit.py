@@ -66,22 +66,24 @@ def same(number, expected):
     return number == expected or number.split(",")[0] == expected
 
 
-def build(home, distractor_count=0):
-    """An index of the real documents, hidden among ``distractor_count`` generated ones."""
-    from vanthu.search.index import rebuild
+def build(home, distractor_count=0, engine=None):
+    """An index of the real documents, hidden among ``distractor_count`` generated ones
+    (in the home, or on the PostgreSQL server of a ``searchkit.Engine``)."""
+    from searchkit import Engine
     real = real_documents()
     docs = list(real)
     if distractor_count:
         docs += distractors(distractor_count, len(real) + 1, [d.subject + " " + d.body for d in real])
-    rebuild(home, docs)
+    (engine or Engine()).rebuild(home, docs)
     return docs
 
 
-def ranks(home, docs):
+def ranks(home, docs, engine=None):
     """``{query: rank}`` of the expected document (None: not in the first ``DEPTH``)."""
-    from vanthu.search import search
+    from searchkit import Engine
+    engine = engine or Engine()
     found = {}
     for text, expected in queries():
-        numbers = [r.number for r in search(home, text, limit=DEPTH, all_documents=lambda: docs).results]
+        numbers = [r.number for r in engine.search(home, text, limit=DEPTH, all_documents=lambda: docs).results]
         found[text] = next((rank for rank, n in enumerate(numbers, 1) if same(n, expected)), None)
     return found

@@ -9,7 +9,7 @@ from whoosh import index as whoosh_index
 
 import vanthu
 from conftest import DATA
-from searchkit import seed_document
+from searchkit import engine_for, seed_document
 from vanthu import yamlfile
 from vanthu.archive.document import INCOMING
 from vanthu.docnumber import DocumentNumber
@@ -52,15 +52,25 @@ DOCS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("ranking")
-    rebuild(home, DOCS)
+class Ranked:
+    """The ranking home, searched by one backend (Whoosh in the home, or PostgreSQL)."""
+
+    def __init__(self, path, engine):
+        self.path, self.engine = path, engine
+
+    def search(self, text="", **options):
+        return self.engine.search(self.path, text, all_documents=lambda: DOCS, **options)
+
+
+@pytest.fixture(scope="module", params=["whoosh", "postgresql"])
+def home(request, tmp_path_factory):
+    home = Ranked(tmp_path_factory.mktemp("ranking"), engine_for(request, request.param))
+    home.engine.rebuild(home.path, DOCS)
     return home
 
 
 def found(home, text="", **filters):
-    outcome = search(home, text, filters=Filters(**filters), all_documents=lambda: DOCS)
+    outcome = home.search(text, filters=Filters(**filters))
     return [(r.number, r.date.year) for r in outcome.results]
 
 
@@ -156,12 +166,12 @@ def test_exact_diacritics_still_rank_first(home):
 @pytest.mark.parametrize("typed, meant", [("rubela", "rubella"), ("tiếm chủng", "tiêm chủng"),
                                           ("bluezon SYT", "bluezone SYT"), ("giay moii", "giay moi")])
 def test_did_you_mean(home, typed, meant):
-    assert search(home, typed, all_documents=lambda: DOCS).suggestion == meant
+    assert home.search(typed).suggestion == meant
 
 
 def test_no_suggestion_for_known_words(home):
-    assert search(home, "truy vết", all_documents=lambda: DOCS).suggestion is None
-    assert search(home, "4482 SYT", all_documents=lambda: DOCS).suggestion is None
+    assert home.search("truy vết").suggestion is None
+    assert home.search("4482 SYT").suggestion is None
 
 
 def test_cli_prints_did_you_mean(cli):

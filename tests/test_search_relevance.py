@@ -6,6 +6,8 @@ built once per session by the bulk builder (a few seconds).
 """
 import pytest
 import relevancekit as kit
+from conftest import MEASURED
+from searchkit import engine_for
 from whoosh import query as whoosh_query
 from vanthu.search.index import open_index
 from vanthu.search.query import parse
@@ -27,6 +29,17 @@ def indexes(tmp_path_factory):
     return built
 
 
+@pytest.fixture(scope="session")
+def pg_indexes(request, tmp_path_factory):
+    """The same two archives, searched on PostgreSQL (vanthu.search.pg), each in a database of its own."""
+    built = {}
+    for name, count in (("alone", 0), ("hidden", DISTRACTORS)):
+        engine = engine_for(request, "postgresql")
+        home = tmp_path_factory.mktemp(f"relevance-pg-{name}")
+        built[name] = (home, kit.build(home, count, engine), engine)
+    return built
+
+
 def test_the_set_is_large_enough(indexes):
     assert len(kit.queries()) >= 40
     assert len(indexes["hidden"][1]) >= DISTRACTORS + len(kit.real_documents())
@@ -42,9 +55,27 @@ def test_mrr_and_success_at_one_hold(indexes, name):
     mrr, success = kit.measure(list(ranks.values()))
     missed = {q: r for q, r in ranks.items() if r != 1}
     floor_mrr, floor_success = FLOOR[name]
+    MEASURED.append(f"relevance {name}, Whoosh: MRR@10 {mrr:.3f}, success@1 {success:.3f}")
     assert mrr >= floor_mrr and success >= floor_success, (
         f"{name}: MRR@10 {mrr:.3f} (floor {floor_mrr}), success@1 {success:.3f} (floor {floor_success}); "
         f"not first: {missed}")
+
+
+@pytest.mark.parametrize("name", ["alone", "hidden"])
+def test_postgresql_ranks_as_the_whoosh_index_does(indexes, pg_indexes, name):
+    """The same queries on PostgreSQL: the same floors, and the same first document as Whoosh for (nearly) all."""
+    home, docs, engine = pg_indexes[name]
+    ranks = kit.ranks(home, docs, engine)
+    mrr, success = kit.measure(list(ranks.values()))
+    whoosh = kit.ranks(*indexes[name])
+    MEASURED.append(f"relevance {name}, PostgreSQL: MRR@10 {mrr:.3f}, success@1 {success:.3f} "
+                    f"(Whoosh {kit.measure(list(whoosh.values()))[0]:.3f})")
+    floor_mrr, floor_success = FLOOR[name]
+    assert mrr >= floor_mrr and success >= floor_success, (
+        f"{name} on PostgreSQL: MRR@10 {mrr:.3f}, success@1 {success:.3f}; not first: "
+        f"{ {q: r for q, r in ranks.items() if r != 1} }")
+    differ = {q: (ranks[q], whoosh[q]) for q in ranks if ranks[q] != whoosh[q]}
+    assert len(differ) <= len(ranks) // 10, f"ranks differ from Whoosh's: {differ}"
 
 
 def test_the_first_page_is_the_first_page_of_the_full_ranking(indexes):

@@ -1,0 +1,137 @@
+"""The search tables on PostgreSQL (vanthu.search.pg): kept level with the archive, one commit at a time."""
+import dataclasses
+import datetime as dt
+import threading
+
+import psycopg
+import pytest
+
+from searchkit import engine_for
+from vanthu.archive.document import OUTGOING, ArchivedDocument
+from vanthu.docnumber import DocumentNumber
+from vanthu.errors import VanthuError
+from vanthu.search import pg
+from vanthu.search.pg import store
+from vanthu.search.pg.run import Searcher
+from vanthu.search.query import Filters, parse
+from vanthu.search.schema import CHAMPION_SIZE
+
+
+def document(n, body=None, subject=None, day=None):
+    return ArchivedDocument(id=n, direction=OUTGOING, number=DocumentNumber(n, "SYT-VP"),
+                            date=day or dt.date(2020, 8, 6), type_name="Công văn", issuer_name="Sở Y tế",
+                            issuer_code="SYT", subject=subject or f"việc số {n}",
+                            body=body or f"triển khai truy vết lần thứ {n} tại các đơn vị",
+                            signer="Phan Huy Anh Vũ", recipients=["Các đơn vị"])
+
+
+@pytest.fixture
+def engine(request):
+    return engine_for(request, "postgresql")
+
+
+def numbers(engine, path, text, docs, **options):
+    outcome = engine.search(path, text, all_documents=lambda: docs, **options)
+    assert outcome.warnings == []
+    return [r.number for r in outcome.results]
+
+
+def terms(url):
+    conn = store.connection(url)
+    return dict(conn.execute("SELECT lexeme, df FROM search_terms WHERE df <> 0").fetchall()), store.totals(conn)
+
+
+def test_documents_added_one_commit_at_a_time_keep_the_statistics_of_a_rebuild(tmp_path, engine):
+    docs = [document(n) for n in range(1, 4)]
+    engine.rebuild(tmp_path, docs)
+    for n in range(4, 12):
+        docs.append(document(n))
+        assert engine.index_documents(tmp_path, [docs[-1]], lambda: docs) == []
+    docs[0] = dataclasses.replace(docs[0], subject="đổi trích yếu", body="phòng chống lụt bão")
+    engine.index_documents(tmp_path, [docs[0]], lambda: docs)
+    assert sorted(numbers(engine, tmp_path, "truy vết", docs, limit=100)) == sorted(str(d.number) for d in docs[1:])
+    assert numbers(engine, tmp_path, "đổi trích yếu", docs) == ["01/SYT-VP"]
+    updated = terms(engine.url)
+    engine.rebuild(tmp_path, docs)
+    assert terms(engine.url) == updated   # document frequencies, counts and lengths as a rebuild makes them
+
+
+def test_a_failed_update_leaves_the_tables_as_they_were_and_the_next_search_applies_it(tmp_path, engine, monkeypatch):
+    docs = [document(n) for n in range(1, 4)]
+    engine.rebuild(tmp_path, docs)
+    before = terms(engine.url)
+    docs.append(document(4, body="phòng chống lụt bão"))
+    real = store._add_terms
+    monkeypatch.setattr(store, "_add_terms", lambda conn, change: (_ for _ in ()).throw(OSError("mất kết nối")))
+    with pytest.raises(OSError):
+        engine.index_documents(tmp_path, [docs[-1]], lambda: docs)
+    monkeypatch.setattr(store, "_add_terms", real)
+    assert terms(engine.url) == before   # one transaction: the row, the statistics and the position, or nothing
+    assert numbers(engine, tmp_path, "lụt bão", docs) == ["04/SYT-VP"]   # the search caught up
+
+
+def test_a_second_writer_is_refused_clearly(tmp_path, engine):
+    docs = [document(1)]
+    engine.rebuild(tmp_path, docs)
+    held, release = threading.Event(), threading.Event()
+
+    def first_writer():
+        with psycopg.connect(engine.url, autocommit=True) as other:
+            other.execute("SELECT pg_advisory_lock(%s)", (store.SEARCH_LOCK,))
+            held.set()
+            release.wait(20)
+
+    thread = threading.Thread(target=first_writer)
+    thread.start()
+    held.wait(10)
+    try:
+        docs.append(document(2))
+        with pytest.raises(VanthuError, match="đang được một lệnh vanthu khác ghi"):
+            engine.index_documents(tmp_path, [docs[-1]], lambda: docs)
+        outcome = engine.search(tmp_path, "truy vết", all_documents=lambda: docs)   # a search goes on, and says so
+        assert [r.number for r in outcome.results] == ["01/SYT-VP"] and outcome.warnings == [pg.BUSY_WARNING]
+    finally:
+        release.set()
+        thread.join()
+    assert sorted(numbers(engine, tmp_path, "truy vết", docs)) == ["01/SYT-VP", "02/SYT-VP"]   # then caught up
+
+
+def common_word_archive(count=3 * CHAMPION_SIZE):
+    return [document(i, subject="họp giao ban" if i % 9 else "bàn bạc kế hoạch", day=dt.date(2020, 1, 1) + dt.timedelta(i),
+                     body=" ".join(["bàn bạc"] * (i % 7 + 1) + ["họp"] * (i % 5) + ["văn bản"] * (i % 3)))
+            for i in range(1, count)]
+
+
+def test_champion_lists_rank_a_common_word_as_every_document_does(tmp_path, engine):
+    docs = common_word_archive()
+    engine.rebuild(tmp_path, docs)
+    searcher = Searcher(store.connection(engine.url))
+    parsed = parse("bàn")
+    champions = searcher.ranked(parsed.champion, champions=True)
+    everything = searcher.ranked(parsed.query)
+    assert len(champions) < len(everything) == len(docs)   # fewer documents scored
+    assert champions[:10] == everything[:10]                # the same first page, the same scores
+    assert numbers(engine, tmp_path, "bàn", docs, limit=10) == [str(DocumentNumber(i, "SYT-VP"))
+                                                               for i, _ in everything[:10]]
+    # a filter that leaves few documents: every one is scored
+    early = numbers(engine, tmp_path, "bàn bạc", docs, filters=Filters(date_to="2020-01-04"))
+    assert sorted(early) == ["01/SYT-VP", "02/SYT-VP", "03/SYT-VP"]
+
+
+def test_a_document_added_after_the_rebuild_is_looked_at_by_the_champion_search(tmp_path, engine):
+    docs = common_word_archive()
+    engine.rebuild(tmp_path, docs)
+    best = document(500, subject="bàn bạc", body=" ".join(["bàn"] * 40))
+    docs.append(best)
+    engine.index_documents(tmp_path, [best], lambda: docs)
+    assert numbers(engine, tmp_path, "bàn", docs, limit=5)[0] == "500/SYT-VP"
+
+
+def test_a_secret_body_is_not_on_the_server(tmp_path, engine):
+    secret = dataclasses.replace(document(1, body="Phương án Hạc Trắng"), confidentiality="mật")
+    engine.rebuild(tmp_path, [secret, document(2)])
+    conn = store.connection(engine.url)
+    body, text = conn.execute("SELECT body, terms::text FROM search_documents WHERE doc_id = 1").fetchone()
+    assert body is None and "hac" not in text and "trắng" not in text
+    assert numbers(engine, tmp_path, "Hạc Trắng", [secret]) == []
+    assert numbers(engine, tmp_path, "việc số 1", [secret])[:1] == ["01/SYT-VP"]   # its metadata is searchable
