@@ -81,10 +81,10 @@ class Searcher:
         score = plans.scorer(query, plan)
         condition = plans.where(query, plan)
         lexemes = list(plan.lexemes)
-        columns = ", ".join(f"ts_rank(v, {plans._literal(plans._ts(lex))}::tsquery)" for lex in lexemes) or "0"
-        sql = (f"SELECT doc_id, lengths, date, ARRAY[{columns}]::real[] FROM (SELECT doc_id, lengths, "
-               f"(extract(year FROM date) * 10000 + extract(month FROM date) * 100 + extract(day FROM date))::int"
-               f" AS date, terms || ''::tsvector AS v FROM search_documents WHERE {condition} OFFSET 0) s")
+        # ts_rank of one lexeme is a function of its frequency alone (its positions: see rows.py)
+        columns = ", ".join(f"ts_rank(terms, {plans._literal(plans._ts(lex))}::tsquery)" for lex in lexemes) or "0"
+        sql = (f"SELECT doc_id, lengths, (extract(year FROM date) * 10000 + extract(month FROM date) * 100"
+               f" + extract(day FROM date))::int, ARRAY[{columns}]::real[] FROM search_documents WHERE {condition}")
         frequency = self.frequency
         scored = []
         for doc_id, lengths, date, ranks in self.conn.execute(sql):
