@@ -46,8 +46,8 @@ class Feed:
         home = Home.locate(self.home)
         try:
             from .home import database_of
-        except ImportError:  # before the PostgreSQL archive: VANTHU_DB alone
-            return os.environ.get("VANTHU_DB") or None
+        except ImportError:  # an archive on SQLite only
+            return None
         from . import settings
         target = database_of(home, settings.load(home.settings))
         return target if db.is_server(target) else None
