@@ -91,7 +91,7 @@ def time_postgres(url, queries, numbers):
     from vanthu.search.pg import store
     from vanthu.search.pg.run import Searcher
     from vanthu.search.query import Filters, parse
-    from vanthu.search.searching import _result
+    from vanthu.search.searching import result_of as _result
     conn = store.connection(url)
 
     def run(text, filters=Filters()):

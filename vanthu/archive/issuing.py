@@ -252,10 +252,10 @@ def notify_search(home, documents, warn=None):
     """
     if not documents:
         return
-    from ..search import index
+    from .. import search
     from .feed import Feed
     try:
-        problems = index.add_documents(home.root, documents, Feed(home.root))
+        problems = search.index_documents(home.root, documents, Feed(home.root))
     except Exception as error:  # reported to the clerk: the index catches up with the log later
         numbers = ", ".join(str(d.number) for d in documents)
         problems = [f"đã lưu {numbers} vào sổ nhưng chưa cập nhật được chỉ mục tìm kiếm ({error}); "

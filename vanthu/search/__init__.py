@@ -9,9 +9,21 @@ archive for the skins. Submodules are imported on use: ``vanthu`` starts fast.
 
 
 def index_documents(home, docs, all_documents):
-    """Add newly archived documents to the index; returns warnings for the clerk."""
+    """Add newly archived documents to the index; returns warnings for the clerk.
+
+    An archive on PostgreSQL (its feed's ``server()``) has its search there (:mod:`.pg`), else Whoosh's.
+    """
+    url = _server(all_documents)
+    if url:
+        from . import pg
+        return pg.catch_up(url, all_documents)
     from .index import add_documents
     return add_documents(home, docs, all_documents)
+
+
+def _server(all_documents):
+    ask = getattr(all_documents, "server", None)
+    return ask() if ask is not None else None
 
 
 def rebuild(home, docs, progress=None):
@@ -21,7 +33,14 @@ def rebuild(home, docs, progress=None):
 
 
 def search(home, text="", **options):
-    """Ranked results (an :class:`.results.Outcome`); see :func:`.searching.search`."""
+    """Ranked results (an :class:`.results.Outcome`); see :func:`.searching.search` (or :mod:`.pg`)."""
+    url = _server(options.get("all_documents"))
+    if url:
+        from . import pg
+        from .query import Filters
+        from .searching import DEFAULT_LIMIT
+        return pg.search(url, text, options.get("filters") or Filters(), options.get("limit", DEFAULT_LIMIT),
+                         options["all_documents"])
     from .searching import search as _search
     return _search(home, text, **options)
 
@@ -34,6 +53,12 @@ def citations(home, number, all_documents):
     ``cited_by`` lists archived documents. Read from the index (rebuilt from
     ``all_documents()`` if needed), for ``vanthu show``.
     """
+    url = _server(all_documents)
+    if url:
+        from . import pg
+        from ..docnumber import DocumentNumber
+        key = DocumentNumber.parse(number).key if isinstance(number, str) else number.key
+        return pg.citations(url, key, all_documents)
     from .searching import citations as _citations
     return _citations(home, number, all_documents)
 
@@ -47,7 +72,7 @@ def reindex(home, feed, progress=None):
     import time
     from .index import rebuild as _rebuild
     started, counted = time.perf_counter(), _Counter(progress)
-    url = feed.server() if hasattr(feed, "server") else None
+    url = _server(feed)
     if url:  # the archive is on PostgreSQL: its search tables are rebuilt there
         from . import pg
         pg.rebuild(url, _Feeding(feed, counted))

@@ -267,9 +267,6 @@ def add_documents(home, docs, all_documents):
     catches up with the archive's log: ``docs`` and whatever an earlier
     command left out.
     """
-    if getattr(all_documents, "server", None) and all_documents.server():
-        from . import pg  # the archive is on PostgreSQL: so is its search
-        return pg.catch_up(all_documents.server(), all_documents)
     with writer_lock(home):
         if hasattr(all_documents, "position"):
             return _catch_up_locked(home, all_documents)

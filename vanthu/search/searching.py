@@ -23,14 +23,7 @@ VERIFY_DEPTH = 5  # how many times ``limit`` hits are checked when phrases were 
 
 
 def search(home, text="", filters=Filters(), limit=DEFAULT_LIMIT, *, all_documents):
-    """Ranked results for a query; rebuilds a damaged index from ``all_documents()`` first.
-
-    An archive on PostgreSQL (``all_documents.server()``) is searched there (:mod:`.pg`).
-    """
-    url = _server(all_documents)
-    if url:
-        from . import pg
-        return pg.search(url, text, filters, limit, all_documents)
+    """Ranked results for a query; rebuilds a damaged index from ``all_documents()`` first."""
     if limit < 1 or limit > MAX_LIMIT:
         raise VanthuError(f"--limit phải là số nguyên từ 1 đến {_n(MAX_LIMIT)}")
     _check_query(text)
@@ -43,12 +36,6 @@ def search(home, text="", filters=Filters(), limit=DEFAULT_LIMIT, *, all_documen
                            suggestion(searcher, text) if parsed.words and not parsed.is_number else None)
     except READ_DAMAGE as damage:
         raise VanthuError(f"chỉ mục tìm kiếm bị hỏng ({damage}); chạy 'vanthu reindex'") from damage
-
-
-def _server(all_documents):
-    """The PostgreSQL server of the archive, if it is on one (the feed says)."""
-    ask = getattr(all_documents, "server", None)
-    return ask() if ask is not None else None
 
 
 def _check_query(text):
@@ -144,12 +131,12 @@ def _date(value):
 def citations(home, number, all_documents):
     """``(cites, cited_by)`` of a document number, from the index."""
     key = DocumentNumber.parse(number).key if isinstance(number, str) else number.key
-    url = _server(all_documents)
-    if url:
-        from . import pg
-        return pg.citations(url, key, all_documents)
     ix, _ = open_or_rebuild(home, all_documents)
     with ix.searcher() as searcher:
         own = searcher.document(number_key=key) or {}
         citing = searcher.search(q.Term("cites", key), limit=None, sortedby="date")
         return list(own.get("cited", [])), [hit["number"] for hit in citing]
+
+
+# The same checks, verification and results for the PostgreSQL backend (vanthu.search.pg), which runs these readings.
+check_query, has_phrases, result_of, grouped = _check_query, _has_phrases, _result, _n

@@ -74,7 +74,11 @@ def rebuild(url, feed, progress=None):
         return store.rebuild(url, feed(), position, progress)
 
 
-from ..index import WriterBusy  # noqa: E402  (one error for a busy writer, whichever the backend)
+from ...errors import VanthuError  # noqa: E402
+
+
+class WriterBusy(VanthuError):
+    """Another command is writing the search tables (as :class:`vanthu.search.index.WriterBusy`)."""
 
 
 @contextmanager

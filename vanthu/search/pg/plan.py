@@ -54,24 +54,24 @@ class Stats:
 
 # --- which rows match -------------------------------------------------------------
 
-def _ts(lex):
+def ts_lexeme(lex):
     return "'" + lex.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _literal(text):
+def sql_literal(text):
     return "'" + text.replace("'", "''") + "'"
 
 
 def where(node, plan):
     """The SQL condition of the rows ``node`` matches."""
     kind, text = _match(node, plan)
-    return restricted(f"terms @@ {_literal(text)}::tsquery" if kind == "ts" else text, plan)
+    return restricted(f"terms @@ {sql_literal(text)}::tsquery" if kind == "ts" else text, plan)
 
 
 def _match(node, plan):
     """``("ts", tsquery)`` or ``("sql", condition)``."""
     if isinstance(node, q.Term):
-        return "ts", _ts(lexeme(node.fieldname, node.text))
+        return "ts", ts_lexeme(lexeme(node.fieldname, node.text))
     if isinstance(node, Bonus):
         return _match(node.child, plan)
     if isinstance(node, DocSet):
@@ -106,9 +106,9 @@ def _combine(operator, parts):
     ts = [text for kind, text in parts if kind == "ts"]
     if len(ts) == len(parts):
         return "ts", ts[0] if len(ts) == 1 else "(" + f" {operator} ".join(ts) + ")"
-    conditions = [f"terms @@ {_literal(t)}::tsquery" if k == "ts" else f"({t})" for k, t in parts]
+    conditions = [f"terms @@ {sql_literal(t)}::tsquery" if k == "ts" else f"({t})" for k, t in parts]
     if operator == "&" and len(ts) > 1:  # one tsquery for the GIN index, the rest beside it
-        conditions = [f"terms @@ {_literal('(' + ' & '.join(ts) + ')')}::tsquery"] + \
+        conditions = [f"terms @@ {sql_literal('(' + ' & '.join(ts) + ')')}::tsquery"] + \
                      [f"({t})" for k, t in parts if k == "sql"]
     return "sql", (" AND " if operator == "&" else " OR ").join(conditions)
 

@@ -7,7 +7,7 @@ from ..issuers import is_abbreviation
 from ..query import parse
 from ..results import Outcome
 from ..schema import CHAMPION_SIZE, EXACT, FOLDED
-from ..searching import NARROW_FILTER, VERIFY_DEPTH, _check_query, _has_phrases, _n, _result, MAX_LIMIT
+from ..searching import MAX_LIMIT, NARROW_FILTER, VERIFY_DEPTH, check_query, grouped, has_phrases, result_of
 from ...errors import VanthuError
 from . import plan as plans
 from .rows import lexeme
@@ -20,12 +20,12 @@ STORED = ("doc_id", "number", "date", "type_name", "issuer_name", "subject_text"
 def search(url, text, filters, limit, warnings=()):
     """Ranked results (:class:`Outcome`) from the tables at ``url`` (caught up by the caller)."""
     if limit < 1 or limit > MAX_LIMIT:
-        raise VanthuError(f"--limit phải là số nguyên từ 1 đến {_n(MAX_LIMIT)}")
-    _check_query(text)
+        raise VanthuError(f"--limit phải là số nguyên từ 1 đến {grouped(MAX_LIMIT)}")
+    check_query(text)
     parsed = parse(text, filters)
     conn = connection(url)
     found = Searcher(conn).run(parsed, limit)
-    results = [_result(stored, score, parsed.words) for stored, score in found]
+    results = [result_of(stored, score, parsed.words) for stored, score in found]
     hint = suggestion(conn, text) if parsed.words and not parsed.is_number else None
     return Outcome(results, list(warnings), hint)
 
@@ -69,10 +69,10 @@ class Searcher:
         hits = self.stored(ranked[:limit])
         if not phrases:
             return hits
-        kept = [hit for hit in hits if _has_phrases(hit[0], phrases)]
+        kept = [hit for hit in hits if has_phrases(hit[0], phrases)]
         if len(kept) < limit and len(hits) == limit:
             deeper = self.stored(ranked[:limit * VERIFY_DEPTH])
-            kept = [hit for hit in deeper if _has_phrases(hit[0], phrases)][:limit]
+            kept = [hit for hit in deeper if has_phrases(hit[0], phrases)][:limit]
         return kept
 
     def ranked(self, query, champions=False):
@@ -82,7 +82,7 @@ class Searcher:
         condition = plans.where(query, plan)
         lexemes = list(plan.lexemes)
         # ts_rank of one lexeme is a function of its frequency alone (its positions: see rows.py)
-        columns = ", ".join(f"ts_rank(terms, {plans._literal(plans._ts(lex))}::tsquery)" for lex in lexemes) or "0"
+        columns = ", ".join(f"ts_rank(terms, {plans.sql_literal(plans.ts_lexeme(lex))}::tsquery)" for lex in lexemes) or "0"
         sql = (f"SELECT doc_id, lengths, (extract(year FROM date) * 10000 + extract(month FROM date) * 100"
                f" + extract(day FROM date))::int, ARRAY[{columns}]::real[] FROM search_documents WHERE {condition}")
         frequency = self.frequency
@@ -208,7 +208,7 @@ def _better(conn, word):
 
 def _has(conn, lex):
     return conn.execute("SELECT EXISTS (SELECT 1 FROM search_documents WHERE terms @@ %s::tsquery)",
-                        (plans._ts(lex),)).fetchone()[0]
+                        (plans.ts_lexeme(lex),)).fetchone()[0]
 
 
 def _nearest(text, rows):
@@ -237,7 +237,7 @@ def _distance(a, b):
 def citations(conn, key):
     """``(cites, cited_by)`` of a document number key, from the tables."""
     own = conn.execute("SELECT cited FROM search_documents WHERE terms @@ %s::tsquery ORDER BY doc_id LIMIT 1",
-                       (plans._ts(lexeme("number_key", key)),)).fetchone()
+                       (plans.ts_lexeme(lexeme("number_key", key)),)).fetchone()
     citing = conn.execute("SELECT number FROM search_documents WHERE terms @@ %s::tsquery ORDER BY date, doc_id",
-                          (plans._ts(lexeme("cites", key)),)).fetchall()
+                          (plans.ts_lexeme(lexeme("cites", key)),)).fetchall()
     return (own[0].split("\n") if own and own[0] else []), [row[0] for row in citing]
