@@ -146,11 +146,18 @@ def report(n, whoosh_n, load_times, pg_times, whoosh_build, whoosh_times, size, 
     return "\n".join(lines)
 
 
+def pg_report(n, pg_times):
+    from search import _ms
+    lines = [f"| query (10 results) | PostgreSQL, {n:,} p50 / p95 |", "|---|---|"]
+    lines += [f"| {name} | {_ms(pg_times[kind])[0]:.1f} / {_ms(pg_times[kind])[1]:.1f} ms |" for kind, name in NAMES.items()]
+    return "\n".join(lines)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default=os.environ.get("VANTHU_BENCH_PG") or os.environ.get("VANTHU_TEST_PG"))
     parser.add_argument("--docs", type=int, default=1_000_000)
-    parser.add_argument("--whoosh-docs", type=int, default=100_000)
+    parser.add_argument("--whoosh-docs", type=int, default=100_000, help="0: PostgreSQL only")
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("--procs", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="reuse loaded tables of as many documents")
@@ -169,6 +176,9 @@ def run(args):
         print(f"loaded: rows {load_times[0]:.0f} s, indexes {load_times[1]:.0f} s", file=sys.stderr)
     queries = pick_queries(args.queries)
     pg_times = time_postgres(args.url, queries, sample_numbers(args.url, args.queries))
+    print(pg_report(args.docs, pg_times), file=sys.stderr)  # before the Whoosh build, in case it is cut short
+    if not args.whoosh_docs:
+        return pg_report(args.docs, pg_times)
     whoosh_build, whoosh_times = time_whoosh(args.whoosh_docs, queries)
     return report(args.docs, args.whoosh_docs, load_times, pg_times, whoosh_build or (0, 0, 0), whoosh_times,
                   sizes(args.url), description)
