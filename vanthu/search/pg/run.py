@@ -133,8 +133,13 @@ class Searcher:
 
     def newest(self, query, limit):
         condition = plans.where(query, plans.Plan(None))
-        rows = self.conn.execute(f"SELECT {', '.join(STORED)} FROM search_documents WHERE {condition}"
-                                 " ORDER BY date DESC, doc_id DESC LIMIT %s", (limit,)).fetchall()
+        # the matching rows listed from the GIN index first: walking the date index backwards for
+        # them reads every row newer than the month asked (seconds at 100,000 documents)
+        rows = self.conn.execute(f"WITH found AS MATERIALIZED (SELECT doc_id, date FROM search_documents WHERE"
+                                 f" {condition}) SELECT {', '.join('d.' + c for c in STORED)} FROM"
+                                 " (SELECT doc_id FROM found ORDER BY date DESC, doc_id DESC LIMIT %s) f"
+                                 " JOIN search_documents d USING (doc_id) ORDER BY d.date DESC, d.doc_id DESC",
+                                 (limit,)).fetchall()
         return [(_fields(row), None) for row in rows]
 
 
