@@ -607,6 +607,168 @@ def restore(ctx, folder):
     click.echo(done.line(f"Đã phục hồi từ {folder} vào"))
 
 
+# --- hồ sơ (Chương IV; Phụ lục V, VI): dossier plan/approve/open/add/remove/close/list/print/export ----------
+
+@cli.group(context_settings=CONTEXT)
+def dossier():
+    """Hồ sơ: Danh mục hồ sơ của năm, mở hồ sơ, đưa văn bản vào, kết thúc, in Mục lục, nộp lưu (Điều 28-31).
+
+    \b
+    Ví dụ:
+      vanthu dossier plan danh-muc-2021.yaml          # Danh mục hồ sơ (dự thảo)
+      vanthu dossier approve 2021 --by "Giám đốc Nguyễn Văn A"
+      vanthu dossier open 01.TCCB --year 2021         # hồ sơ theo Danh mục
+      vanthu dossier open 15.VP --title "Hồ sơ phòng chống dịch" --retention vinh-vien
+      vanthu dossier add 01.TCCB 4482/SYT-VP 12/QĐ-SYT
+      vanthu dossier close 01.TCCB                    # rà soát: bỏ bản nháp, bản trùng; xác nhận thời hạn
+      vanthu dossier print 2021 -o danh-muc-2021.pdf  # hoặc: print 01.TCCB -o muc-luc.docx
+      vanthu dossier list --due                       # hồ sơ đến hạn nộp lưu (30 ngày tới)
+      vanthu dossier export 01.TCCB -o /mnt/nop-luu/2021-01.TCCB
+    """
+
+
+_DOSSIER_YEAR = year_option("Năm của hồ sơ (khi một mã có ở nhiều năm; mặc định: năm nay khi mở).")
+
+
+@dossier.command("plan")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--copy-from", "copy_from", type=WHOLE_NUMBER, metavar="NĂM",
+              help="Chép Danh mục của NĂM ra tệp YAML -o cho năm sau (--year), để sửa rồi nạp.")
+@_DOSSIER_YEAR
+@output_option("Tệp YAML ghi Danh mục chép (với --copy-from).", dir_okay=False)
+@click.pass_context
+def dossier_plan(ctx, file, copy_from, year, output):
+    """Nạp Danh mục hồ sơ của năm từ tệp YAML (dự thảo, thay được đến khi duyệt); hoặc chép Danh mục năm trước.
+
+    \b
+    Ví dụ:
+      vanthu dossier plan --copy-from 2020 -o danh-muc-2021.yaml
+      vanthu dossier plan danh-muc-2021.yaml
+    """
+    from .archive import dossierplan
+    if copy_from:
+        if not output:
+            raise VanthuError("--copy-from cần -o TỆP.yaml (tệp Danh mục mới để sửa)")
+        path = dossierplan.copy_plan(copy_from, year, _outside_home(ctx, output), ctx.obj.home)
+        click.echo(f"Đã chép Danh mục hồ sơ năm {copy_from} vào {path}: sửa rồi nạp bằng 'vanthu dossier plan {path}'")
+        return
+    if not file:
+        raise VanthuError("cần tệp Danh mục hồ sơ (YAML), hoặc --copy-from NĂM -o TỆP.yaml")
+    plan = dossierplan.load_plan(file, ctx.obj.home)
+    total, permanent, limited = plan.counts()
+    click.echo(f"Đã nạp Danh mục hồ sơ năm {plan.year} (dự thảo): {len(plan.headings)} đề mục, {total} hồ sơ "
+               f"({permanent} vĩnh viễn, {limited} có thời hạn). Duyệt: 'vanthu dossier approve {plan.year} --by …'")
+
+
+@dossier.command("approve")
+@click.argument("year", type=WHOLE_NUMBER, metavar="NĂM")
+@click.option("--by", required=True, metavar="HỌ-TÊN", help="Người đứng đầu cơ quan phê duyệt.")
+@click.option("--decision", metavar="QUYẾT-ĐỊNH", help="Quyết định ban hành, ví dụ \"Quyết định số 05/QĐ-SYT ngày 04/01/2021 của Giám đốc Sở Y tế\".")
+@click.pass_context
+def dossier_approve(ctx, year, by, decision):
+    """Duyệt Danh mục hồ sơ năm NĂM (Điều 28); sau đó mới mở hồ sơ theo Danh mục, và Danh mục không thay được."""
+    from .archive.dossierplan import approve
+    plan = approve(year, by, ctx.obj.home, decision)
+    click.echo(f"Đã duyệt Danh mục hồ sơ năm {plan.year} ({plan.approved_by}, ngày {plan.approved_at}).")
+
+
+@dossier.command("open")
+@click.argument("code", metavar="MÃ")
+@click.option("--title", help="Tiêu đề hồ sơ (bắt buộc với hồ sơ ngoài Danh mục).")
+@click.option("--retention", metavar="vinh-vien|N", help="Thời hạn bảo quản: vinh-vien hoặc số năm.")
+@_DOSSIER_YEAR
+@click.option("--keeper", metavar="HỌ-TÊN", help="Người lập hồ sơ (mặc định: theo Danh mục, hoặc người chạy lệnh).")
+@click.option("--rights", metavar="CHẾ-ĐỘ", help="Chế độ sử dụng (mặc định: Công khai).")
+@click.pass_context
+def dossier_open(ctx, code, title, retention, year, keeper, rights):
+    """Mở hồ sơ MÃ (ví dụ 01.TCCB) theo Danh mục đã duyệt, hoặc ngoài Danh mục với --title, --retention (Điều 29.2)."""
+    from .archive.dossiers import open_dossier
+    found = open_dossier(code, ctx.obj.home, title=title, retention=retention, year=year, keeper=keeper, rights=rights)
+    where = "theo Danh mục" if found.in_plan else "ngoài Danh mục"
+    click.echo(f"Đã mở hồ sơ {found.code} năm {found.year} ({where}): {found.title} [{found.retention.printed}; "
+               f"{found.keeper}]")
+
+
+@dossier.command("add")
+@click.argument("code", metavar="MÃ")
+@click.argument("numbers", nargs=-1, metavar="SỐ...")
+@click.option("--draft", "drafts", multiple=True, metavar="ID", help="Dự thảo (mã dự thảo) đưa vào hồ sơ; nhiều lần được.")
+@_DOSSIER_YEAR
+@click.option("--doc-year", type=WHOLE_NUMBER, metavar="NĂM", help="Năm của văn bản, khi số trùng giữa các năm.")
+@click.pass_context
+def dossier_add(ctx, code, numbers, drafts, year, doc_year):
+    """Đưa văn bản (đi, đến; theo số) và dự thảo vào hồ sơ MÃ; số thứ tự tự động theo ngày văn bản.
+
+    Một văn bản có thể ở nhiều hồ sơ mà không nhân bản (Phụ lục VI III.4.e).
+    """
+    from .archive.dossiers import add
+    found = add(code, numbers, ctx.obj.home, year=year, drafts=drafts, doc_year=doc_year)
+    click.echo(f"Hồ sơ {found.code} năm {found.year}: {len(found.items)} văn bản, tài liệu")
+    for item in found.items:
+        click.echo(f"  {item.ordinal:02d}. " + (f"{item.entry.document.number} ngày {item.entry.document.date.short}: "
+                                                f"{item.entry.document.subject}" if item.entry else
+                                                f"dự thảo {item.draft_id}: {item.draft_subject}"))
+
+
+@dossier.command("remove")
+@click.argument("code", metavar="MÃ")
+@click.argument("numbers", nargs=-1, required=True, metavar="SỐ...")
+@_DOSSIER_YEAR
+@click.option("--doc-year", type=WHOLE_NUMBER, metavar="NĂM", help="Năm của văn bản, khi số trùng giữa các năm.")
+@click.pass_context
+def dossier_remove(ctx, code, numbers, year, doc_year):
+    """Bỏ văn bản khỏi hồ sơ MÃ đang lập (văn bản vẫn còn trong sổ)."""
+    from .archive.dossiers import remove
+    found = remove(code, numbers, ctx.obj.home, year=year, doc_year=doc_year)
+    click.echo(f"Hồ sơ {found.code} năm {found.year}: còn {len(found.items)} văn bản, tài liệu")
+
+
+@dossier.command("close")
+@click.argument("code", metavar="MÃ")
+@click.option("--retention", metavar="vinh-vien|N", help="Xác định lại thời hạn bảo quản (không có: giữ và xác nhận).")
+@click.option("--title", help="Chỉnh tiêu đề hồ sơ cho phù hợp.")
+@_DOSSIER_YEAR
+@click.option("--on", "on", metavar="NGÀY", help="Ngày kết thúc (mặc định: hôm nay).")
+@click.pass_context
+def dossier_close(ctx, code, retention, title, year, on):
+    """Kết thúc hồ sơ MÃ (Điều 29.4): rà soát, loại bản nháp và bản trùng, xác nhận thời hạn bảo quản."""
+    from .archive.dossiers import close, parse_today
+    click.echo(close(code, ctx.obj.home, year=year, retention=retention, title=title, today=parse_today(on)).text())
+
+
+@dossier.command("list")
+@click.option("--due", is_flag=True, help="Chỉ hồ sơ đến hạn nộp lưu trong 30 ngày tới (Phụ lục VI III.5.b).")
+@click.option("--year", type=WHOLE_NUMBER, help="Chỉ hồ sơ của năm này.")
+@click.option("--on", "on", metavar="NGÀY", help="Tính hạn từ ngày này thay cho hôm nay.")
+@click.pass_context
+def dossier_list(ctx, due, year, on):
+    """Các hồ sơ: mã, năm, tiêu đề, thời hạn, người lập, số văn bản, tình trạng (và hạn nộp lưu)."""
+    from .archive import dossiers
+    today = dossiers.parse_today(on)
+    found = dossiers.listing(ctx.obj.home, year=year, due=due, today=today)
+    click.echo(dossiers.due_text(found, today) if due else dossiers.list_text(found))
+
+
+@dossier.command("print")
+@click.argument("target", metavar="NĂM|MÃ")
+@output_option("Tệp .docx hoặc .pdf.", dir_okay=False)
+@_DOSSIER_YEAR
+@click.pass_context
+def dossier_print(ctx, target, output, year):
+    """In Danh mục hồ sơ của NĂM, hoặc Mục lục văn bản của hồ sơ MÃ, theo mẫu Phụ lục V.
+
+    \b
+    Ví dụ:
+      vanthu dossier print 2021 -o danh-muc-2021.pdf
+      vanthu dossier print 01.TCCB --year 2021 -o muc-luc-01.TCCB.docx
+    """
+    from .archive.dossierprint import save
+    if not output:
+        raise VanthuError("cần -o TỆP.docx hoặc -o TỆP.pdf")
+    path, what = save(target, output, ctx.obj.home, year)
+    click.echo(f"Đã ghi {what} vào {path}")
+
+
 # --- search: search, reindex -------------------------------------------------
 
 @cli.command()

@@ -213,6 +213,65 @@ MIGRATIONS = (
     DROP TABLE links;
     ALTER TABLE links_new RENAME TO links
     """,
+    # 11 (issue 16): Danh mục hồ sơ (the year's file plan), hồ sơ (case files) and the documents filed in them
+    # (one document in several hồ sơ without a copy: a row here, not a file). See vanthu.archive.dossiers.
+    """
+    CREATE TABLE dossier_plans (
+        year INTEGER PRIMARY KEY,
+        organ_name TEXT NOT NULL DEFAULT '',
+        parent_name TEXT NOT NULL DEFAULT '',
+        decision TEXT NOT NULL DEFAULT '',
+        numbering TEXT NOT NULL CHECK (numbering IN ('toan-danh-muc', 'de-muc')),
+        copied_from INTEGER,
+        state TEXT NOT NULL CHECK (state IN ('du-thao', 'da-duyet')),
+        approved_by TEXT NOT NULL DEFAULT '',
+        approved_at TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE dossier_headings (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: the log names rows by id
+        year INTEGER NOT NULL REFERENCES dossier_plans (year),
+        position INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        code TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL,
+        parent_id INTEGER REFERENCES dossier_headings (id),
+        UNIQUE (year, position)
+    );
+    CREATE TABLE dossiers (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        year INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        position INTEGER NOT NULL DEFAULT 0,
+        heading_id INTEGER REFERENCES dossier_headings (id),
+        in_plan INTEGER NOT NULL DEFAULT 0,
+        title TEXT NOT NULL,
+        retention TEXT NOT NULL,
+        keeper TEXT NOT NULL DEFAULT '',
+        rights TEXT NOT NULL DEFAULT '',
+        language TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL CHECK (state IN ('ke-hoach', 'dang-lap', 'da-dong', 'da-nop-luu')),
+        opened_at TEXT NOT NULL DEFAULT '',
+        closed_at TEXT NOT NULL DEFAULT '',
+        transferred_at TEXT NOT NULL DEFAULT '',
+        package TEXT NOT NULL DEFAULT '',
+        UNIQUE (year, code)
+    );
+    CREATE TABLE dossier_items (
+        dossier_id INTEGER NOT NULL REFERENCES dossiers (id),
+        ordinal INTEGER NOT NULL CHECK (ordinal > 0),
+        document_id INTEGER REFERENCES documents (id),
+        draft_id INTEGER REFERENCES drafts (id),
+        added_at TEXT NOT NULL,
+        added_by TEXT NOT NULL,
+        CHECK ((document_id IS NULL) != (draft_id IS NULL)),
+        PRIMARY KEY (dossier_id, ordinal),
+        UNIQUE (dossier_id, document_id),
+        UNIQUE (dossier_id, draft_id)
+    );
+    CREATE INDEX dossier_items_document ON dossier_items (document_id)
+    """,
 )
 
 

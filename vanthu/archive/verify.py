@@ -3,7 +3,7 @@
 Reports each missing, changed or untracked file, each document whose stored
 checksums differ from what the log recorded at issue time, and every break
 in the hash chain of the log, every register row whose content differs from
-the seal its event recorded, SQLite's own integrity check, and files or
+the seal its event recorded (documents, hồ sơ, Danh mục), SQLite's own integrity check, and files or
 folders open to other users. The run itself is logged.
 """
 import hashlib
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..docnumber import DocumentNumber
 from ..errors import VanthuError
-from . import db, events, permissions, seal
+from . import db, dossierseal, events, permissions, seal
 from .home import opened
 from .store import sha256_file
 
@@ -83,6 +83,7 @@ def _check(archive):
     report.problems += _logged_checksums(archive.conn, rows)
     report.problems += _vanished_documents(archive.conn)
     report.problems += _sealed_rows(archive.conn)
+    report.problems += dossierseal.problems(archive.conn)  # hồ sơ and Danh mục rows (issue 16)
     report.problems += permissions.problems(archive.home, scanned)
     report.problems += _signature_problems(archive.home.root, kept)
     head, damaged = _head(archive.home.log_head)
