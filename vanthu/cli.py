@@ -535,12 +535,22 @@ def import_register(ctx, sheet, direction, issuer, partial):
 
 
 @cli.command()
+@click.argument("package", required=False, metavar="[GÓI]", type=click.Path(file_okay=False))
 @click.pass_context
-def verify(ctx):
+def verify(ctx, package):
     """Kiểm tra kho: băm lại mọi tệp, tìm tệp thiếu, bị sửa, tệp lạ, và nhật ký bị sửa/xóa.
 
+    Với GÓI (thư mục gói nộp lưu của 'vanthu dossier export'): kiểm tra gói BagIt
+    (mã băm SHA-256 mọi tệp), dữ liệu đặc tả XML và các mục lục trong gói.
     Thoát với mã 1 nếu có vấn đề.
     """
+    if package:
+        from .archive.transfer import verify_package
+        found = verify_package(package, ctx.obj.home)
+        if not found.ok:
+            raise VanthuError(*found.problems, found.summary())
+        click.echo(found.summary())
+        return
     from .archive.verify import verify as verify_archive
     report = verify_archive(ctx.obj.home)
     if not report.ok:
@@ -767,6 +777,32 @@ def dossier_print(ctx, target, output, year):
         raise VanthuError("cần -o TỆP.docx hoặc -o TỆP.pdf")
     path, what = save(target, output, ctx.obj.home, year)
     click.echo(f"Đã ghi {what} vào {path}")
+
+
+@dossier.command("export")
+@click.argument("codes", nargs=-1, required=True, metavar="MÃ...")
+@output_option("Thư mục mới (hoặc trống) cho gói nộp lưu.", dir_okay=True)
+@_DOSSIER_YEAR
+@click.option("--unit", default="", metavar="ĐƠN-VỊ", help="Đơn vị giao nộp (mặc định: cơ quan trong Danh mục).")
+@click.option("--giver", default="", metavar="HỌ-TÊN", help="Bên giao: họ tên (mặc định: người lập hồ sơ).")
+@click.option("--giver-title", default="", metavar="CHỨC-VỤ", help="Bên giao: chức vụ công tác.")
+@click.option("--receiver", default="", metavar="HỌ-TÊN", help="Bên nhận (Lưu trữ cơ quan): họ tên.")
+@click.option("--receiver-title", default="", metavar="CHỨC-VỤ", help="Bên nhận: chức vụ công tác.")
+@click.pass_context
+def dossier_export(ctx, codes, output, year, unit, giver, giver_title, receiver, receiver_title):
+    """Nộp lưu các hồ sơ đã kết thúc: gói BagIt (PDF từng văn bản theo thứ tự, XML dữ liệu đặc tả Phụ lục VI,
+    Mục lục văn bản, Mục lục hồ sơ nộp lưu, Biên bản giao nhận; SHA-256), rồi đóng băng các hồ sơ (Điều 30).
+
+    \b
+    Ví dụ:
+      vanthu dossier export 01.VP 01.NV --year 2021 -o /mnt/nop-luu/2021 --receiver "Phạm Thị Hoa"
+      vanthu verify /mnt/nop-luu/2021      # kiểm tra gói
+    """
+    from .archive.transfer import People, export
+    if not output:
+        raise VanthuError("cần -o THƯ-MỤC cho gói nộp lưu")
+    people = People(unit, giver, giver_title, receiver, receiver_title)
+    click.echo(export(codes, output, ctx.obj.home, year=year, people=people).line())
 
 
 # --- search: search, reindex -------------------------------------------------

@@ -324,6 +324,7 @@ def open_dossier(code, home=None, *, title=None, retention=None, year=None, keep
         if row is None:
             dossier_id = _open_outside(archive.conn, code, year, title, retention, keeper, rights)
         else:
+            _writable(row, "mở lại hồ sơ")
             dossier_id = _open_planned(archive.conn, row, title, retention, keeper, rights)
         log(archive, "dossier-open", dossier_id)
         return to_dossier(archive.conn, archive.conn.execute("SELECT * FROM dossiers WHERE id = ?",
