@@ -132,9 +132,19 @@ def _signature(document, dated, role, hint):
 # --- Danh mục hồ sơ (Phụ lục V mục II) --------------------------------------------------------
 
 
-def plan_docx(plan):
+def _mark(document, mark):
+    """A printout's footer: printed from vanthu, by whom and when (Phụ lục VI III.6.k)."""
+    if mark:
+        paragraph = document.sections[0].footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = paragraph.add_run(mark)
+        run.font.size, run.italic = Pt(9), True
+
+
+def plan_docx(plan, mark=""):
     """DOCX bytes of a year's Danh mục hồ sơ with its counts of permanent and limited-term files."""
     document = _document()
+    _mark(document, mark)
     _header(document, plan.parent, plan.organ)
     _line(document, PLAN_TITLE, 14, bold=True, before=18)
     _line(document, f"Năm {plan.year}", 14, bold=True)
@@ -164,9 +174,10 @@ def _plan_dossiers(table, planned):
 # --- Mục lục văn bản, tài liệu trong hồ sơ (Phụ lục V mục IV) -----------------------------------
 
 
-def index_docx(dossier, rows):
+def index_docx(dossier, rows, mark=""):
     """DOCX bytes of a hồ sơ's Mục lục văn bản; ``rows``: seven texts per document (:func:`index_rows`)."""
     document = _document()
+    _mark(document, mark)
     _line(document, INDEX_TITLE, 14, bold=True)
     _line(document, f"Số, ký hiệu hồ sơ: {dossier.code}", 14, bold=True)
     _line(document, f"Năm {dossier.year}", 14, bold=True)

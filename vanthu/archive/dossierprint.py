@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import VanthuError
 from ..files import write_atomic
-from . import dossierdocx, dossierplan, dossiers
+from . import access, dossierdocx, dossierplan, dossiers
 from .home import opened, refuse_output
 
 _YEAR = re.compile(r"^\d{4}$")
@@ -38,16 +38,17 @@ def transfer_rows(found):
     return rows
 
 
-def render(target, home=None, year=None):
+def render(target, home=None, year=None, mark=""):
     """DOCX bytes and a short name: ``target`` a year (Danh mục hồ sơ) or a hồ sơ code (Mục lục văn bản)."""
     text = str(target).strip()
     with opened(home) as archive:
         if _YEAR.match(text):
-            return dossierdocx.plan_docx(dossierplan.plan_of(archive.conn, int(text))), f"Danh mục hồ sơ năm {text}"
+            plan = dossierplan.plan_of(archive.conn, int(text))
+            return dossierdocx.plan_docx(plan, mark), f"Danh mục hồ sơ năm {text}"
         dossier = dossiers.to_dossier(archive.conn, dossiers.find_row(archive.conn, text, year))
     if not dossier.documents:
         raise VanthuError(f"hồ sơ {dossier.code} chưa có văn bản nào: chưa có Mục lục văn bản để in")
-    return dossierdocx.index_docx(dossier, index_rows(dossier)), f"Mục lục văn bản hồ sơ {dossier.code}"
+    return dossierdocx.index_docx(dossier, index_rows(dossier), mark), f"Mục lục văn bản hồ sơ {dossier.code} năm {dossier.year}"
 
 
 def save(target, out, home=None, year=None):
@@ -56,7 +57,10 @@ def save(target, out, home=None, year=None):
     if out.suffix.lower() not in (".docx", ".pdf"):
         raise VanthuError(f"{out}: tệp in phải có đuôi .docx hoặc .pdf")
     refuse_output(home, out)
-    data, what = render(target, home, year)
+    render(target, home, year)  # a wrong target is refused before the printing is logged
+    with opened(home) as archive:
+        access.record(archive, "print", what=f"{target} ra {out.name}")
+    data, what = render(target, home, year, access.mark_line())
     write_atomic(out, to_pdf(data) if out.suffix.lower() == ".pdf" else data)
     return out, what
 
