@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 FONT = "Times New Roman"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NATION = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 PLAN_TITLE, INDEX_TITLE = "DANH MỤC HỒ SƠ", "MỤC LỤC VĂN BẢN, TÀI LIỆU"
 TRANSFER_TITLE, RECEIPT_TITLE = "MỤC LỤC HỒ SƠ, TÀI LIỆU NỘP LƯU", "BIÊN BẢN"

@@ -90,8 +90,18 @@ class Plan:
 
 def parse(path):
     """A :class:`Plan` from the clerk's YAML file; every problem found, with its line."""
-    data = yamlfile.load(path)
-    problems, name = [], str(path)
+    return parse_data(yamlfile.load(path), str(path))
+
+
+def parse_text(text, name="Danh mục hồ sơ"):
+    """A :class:`Plan` from YAML text (the web app's form)."""
+    if len(text.encode("utf-8")) > yamlfile.MAX_BYTES:
+        raise VanthuError("Danh mục hồ sơ quá dài")
+    return parse_data(yamlfile.loads(text, name), name)
+
+
+def parse_data(data, name):
+    problems = []
     if not isinstance(data, dict):
         raise VanthuError(Problem("Danh mục hồ sơ phải là một bảng có year, organ, headings", name, 1))
     plan = Plan(_year(data, problems, name), _text(data, "organ", 200), _text(data, "parent", 200),
@@ -191,7 +201,11 @@ def _refuse_repeated_codes(plan, problems, name):
 
 def load_plan(path, home=None):
     """``vanthu dossier plan FILE.yaml``: the year's Danh mục stored as a draft (replacing an earlier draft)."""
-    plan = parse(path)
+    return store(parse(path), home)
+
+
+def store(plan, home=None):
+    """Store a parsed :class:`Plan` as the year's draft Danh mục (replacing an earlier draft)."""
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     with changing(home) as archive:
         conn = archive.conn
@@ -340,3 +354,11 @@ def _dossier_data(d, move):
     if d.note:
         data["note"] = d.note
     return data
+
+
+def plans(home=None):
+    """Every year's Danh mục hồ sơ, newest first."""
+    from .home import opened
+    with opened(home) as archive:
+        years = [r[0] for r in archive.conn.execute("SELECT year FROM dossier_plans ORDER BY year DESC")]
+        return [plan_of(archive.conn, year) for year in years]

@@ -225,6 +225,15 @@ def load(code, home=None, year=None):
         return to_dossier(archive.conn, find_row(archive.conn, code, year))
 
 
+def load_by_id(dossier_id, home=None):
+    """One hồ sơ by its id (the web app's /ho-so/<id>)."""
+    with opened(home) as archive:
+        row = archive.conn.execute("SELECT * FROM dossiers WHERE id = ?", (int(dossier_id),)).fetchone()
+        if row is None:
+            raise VanthuError(f"không có hồ sơ mã {dossier_id}")
+        return to_dossier(archive.conn, row)
+
+
 def listing(home=None, year=None, due=False, today=None, days=TRANSFER_DAYS):
     """Every hồ sơ (of ``year``); ``due``: those to transfer within ``days`` days of ``today`` (Phụ lục VI III.5.b)."""
     year = checked_year(year)
