@@ -302,3 +302,10 @@ def test_the_printed_headings_are_the_models(filed):
         assert title in titles
     assert [c for c, _, _ in dossierdocx.TRANSFER_COLUMNS] == model_columns("Số TT")
     assert re.search(r"Mục lục này gồm", (DECREE / "Phuluc5.md").read_text(encoding="utf-8"))
+
+
+def test_numbering_through_the_whole_plan(tmp_path):
+    (tmp_path / "p.yaml").write_text(PLAN.replace("numbering: de-muc", "numbering: toan-danh-muc"), encoding="utf-8")
+    plan = dossierplan.parse(tmp_path / "p.yaml")
+    assert [d.code for d in plan.all_dossiers()] == ["01.VP", "02.VP", "03.NV", "04.NV", "05.NV"]
+    assert dossierplan.roman(4) == "IV" and dossierplan.roman(9) == "IX" and dossierplan.roman(14) == "XIV"
