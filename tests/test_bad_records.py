@@ -61,7 +61,7 @@ def test_bad_record_is_refused(cli, tmp_path, name):
 def test_values_are_echoed_literally_in_messages(cli, tmp_path):
     record = tmp_path / "r.yaml"
     record.write_text(CASES["tags-and-xml"][0], encoding="utf-8")
-    err = cli("check", record).err
+    err = cli("check", record).err.replace(str(record), "r.yaml")  # the temp path may itself hold "49"
     assert "{{ 7*7 }}" in err and "49" not in err and "<w:p>&" in err
 
 
