@@ -234,6 +234,20 @@ def test_a_frozen_hồ_sơ_refuses_every_change_and_logs_each_refusal(exported):
     assert "01.VP" in listed.out and "đã nộp lưu (đóng băng)" in listed.out
 
 
+def test_a_document_in_a_transferred_hồ_sơ_cannot_be_withdrawn_or_its_file_destroyed(exported):
+    home, _, _ = exported
+    conn = sqlite3.connect(home / "vanthu.sqlite3")
+    files = conn.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+    out = run_cli("--home", home, "withdraw", "4483/SYT-VP", "--reason", "ban hành nhầm")
+    recall = run_cli("--home", home, "withdraw", "4199/BYT-VPB1", "--incoming", "--order", "Công văn số 1/BYT")
+    for result in (out, recall):
+        assert result.code == 1 and "không thu hồi được" in result.err and "01.VP năm 2020" in result.err, result.err
+    assert conn.execute("SELECT COUNT(*) FROM withdrawals").fetchone()[0] == 0
+    assert conn.execute("SELECT COUNT(*) FROM destroyed_files").fetchone()[0] == 0
+    assert conn.execute("SELECT COUNT(*) FROM files").fetchone()[0] == files
+    assert verify(home).ok
+
+
 def test_the_due_list_shows_hồ_sơ_due_within_30_days(exported):
     home, _, _ = exported
     early = run_cli("--home", home, "dossier", "list", "--due", "--on", "2021-11-01")

@@ -53,6 +53,9 @@ def withdraw(number, reason, by, home=None, year=None):
 
 
 def _refuse_twice(conn, document):
+    """Refused if already withdrawn, or if it lies in a transferred (frozen) hồ sơ."""
+    from ..archive import dossiers  # the agency archive holds it now: no withdrawal, no destruction here
+    dossiers.refuse_if_frozen(conn, document.id, "thu hồi")
     row = conn.execute("SELECT at FROM withdrawals WHERE document_id = ?", (document.id,)).fetchone()
     if row:
         raise VanthuError(f"văn bản số {document.number} đã bị thu hồi ngày {row['at'][:10]}")
