@@ -389,3 +389,50 @@ def test_the_administrator_adds_and_disables_people(site):
     assert not people.get("minh", site["home"]).active
     client.post("/nguoi-dung/admin/khoa", data={"csrf_token": csrf(client)})
     assert people.get("admin", site["home"]).active
+
+
+GROUPED_CC = "Như trên\nLưu: VT, VP\nBản điện tử:\n- Giám đốc Sở\n- Các Phó Giám đốc Sở"
+TWO_APPENDICES = {"appendices.1.title": "DANH SÁCH ĐƠN VỊ", "appendices.1.body": "1. Bệnh viện Đa khoa tỉnh",
+                  "appendices.2.title": "KẾ HOẠCH TRIỂN KHAI", "appendices.2.body": "Tuần 1: cài đặt"}
+
+
+@pytest.mark.pdf
+def test_recipient_groups_and_several_appendices_on_the_form(site):
+    client = client_for(site, "drafter")
+    token, before = csrf(client, "/soan/cong-van"), counts(site["home"])
+    grown = client.post("/soan/cong-van", data={**seed_form(), "appendices.1.title": "DANH SÁCH ĐƠN VỊ",
+                                                "action": "them-phu-luc", "csrf_token": token})
+    page = grown.get_data(as_text=True)
+    assert grown.status_code == 200 and 'name="appendices.2.title"' in page and 'name="appendices.3.title"' not in page
+    assert 'value="DANH SÁCH ĐƠN VỊ"' in page and 'value="bo-phu-luc-2"' in page and counts(site["home"]) == before
+    hostile = client.post("/soan/cong-van", data={**seed_form(), "appendices.99999.title": "x", "action": "bo-phu-luc-x",
+                                                  "csrf_token": token})
+    assert hostile.status_code == 200 and 'name="appendices.2.title"' not in hostile.get_data(as_text=True)
+    missing = client.post("/soan/cong-van", data={**seed_form(), **TWO_APPENDICES, "appendices.2.body": "",
+                                                  "action": "save", "csrf_token": token})
+    assert missing.status_code == 422 and re.search(r'id="e-appendices\.2\.body"', missing.get_data(as_text=True))
+
+    saved = client.post("/soan/cong-van", data={**seed_form(), **TWO_APPENDICES, "cc": GROUPED_CC, "action": "save",
+                                                "csrf_token": token})
+    draft_id = int(saved.headers["Location"].rsplit("/", 1)[1])
+    data = drafts.get(draft_id, site["home"]).data
+    assert data["cc"] == ["Như trên", "Lưu: VT, VP", {"Bản điện tử": ["Giám đốc Sở", "Các Phó Giám đốc Sở"]}]
+    assert [a["title"] for a in data["appendices"]] == ["DANH SÁCH ĐƠN VỊ", "KẾ HOẠCH TRIỂN KHAI"]
+    from readback import docx_paragraphs
+    text = docx_paragraphs(client.get(f"/du-thao/{draft_id}.docx").data)
+    assert "Bản điện tử:" in text and "- Giám đốc Sở;" in text and "- Các Phó Giám đốc Sở." in text
+    assert "DANH SÁCH ĐƠN VỊ" in text and "KẾ HOẠCH TRIỂN KHAI" in text
+
+    form = client.get(f"/du-thao/{draft_id}/sua").get_data(as_text=True)
+    assert "Bản điện tử:\n- Giám đốc Sở\n- Các Phó Giám đốc Sở</textarea>" in form
+    assert 'name="appendices.2.title" value="KẾ HOẠCH TRIỂN KHAI"' in form
+    edit = {**seed_form(), **TWO_APPENDICES, "cc": GROUPED_CC, "revision": "1", "csrf_token": csrf(client, f"/du-thao/{draft_id}/sua")}
+    shrunk = client.post(f"/du-thao/{draft_id}/sua", data={**edit, "action": "bo-phu-luc-1"}).get_data(as_text=True)
+    assert 'name="appendices.1.title" value="KẾ HOẠCH TRIỂN KHAI"' in shrunk and 'name="appendices.2.title"' not in shrunk
+    assert drafts.get(draft_id, site["home"]).revision == 1  # only the form changed
+    one = {k: v for k, v in edit.items() if not k.startswith("appendices.")}
+    client.post(f"/du-thao/{draft_id}/sua", data={**one, "appendices.1.title": "KẾ HOẠCH TRIỂN KHAI",
+                                                   "appendices.1.body": "Tuần 1: cài đặt", "action": "save"})
+    again = drafts.get(draft_id, site["home"])
+    assert again.revision == 2 and [a["title"] for a in again.data["appendices"]] == ["KẾ HOẠCH TRIỂN KHAI"]
+    assert again.data["cc"][2] == {"Bản điện tử": ["Giám đốc Sở", "Các Phó Giám đốc Sở"]}

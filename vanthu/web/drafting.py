@@ -110,6 +110,10 @@ def _answer(template, draft):
     text = drafts.to_text(data)
     values = {k: request.form.get(k, "") for k in request.form if k != "csrf_token"}  # as typed, to show again
     values["attachments"] = request.form.getlist("attachments")
+    action = request.form.get("action", "")
+    if action == "them-phu-luc" or action.startswith("bo-phu-luc-"):  # the form changes shape; nothing is saved
+        return _form_page(template, forms.with_appendix(values) if action == "them-phu-luc"
+                          else forms.without_appendix(values, action.removeprefix("bo-phu-luc-")), draft=draft)
     try:
         if request.form.get("action") == "preview":
             return _preview(template, text, values, draft)
