@@ -436,3 +436,32 @@ def test_recipient_groups_and_several_appendices_on_the_form(site):
     again = drafts.get(draft_id, site["home"])
     assert again.revision == 2 and [a["title"] for a in again.data["appendices"]] == ["KẾ HOẠCH TRIỂN KHAI"]
     assert again.data["cc"][2] == {"Bản điện tử": ["Giám đốc Sở", "Các Phó Giám đốc Sở"]}
+
+
+@pytest.mark.pdf
+def test_open_pdf_of_a_document_kept_only_as_docx(site):
+    clerk = client_for(site, "clerk")
+    found = clerk.get("/tim-kiem?q=truy+vet").get_data(as_text=True)  # the seed was archived without its PDF
+    assert f'href="/van-ban/{site["seed"]}/xem.pdf"' in found and "Mở PDF (chuyển từ DOCX)" in found
+    assert f'href="/van-ban/{site["seed"]}/tep/pdf"' not in found and "Tải DOCX gốc" in found
+    old_link = clerk.get(f"/van-ban/{site['seed']}/tep/pdf")
+    assert old_link.status_code == 302 and old_link.headers["Location"].endswith(f"/van-ban/{site['seed']}/xem.pdf")
+    shown = clerk.get(f"/van-ban/{site['seed']}/xem.pdf")
+    assert shown.status_code == 200 and shown.mimetype == "application/pdf"
+    from pypdf import PdfReader
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(shown.data)).pages)
+    assert "4482/SYT-VP" in text and "BlueZone" in text
+    assert client_for(site, "drafter").get(f"/van-ban/{site['secret']}/xem.pdf").status_code == 403
+    conn = sqlite3.connect(site["home"] / "vanthu.sqlite3")
+    stored = site["home"] / conn.execute("SELECT path FROM files WHERE document_id = ? AND role = 'docx'",
+                                         (site["seed"],)).fetchone()[0]
+    original, mode = stored.read_bytes(), stored.stat().st_mode
+    stored.chmod(0o600)
+    try:
+        stored.write_bytes(original[:-10] + b"0123456789")  # changed behind the archive's back
+        for path in (f"/van-ban/{site['seed']}/xem.pdf", f"/van-ban/{site['seed']}/tep/docx"):
+            refused = clerk.get(path)
+            assert refused.status_code == 500 and "vanthu verify" in refused.get_data(as_text=True)
+    finally:
+        stored.write_bytes(original)
+        stored.chmod(mode)

@@ -79,6 +79,33 @@ def history(document_id, home=None):
     return [{"time": at, "user": who, "action": label, "label": label, "note": note} for at, who, label, note in rows]
 
 
+def file_roles(document_ids, home=None):
+    """``{id: {"pdf", "docx", …}}``: the kinds of file each document still keeps (a search result's "Mở PDF")."""
+    ids = [int(i) for i in document_ids]
+    if not ids:
+        return {}
+    with opened(home) as archive:
+        rows = archive.conn.execute(f"SELECT document_id, role FROM files WHERE document_id IN ({', '.join('?' * len(ids))})"
+                                    " AND id NOT IN (SELECT file_id FROM destroyed_files)", ids).fetchall()
+    roles = {i: set() for i in ids}
+    for row in rows:
+        roles[row["document_id"]].add(row["role"])
+    return roles
+
+
+def readable_pdf(entry, home=None):
+    """``(pdf bytes, made_now)``: the document to read as PDF: its stored PDF (re-hashed), else a reading copy
+    converted from its DOCX (an incoming document received as DOCX), which is not stored."""
+    kept = {f.role: f for f in entry.files}
+    if "pdf" in kept:
+        return checked_bytes(home, kept["pdf"]), False
+    if "docx" not in kept:
+        have = ", ".join(sorted(kept)) or "không có tệp nào"
+        raise VanthuError(f"văn bản {entry.document.number} không có tệp PDF hay DOCX để xem ({have})")
+    from ..generator.preview import reading_pdf
+    return reading_pdf(checked_bytes(home, kept["docx"])), True
+
+
 def confidentiality(document_ids, home=None):
     """``{id: độ mật}`` of those of ``document_ids`` that are secret (to hide their content from others)."""
     ids = [int(i) for i in document_ids]

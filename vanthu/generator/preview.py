@@ -84,6 +84,14 @@ def _convert(docx):
     return _SPARE.convert(docx)
 
 
+def reading_pdf(docx):
+    """A DOCX (a received document kept only as DOCX) as PDF bytes to read in the browser (bản xem), not stored."""
+    (data,) = _convert(docx)
+    if data is None:
+        raise VanthuError("LibreOffice không chuyển được tệp DOCX này sang PDF; hãy tải tệp DOCX gốc")
+    return data
+
+
 def warm_office():
     """While inside (``vanthu serve``), a LibreOffice is always started ahead for the next preview.
 

@@ -1,5 +1,6 @@
 """The pages that read the archive: what waits for me, search, a document, the registers, incoming, help."""
 import datetime as _dt
+import io
 import os
 import re
 import tempfile
@@ -10,6 +11,7 @@ from markupsafe import Markup, escape
 
 from ..archive import access, lookup, people
 from ..archive.document import INCOMING, OUTGOING
+from ..archive.store import safe_name
 from ..errors import VanthuError
 from ..vndate import short_date
 from ..workflow import drafts, signoff
@@ -108,7 +110,9 @@ def search_page():
     results = outcome.results[(page - 1) * PAGE_SIZE:page * PAGE_SIZE] if outcome else []
     more = bool(outcome and len(outcome.results) > page * PAGE_SIZE)
     template = "_results.html" if request.headers.get("HX-Request") else "search.html"
+    files = lookup.file_roles([r.doc_id for r in results], home()) if results else {}
     return render_template(template, results=results, hidden=hidden, error=error, asked=asked, page=page, more=more,
+                           files=files,
                            warnings=outcome.warnings if outcome else [], args=request.args, secret=SECRET_SUBJECT,
                            mark=_marked, suggestion=_suggestion(outcome))
 
@@ -173,13 +177,39 @@ def document_file(document_id, role):
     if entry.document.is_secret and not may_see_secret():
         abort(403)
     stored = next((f for f in entry.files if f.role == role), None)
+    if stored is None and role == "pdf" and any(f.role == "docx" for f in entry.files):
+        return redirect(url_for("pages.reading_pdf", document_id=document_id))  # received as DOCX only
     if stored is None:
         abort(404)
+    try:
+        data = lookup.checked_bytes(home(), stored)  # a file changed behind the archive's back is never handed out
+    except VanthuError as problem:
+        return render_template("error.html", code=500, message="; ".join(p.message for p in problem.problems)), 500
     downloaded = request.args.get("tai") == "1"
     access.note(home(), "download" if downloaded else "view", entry.document.id, number=str(entry.document.number),
                 what=Path(stored.path).name, via="web")
-    return send_file(Path(home()) / stored.path, as_attachment=request.args.get("tai") == "1",
-                     download_name=Path(stored.path).name)
+    return send_file(io.BytesIO(data), as_attachment=downloaded, download_name=Path(stored.path).name)
+
+
+@blueprint.route("/van-ban/<int:document_id>/xem.pdf")
+def reading_pdf(document_id):
+    """The document to read as PDF: its own PDF, or one converted from its DOCX when it came as DOCX only."""
+    try:
+        entry = lookup.entry_by_id(document_id, home())
+    except VanthuError:
+        abort(404)
+    if entry.document.is_secret and not may_see_secret():
+        abort(403)
+    if not {"pdf", "docx"} & {f.role for f in entry.files}:
+        abort(404)
+    try:
+        data, converted = lookup.readable_pdf(entry, home())
+    except VanthuError as problem:  # a stored file changed, or LibreOffice failed: said, nothing handed out
+        return render_template("error.html", code=500, message="; ".join(p.message for p in problem.problems)), 500
+    access.note(home(), "view", entry.document.id, number=str(entry.document.number),
+                what="bản xem PDF chuyển từ DOCX" if converted else "pdf", via="web")
+    name = f"{safe_name(str(entry.document.number))}{'-ban-xem' if converted else ''}.pdf"
+    return send_file(io.BytesIO(data), mimetype="application/pdf", download_name=name)
 
 
 # --- registers -------------------------------------------------------------------
