@@ -272,6 +272,12 @@ MIGRATIONS = (
     );
     CREATE INDEX dossier_items_document ON dossier_items (document_id)
     """,
+    # 12 (issue 12): a document's files and the later documents that replace or correct it, found without reading
+    # the whole table (every search result's status and the web's "Mở PDF" ask for them)
+    """
+    CREATE INDEX IF NOT EXISTS files_document ON files (document_id);
+    CREATE INDEX IF NOT EXISTS links_target ON links (target_id)
+    """,
 )
 
 
