@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
 OUT ?= out
-SYSTEM_PACKAGES = libreoffice-writer-nogui fonts-liberation2 poppler-utils tesseract-ocr tesseract-ocr-vie ocrmypdf chromium sqlite3 softhsm2
+SYSTEM_PACKAGES = libreoffice-writer-nogui fonts-liberation2 poppler-utils tesseract-ocr tesseract-ocr-vie ocrmypdf chromium sqlite3 softhsm2 postgresql
 DEMO_HOME ?= demo-data
 DEMO_PASSWORD ?= vanthu-demo
 
@@ -12,6 +12,7 @@ DEMO_PASSWORD ?= vanthu-demo
 # Tesseract (Vietnamese model) and OCRmyPDF give scanned incoming documents a text layer.
 # Chromium: the browser tests drive Debian's /usr/bin/chromium through Playwright (no browser download).
 # SoftHSM2 is the PKCS#11 token the signing tests initialise (a USB token's stand-in).
+# PostgreSQL (with its contrib: unaccent, pg_trgm): the archive's second backend; the tests start a throwaway cluster.
 system:
 	@if ! dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES); \
@@ -37,7 +38,7 @@ serve: install
 	vanthu --home $(DEMO_HOME) serve
 
 test: install
-	$(PYTHON) -m pytest -q
+	bash scripts/with-postgres.sh $(PYTHON) -m pytest -q
 
 bench: install
 	$(PYTHON) bench/render.py

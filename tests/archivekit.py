@@ -82,17 +82,14 @@ class BytesRenderer:
 
 
 def serials(home, series="SYT", year=None):
-    """Numbers taken in a series, read back from the database."""
-    import sqlite3
-    conn = sqlite3.connect(str(Path(home) / "vanthu.sqlite3"))
-    try:
+    """Numbers taken in a series, read back from the database (the home's backend: SQLite or VANTHU_DB)."""
+    from vanthu.archive.home import opened
+    with opened(home) as archive:
         query, args = "SELECT serial FROM documents WHERE series = ?", [series]
         if year:
             query += " AND year = ?"
             args.append(year)
-        return sorted(row[0] for row in conn.execute(query, args))
-    finally:
-        conn.close()
+        return sorted(row[0] for row in archive.conn.execute(query, args))
 
 
 def stored_files(home):

@@ -42,7 +42,8 @@ def have_ocr():
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``pdf`` (``ocr``) are skipped, with one reason, where LibreOffice (Tesseract) is missing;
-    never in CI, where a missing tool fails them."""
+    never in CI, where a missing tool fails them. A ``sqlite_only`` test runs on the SQLite backend alone."""
+    items[:] = [item for item in items if not _other_backend(item)]
     if os.environ.get("CI"):
         return
     missing = {"pdf": NO_SOFFICE} if not have_soffice() else {}
@@ -51,6 +52,47 @@ def pytest_collection_modifyitems(config, items):
         for marker, reason in missing.items():
             if marker in item.keywords:
                 item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def _other_backend(item):
+    spec = getattr(item, "callspec", None)
+    return (spec is not None and spec.params.get("backend") == "postgresql"
+            and item.get_closest_marker("sqlite_only") is not None)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The tests' PostgreSQL cluster (URL); under CI=true its absence fails, elsewhere it skips."""
+    import pgkit
+    url = pgkit.server_url()
+    try:
+        if not url:
+            raise RuntimeError("VANTHU_TEST_PG is not set")
+        pgkit.prepare_template(url)
+    except Exception as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"{pgkit.NOT_AVAILABLE} ({error})")
+        pytest.skip(f"{pgkit.NOT_AVAILABLE} ({error})")
+    return url
+
+
+@pytest.fixture
+def pg_database(pg_server):
+    """A fresh PostgreSQL database for this test (its URL), dropped afterwards."""
+    import pgkit
+    url = pgkit.create_database(pg_server)
+    yield url
+    pgkit.drop_database(pg_server, url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request, monkeypatch):
+    """The archive's backend for this test: its home's SQLite file, or a fresh PostgreSQL database (VANTHU_DB)."""
+    if request.param == "postgresql":
+        monkeypatch.setenv("VANTHU_DB", request.getfixturevalue("pg_database"))
+    else:
+        monkeypatch.delenv("VANTHU_DB", raising=False)
+    return request.param
 
 
 def pytest_terminal_summary(terminalreporter):

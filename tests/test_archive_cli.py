@@ -5,6 +5,8 @@ import pytest
 
 import archivekit as k
 
+pytestmark = pytest.mark.usefixtures("backend")  # each test on SQLite and on PostgreSQL
+
 
 def test_issue_show_register_verify_the_seed(cli, seed_copy, tmp_path):
     result = cli("issue", "4482-SYT-VP.yaml", "--no-pdf")

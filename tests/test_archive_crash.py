@@ -17,6 +17,8 @@ from vanthu.faults import ENV
 from archivekit import issue_past as issue
 from vanthu.archive.verify import verify
 
+pytestmark = pytest.mark.usefixtures("backend")  # each test on SQLite and on PostgreSQL
+
 ISSUE = textwrap.dedent("""
     import sys
     import archivekit as k

@@ -7,6 +7,8 @@ from vanthu.archive import db
 from vanthu.archive.home import Home, opened
 from vanthu.errors import VanthuError
 
+pytestmark = pytest.mark.usefixtures("backend")  # each test on SQLite and on PostgreSQL
+
 
 def test_home_is_the_option_else_the_environment_else_vanthu_data(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

@@ -8,6 +8,8 @@ from vanthu.archive.catalog import documents
 from vanthu.archive.importing import import_document
 from vanthu.errors import VanthuError
 
+pytestmark = pytest.mark.usefixtures("backend")  # each test on SQLite and on PostgreSQL
+
 
 def incoming_docx(tmp_path, name="den.docx", lines=("BỘ Y TẾ", "Về việc truy vết người nghi nhiễm")):
     path = tmp_path / name

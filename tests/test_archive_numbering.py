@@ -12,6 +12,8 @@ import archivekit as k
 from archivekit import issue_past as issue
 from vanthu.errors import VanthuError
 
+pytestmark = pytest.mark.usefixtures("backend")  # each test on SQLite and on PostgreSQL
+
 
 def issue_fast(home, records, **kw):
     return issue(records, home, renderer=k.BytesRenderer(), **kw)

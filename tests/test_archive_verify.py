@@ -8,6 +8,8 @@ import archivekit as k
 from archivekit import issue_past as issue
 from vanthu.archive.verify import verify
 
+pytestmark = pytest.mark.usefixtures("backend")  # each test on SQLite and on PostgreSQL
+
 
 @pytest.fixture
 def home(tmp_path):

@@ -24,6 +24,7 @@ VARIABLES = {
     "workers": "VANTHU_PDF_WORKERS",  # at most this many LibreOffice processes (default: one per core)
     "traceback": "VANTHU_TRACEBACK",  # non-empty: an internal error prints its whole traceback
     "user": "VANTHU_USER",            # who acts on the command line (--as), else the operating-system user
+    "database": "VANTHU_DB",          # postgresql://...: the register on a server (else the home's SQLite file)
 }
 
 
@@ -38,6 +39,7 @@ class Environment:
     workers: int = 0  # 0: one per core
     traceback: bool = False
     user: Optional[str] = None
+    database: Optional[str] = None
 
     @classmethod
     def read(cls, environ=None):
@@ -46,7 +48,7 @@ class Environment:
         values = {name: get(variable) or None for name, variable in VARIABLES.items()}
         return cls(home=values["home"] or DEFAULT_HOME, templates=values["templates"], soffice=values["soffice"],
                    cache=Path(values["cache"] or _user_cache(get)), workers=_count(values["workers"]),
-                   traceback=bool(values["traceback"]), user=values["user"])
+                   traceback=bool(values["traceback"]), user=values["user"], database=values["database"])
 
     def given(self, **options):
         """This environment with the options that were given (not None) put in."""

@@ -79,9 +79,9 @@ def to_document(row):
 def insert(conn, entry, batch_token):
     """Store one entry's row; returns its id. Inside the write transaction."""
     row = stored_fields(entry, batch_token)
-    cursor = conn.execute(f"INSERT INTO documents ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+    cursor = conn.execute(f"INSERT INTO documents ({', '.join(row)}) VALUES ({', '.join('?' * len(row))}) RETURNING id",
                           list(row.values()))
-    entry.document.id = cursor.lastrowid
+    entry.document.id = cursor.fetchone()[0]
     return entry.document.id
 
 

@@ -1,6 +1,11 @@
-"""The archive database (cơ sở dữ liệu sổ đăng ký): SQLite, schema and migrations.
+"""The archive database (cơ sở dữ liệu sổ đăng ký): schema, migrations, and the two backends.
 
-One file in the archive home. WAL lets readers (search, show) run while a
+SQLite by default: one file in the archive home. A PostgreSQL URL (the home's
+``database:`` setting, ``--db`` or ``VANTHU_DB``) puts the same tables on a
+server instead (:mod:`.postgres`); the same migrations make both, with the
+few words that differ swapped by the connection's :meth:`ddl`.
+
+On SQLite: WAL lets readers (search, show) run while a
 clerk issues; every write goes through :func:`write_transaction`, which takes
 the write lock up front (``BEGIN IMMEDIATE``) so that two ``vanthu issue``
 processes queue instead of both reading the same "next number".
@@ -278,7 +283,47 @@ MIGRATIONS = (
     CREATE INDEX IF NOT EXISTS files_document ON files (document_id);
     CREATE INDEX IF NOT EXISTS links_target ON links (target_id)
     """,
+    # 13 (issue 15): one row per number series, locked (SELECT ... FOR UPDATE) while a number is taken on
+    # PostgreSQL, so clerks of one issuer queue and other issuers do not; SQLite's one write lock needs none.
+    """
+    CREATE TABLE number_series (
+        direction TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        series TEXT NOT NULL,
+        PRIMARY KEY (direction, year, series)
+    )
+    """,
 )
+
+
+class SqliteConnection(sqlite3.Connection):
+    """A SQLite connection with the few calls whose SQL differs on PostgreSQL (:mod:`.postgres`)."""
+
+    dialect = "sqlite"
+
+    @property
+    def path(self):
+        return self.execute("PRAGMA database_list").fetchone()[2]
+
+    def lock_series(self, direction, year, series):
+        """BEGIN IMMEDIATE already holds the one write lock: nothing more to take."""
+
+    def lock_chain(self):
+        """BEGIN IMMEDIATE already holds the one write lock: nothing more to take."""
+
+    def schema_version(self):
+        return self.execute("PRAGMA user_version").fetchone()[0]
+
+    def set_schema_version(self, number):
+        self.execute(f"PRAGMA user_version = {int(number)}")
+
+    def lock_home(self, exclusive=False):
+        """BEGIN IMMEDIATE already holds the one write lock: nothing more to take."""
+
+    def ddl(self, statement):
+        return statement
+
+    errors = (sqlite3.Error,)
 
 
 def _seal_existing(conn):
@@ -293,7 +338,7 @@ def _seal_existing(conn):
 def _upgrade_home(conn):
     """Version 4 also makes an older home owner-only (issue 9), and seals its rows."""
     from .permissions import tighten
-    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    path = conn.path
     if path:
         tighten(os.path.dirname(path))
     _seal_existing(conn)
@@ -320,14 +365,19 @@ FREEZE_TRIGGERS = tuple(
     f"BEGIN SELECT RAISE(ABORT, 'vanthu: bản ghi hủy tệp không sửa, không xóa được'); END" for verb in ("update", "delete"))
 
 
+def _freeze_triggers(conn):
+    from .postgres import FREEZE_TRIGGERS as ON_SERVER
+    return FREEZE_TRIGGERS if conn.dialect == "sqlite" else ON_SERVER  # PL/pgSQL on the server
+
+
 def _freeze(conn):
-    for statement in FREEZE_TRIGGERS:
+    for statement in _freeze_triggers(conn):
         conn.execute(statement)
 
 
 def _refreeze_links(conn):
     """Version 10: the links table was made again; its triggers of version 9 with it."""
-    for statement in FREEZE_TRIGGERS:
+    for statement in _freeze_triggers(conn):
         if " ON links " in statement:
             conn.execute(statement)
 
@@ -335,11 +385,11 @@ def _refreeze_links(conn):
 AFTER = {4: _upgrade_home, 9: _freeze, 10: _refreeze_links}  # Python steps of a migration, run after its SQL
 
 
-_OPEN = {}  # (process, thread, path) -> connection: reused by later calls in the same thread
+_OPEN = {}  # (process, thread, path or URL) -> connection: reused by later calls in the same thread
 
 
 def shared(path):
-    """This thread's connection to ``path``, opened and migrated once.
+    """This thread's connection to ``path`` (a SQLite file or a PostgreSQL URL), opened and migrated once.
 
     Closing a WAL database's last connection checkpoints and removes the
     log (several ms); a process issuing many documents keeps one open.
@@ -352,6 +402,17 @@ def shared(path):
         migrate(conn)
         _OPEN[key] = conn
     return conn
+
+
+def is_server(target):
+    """Whether ``target`` is a PostgreSQL URL (else a SQLite file)."""
+    return str(target).startswith(("postgresql://", "postgres://"))
+
+
+def redacted(target):
+    """The target for a message: a URL without its password."""
+    from .postgres import redacted
+    return redacted(str(target))
 
 
 def shared_read_only(path):
@@ -379,15 +440,18 @@ def connect_read_only(path):
 
 
 def _open_uri(uri):
-    conn = sqlite3.connect(uri, uri=True, timeout=LOCK_WAIT_SECONDS, isolation_level=None)
+    conn = sqlite3.connect(uri, uri=True, timeout=LOCK_WAIT_SECONDS, isolation_level=None, factory=SqliteConnection)
     conn.row_factory = sqlite3.Row
     conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # fails here, not later, if it cannot read
     return conn
 
 
 def connect(path):
-    """Open the database file with the settings every connection needs."""
-    conn = sqlite3.connect(str(path), timeout=LOCK_WAIT_SECONDS, isolation_level=None)
+    """Open the database (file or URL) with the settings every connection needs."""
+    if is_server(path):
+        from . import postgres
+        return postgres.connect(str(path))
+    conn = sqlite3.connect(str(path), timeout=LOCK_WAIT_SECONDS, isolation_level=None, factory=SqliteConnection)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA foreign_keys=ON")
@@ -396,23 +460,23 @@ def connect(path):
 
 
 def schema_version(conn):
-    return conn.execute("PRAGMA user_version").fetchone()[0]
+    return conn.schema_version()
 
 
 def migrate(conn):
     """Bring the schema up to date (all pending versions in one transaction)."""
     if schema_version(conn) == len(MIGRATIONS):
         return  # the usual case: no write lock needed
-    with write_transaction(conn):
+    with write_transaction(conn, exclusive=True):
         version = schema_version(conn)  # re-read under the lock: another process may have migrated
         if version > len(MIGRATIONS):
             raise VanthuError(f"kho dữ liệu có phiên bản {version}, mới hơn chương trình này; hãy cập nhật vanthu")
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             for statement in _statements(script):
-                conn.execute(statement)
+                conn.execute(conn.ddl(statement))
             if number in AFTER:
                 AFTER[number](conn)
-            conn.execute(f"PRAGMA user_version = {number}")
+            conn.set_schema_version(number)
 
 
 def _statements(script):
@@ -420,10 +484,14 @@ def _statements(script):
 
 
 @contextmanager
-def write_transaction(conn):
-    """One all-or-nothing write, holding the write lock from the start."""
+def write_transaction(conn, exclusive=False):
+    """One all-or-nothing write, holding the write lock from the start.
+
+    On PostgreSQL writers run side by side (``exclusive``: alone, for verify and migrations).
+    """
     conn.execute("BEGIN IMMEDIATE")
     try:
+        conn.lock_home(exclusive)
         yield conn
     except BaseException:
         conn.execute("ROLLBACK")

@@ -90,11 +90,12 @@ def append(conn, action, detail, checksum="", document_id=None, head=None):
     ``head`` is the saved (id, hash): numbering goes on after it, so rows
     deleted from the end stay visible as a gap in the ids.
     """
+    conn.lock_chain()
     last_id, last_hash = _last(conn)
     last_id = max(last_id, head[0] if head else 0)
     text = json.dumps(detail, ensure_ascii=False, sort_keys=True)
     event = Event(last_id + 1, _now(), _user(), action, document_id, text, checksum, last_hash)
-    conn.execute("INSERT INTO events (id, time, user, action, document_id, detail, checksum, prev_hash, hash)"
+    conn.execute("INSERT INTO events (id, time, \"user\", action, document_id, detail, checksum, prev_hash, hash)"
                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  (event.id, event.time, event.user, event.action, event.document_id, event.detail,
                   event.checksum, event.prev_hash, event.digest()))

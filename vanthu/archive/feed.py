@@ -29,8 +29,9 @@ class Feed:
 
     def position(self):
         """Where the archive's log is now. Every search asks: two small queries, few imports."""
-        database = Path(self.home or os.environ.get("VANTHU_HOME") or "vanthu-data") / "vanthu.sqlite3"
-        if not database.exists():
+        database = os.environ.get("VANTHU_DB") or (
+            Path(self.home or os.environ.get("VANTHU_HOME") or "vanthu-data") / "vanthu.sqlite3")
+        if not db.is_server(database) and not database.exists():
             from .home import opened
             with opened(self.home) as archive:  # a new home: made as any command makes it
                 return self._at(archive.conn)

@@ -84,13 +84,19 @@ def assign(arrival_number, handler, home=None, *, year=None, co_handlers=(), dea
         due = _deadline(deadline, document)
         values = (document["id"], _clean(leader, "--leader"), _clean(instructions, "--instructions"), who[0],
                   json.dumps(others, ensure_ascii=False), due.isoformat() if due else "", _now(), ASSIGNED)
-        archive.conn.execute("INSERT OR REPLACE INTO handling (document_id, leader, instructions, handler, co_handlers,"
-                             " deadline, assigned_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
+        archive.conn.execute(_ASSIGN, values)
         archive.log("incoming-assign" if not current else "incoming-reassign",
                     {"arrival_number": arrival_number, "handler": who[0], "co_handlers": others,
                      "deadline": values[5], "instructions": values[2]}, document_id=document["id"])
     archive.remember_log_head()
     return get(arrival_number, home, year=year or today.year)
+
+
+_COLUMNS = ("document_id", "leader", "instructions", "handler", "co_handlers", "deadline", "assigned_at", "status")
+# A reassignment starts the handling afresh: every other column back to its default (as a replaced row would be).
+_ASSIGN = (f"INSERT INTO handling ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+           " ON CONFLICT (document_id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
+           + ", acknowledged_at = '', result = '', reply = '', done_at = ''")
 
 
 def acknowledge(arrival_number, home=None, *, year=None):

@@ -130,6 +130,7 @@ class Archive:
         self.conn.execute("BEGIN IMMEDIATE")
         batch = None
         try:
+            self.conn.lock_home()
             self.recover()
             self.refuse_if_inconsistent()
             batch = store.Batch(self.home).open()
@@ -185,16 +186,34 @@ def opened(path=None):
     from . import settings
     home = Home.locate(path)
     if home.read_only:  # show, register, search and verify still work; a write fails with a clear message
-        yield Archive(home, db.shared_read_only(home.database), settings.load(home.settings), read_only=True)
+        chosen = settings.load(home.settings)
+        target = database_of(home, chosen)
+        conn = db.shared(target) if db.is_server(target) else db.shared_read_only(target)
+        yield Archive(home, conn, chosen, read_only=True)
         return
     home.prepare()
-    if not home.database.exists():
+    chosen = settings.load(home.settings)
+    target = database_of(home, chosen)
+    if not db.is_server(target) and not home.database.exists():
         db.forget(home.database)  # the home was removed and made again: a cached connection is stale
     with private_files():  # SQLite gives its -wal and -shm files the database's mode
-        conn = db.shared(home.database)
-    archive = Archive(home, conn, settings.load(home.settings))
+        conn = db.shared(target)
+    archive = Archive(home, conn, chosen)
     _recover_if_needed(archive)
     yield archive
+
+
+def database_of(home, chosen):
+    """Where this home's register is: ``--db`` / ``VANTHU_DB``, else ``database:`` in settings.yaml, else its SQLite file."""
+    target = environment.current().database or chosen.database
+    if not target:
+        return home.database
+    if not db.is_server(target):
+        raise VanthuError(f"VANTHU_DB={target}: cần địa chỉ postgresql://... (hoặc bỏ trống để dùng tệp vanthu.sqlite3)")
+    if home.database.exists() and not environment.current().database:
+        raise VanthuError(f"kho {home.root} có cả tệp vanthu.sqlite3 và database: {db.redacted(target)} trong "
+                          "settings.yaml; chỉ được dùng một nơi. Chuyển kho bằng 'vanthu db move', hoặc xóa dòng database:")
+    return target
 
 
 def _recover_if_needed(archive):

@@ -134,8 +134,11 @@ def holder(conn, series, number):
 def take(conn, series, wanted=None):
     """Allocate a number in ``series``: ``wanted`` if it is free, else the next one.
 
-    Must run inside the write transaction that inserts the document.
+    Must run inside the write transaction that inserts the document. The series is locked first
+    (on PostgreSQL its ``number_series`` row, until the commit): two clerks of one issuer queue here,
+    other issuers go on. The number is then read as one past the highest committed: nothing to drift.
     """
+    conn.lock_series(series.direction, series.year, series.key)
     if wanted is None:
         return next_number(conn, series)
     taken = holder(conn, series, wanted)

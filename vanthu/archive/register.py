@@ -121,7 +121,8 @@ def _latest_year(conn, direction):
 
 def _bodies(conn, year, secret=False, copies=False):
     """Issuing bodies of the year's outgoing documents, of one book (ordinary, secret, copies): code -> (count, parent, name)."""
-    rows = conn.execute("SELECT issuer_code, issuer_parent, issuer_name, COUNT(*) AS n FROM documents"
+    rows = conn.execute("SELECT issuer_code, max(issuer_parent) AS issuer_parent, max(issuer_name) AS issuer_name, COUNT(*) AS n"
+                        " FROM documents"
                         " WHERE direction = 'out' AND year = ? AND (series LIKE ?) = ?"
                         " AND (series LIKE ? OR series LIKE ?) = ? GROUP BY issuer_code ORDER BY n DESC, issuer_code",
                         (year, f"%/{SECRET}", secret, f"%/{COPIES}", f"%/{COPIES}/%", copies)).fetchall()

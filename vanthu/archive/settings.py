@@ -33,6 +33,11 @@ defaults: {}
 
 # Vai trò được xem trích yếu, nội dung, tệp của văn bản mật trên ứng dụng web.
 secret_roles: [van-thu, lanh-dao]
+
+# Sổ, nhật ký, người dùng trên máy chủ PostgreSQL thay cho tệp vanthu.sqlite3 (tệp lưu vẫn ở thư mục này),
+# ví dụ database: postgresql://vanthu@may-chu/so_van_thu  (mật khẩu để trong ~/.pgpass, không ghi ở đây).
+# Chuyển kho có sẵn lên máy chủ: vanthu db move postgresql://...
+database: ""
 """
 
 
@@ -44,6 +49,7 @@ class Settings:
     organ_id: str = ""
     defaults: dict = field(default_factory=dict)  # record values the web form starts from (giá trị mặc định)
     secret_roles: tuple = ("van-thu", "lanh-dao")  # who reads secret documents on the web app
+    database: str = ""  # a PostgreSQL URL: the register on a server (máy chủ cơ sở dữ liệu)
 
 
 def write_default(path):
@@ -74,8 +80,12 @@ def _load(path, mtime_ns, size):
     roles = data.get("secret_roles") or ("van-thu", "lanh-dao")
     if not isinstance(roles, (list, tuple)):
         raise VanthuError(Problem("secret_roles phải là danh sách vai trò", str(path), 0, "secret_roles"))
+    database = str(data.get("database") or "")
+    if database and not database.startswith(("postgresql://", "postgres://")):
+        raise VanthuError(Problem("database phải là địa chỉ postgresql://... (hoặc để trống: dùng tệp vanthu.sqlite3)",
+                                  str(path), 0, "database"))
     return Settings(frozenset(str(t) for t in types), str(data.get("organ_id") or ""), _plain(defaults),
-                    tuple(str(r) for r in roles))
+                    tuple(str(r) for r in roles), database)
 
 
 def _plain(value):

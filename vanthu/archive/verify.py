@@ -55,7 +55,7 @@ def verify(home=None):
                 report, _ = _check(archive)
                 report.note = "kho chỉ đọc: lần kiểm tra này không được ghi vào nhật ký"
                 return report
-            with db.write_transaction(archive.conn):  # no issue may move files in while we look
+            with db.write_transaction(archive.conn, exclusive=True):  # no issue may move files in while we look
                 archive.recover()
                 report, chain_whole = _check(archive)
                 events.append(archive.conn, "verify", {"files": report.files, "problems": len(report.problems)},
@@ -63,10 +63,18 @@ def verify(home=None):
                               head=_head(archive.home.log_head)[0])
             if chain_whole:
                 archive.remember_log_head()
-    except sqlite3.DatabaseError as error:
+    except (sqlite3.DatabaseError, *_server_errors()) as error:
         return Report(problems=[f"cơ sở dữ liệu {Path(home or '.').name}/vanthu.sqlite3 hỏng, không đọc được ({error}); "
                                 "khôi phục từ bản sao lưu"])
     return report
+
+
+def _server_errors():
+    try:
+        import psycopg
+    except ImportError:
+        return ()
+    return (psycopg.DatabaseError,)
 
 
 def _check(archive):
@@ -116,7 +124,12 @@ def _destruction_problems(root, destroyed):
 
 
 def _integrity(conn):
-    """SQLite's own check: a damaged page or index is reported before ``issue`` trips on it."""
+    """SQLite's own check: a damaged page or index is reported before ``issue`` trips on it.
+
+    A PostgreSQL server checks its own pages, and enforces foreign keys on every write.
+    """
+    if conn.dialect != "sqlite":
+        return []
     found = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
     problems = [] if found == ["ok"] else [f"cơ sở dữ liệu hỏng: {line}" for line in found]
     for row in conn.execute("PRAGMA foreign_key_check"):

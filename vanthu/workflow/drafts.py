@@ -87,12 +87,13 @@ def create(text, owner, home=None, library=None):
     now = _now()
     with opened(home) as archive:
         with db.write_transaction(archive.conn):
-            cursor = archive.conn.execute(
+            draft_id = archive.conn.execute(
                 "INSERT INTO drafts (template, subject, record, state, owner, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)", (record.template.name, record.get("subject", ""), text, DRAFT, owner, now, now))
-            archive.log("draft-create", {"draft": cursor.lastrowid, "template": record.template.name, "owner": owner})
+                " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (record.template.name, record.get("subject", ""), text, DRAFT, owner, now, now)).fetchone()[0]
+            archive.log("draft-create", {"draft": draft_id, "template": record.template.name, "owner": owner})
         archive.remember_log_head()
-    return get(cursor.lastrowid, home)
+    return get(draft_id, home)
 
 
 def get(draft_id, home=None):

@@ -233,8 +233,10 @@ def _store_signed(draft, step, by, signed, home):
     with opened(home) as archive:
         with db.write_transaction(archive.conn):
             _, step = _my_turn(archive.conn, draft.id, by, {SUBMITTED, APPROVED})  # still theirs, under the lock
-            archive.conn.execute("INSERT OR REPLACE INTO signed_drafts (draft_id, pdf, sha256, signer, signed_at)"
-                                 " VALUES (?, ?, ?, ?, ?)", (draft.id, signed, digest, by, _now()))
+            archive.conn.execute("INSERT INTO signed_drafts (draft_id, pdf, sha256, signer, signed_at)"
+                                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (draft_id) DO UPDATE SET pdf = excluded.pdf,"
+                                 " sha256 = excluded.sha256, signer = excluded.signer, signed_at = excluded.signed_at",
+                                 (draft.id, signed, digest, by, _now()))
             _set_step(archive.conn, step, DONE)
             drafts.move(archive, draft.id, SIGNED, by, {SUBMITTED, APPROVED}, "")
             archive.log("sign", {"draft": draft.id, "by": by, "record": sha256(draft.text)}, digest)
@@ -318,7 +320,7 @@ def history(draft_id, home=None):
     """The draft's events from the log, oldest first: (time, who, action, detail)."""
     import json
     with opened(home) as archive:
-        rows = archive.conn.execute("SELECT time, user, action, detail, checksum FROM events ORDER BY id").fetchall()
+        rows = archive.conn.execute("SELECT time, \"user\", action, detail, checksum FROM events ORDER BY id").fetchall()
     found = []
     for row in rows:
         detail = json.loads(row["detail"] or "{}")
