@@ -92,6 +92,20 @@ def serials(home, series="SYT", year=None):
         return sorted(row[0] for row in archive.conn.execute(query, args))
 
 
+def database(home):
+    """A plain connection to the home's database, behind vanthu's back (to damage it as an intruder would):
+    its SQLite file, or the PostgreSQL database the test runs on (VANTHU_DB)."""
+    import os
+    import sqlite3
+    from vanthu.archive import postgres
+    url = os.environ.get("VANTHU_DB")
+    if url:
+        conn = postgres.connect(url)
+        conn.execute("SET session_replication_role = replica")  # a superuser's edit: no foreign key stops it
+        return conn
+    return sqlite3.connect(str(Path(home) / "vanthu.sqlite3"), isolation_level=None)
+
+
 def stored_files(home):
     """Every file under the home's files/ folder, as paths relative to the home."""
     root = Path(home)

@@ -38,6 +38,7 @@ def test_docx_text_is_extracted_and_the_file_stored_unchanged(tmp_path):
     assert doc.body == "BỘ Y TẾ\nVề việc truy vết người nghi nhiễm"
 
 
+@pytest.mark.sqlite_only
 def test_pdf_text_is_extracted(tmp_path):
     home = tmp_path / "home"
     pdf = tmp_path / "den.pdf"

@@ -11,7 +11,6 @@ from vanthu.archive.importing import import_document
 from archivekit import issue_past as issue
 from vanthu.generator.render import Renderer
 
-pytestmark = pytest.mark.usefixtures("backend")  # each test on SQLite and on PostgreSQL
 
 SEED_ROW = ("4482/SYT-VP", "06/8/2020", "Công văn V/v triển khai cài đặt và sử dụng ứng dụng BlueZone",
             "Phan Huy Anh Vũ", "Các đơn vị trực thuộc Sở Y tế; Các cơ sở y tế ngoài công lập", "VT, VP",

@@ -18,8 +18,7 @@ def home(tmp_path):
     return home
 
 
-def database(home):
-    return sqlite3.connect(str(home / "vanthu.sqlite3"), isolation_level=None)
+database = k.database
 
 
 def test_a_fresh_archive_verifies_clean_and_the_run_is_logged(home):
@@ -57,7 +56,7 @@ def test_an_extra_file_is_reported(home):
 
 
 def test_an_edited_log_row_is_reported(home):
-    database(home).execute("UPDATE events SET user = 'ai-do' WHERE id = 2")
+    database(home).execute("UPDATE events SET \"user\" = 'ai-do' WHERE id = 2")
     problems = verify(home).problems
     assert len(problems) == 1 and problems[0].startswith("nhật ký: mục 2 (issue, ") and problems[0].endswith("đã bị sửa")
 
@@ -69,7 +68,7 @@ def test_an_edited_row_with_its_hash_recomputed_breaks_the_chain(home):
     row = dict(conn.execute("SELECT * FROM events WHERE id = 2").fetchone())
     row["user"] = "ai-do"
     forged = Event(*(row[name] for name in ("id", "time", "user", "action", "document_id", "detail", "checksum", "prev_hash")))
-    conn.execute("UPDATE events SET user = ?, hash = ? WHERE id = 2", (row["user"], forged.digest()))
+    conn.execute("UPDATE events SET \"user\" = ?, hash = ? WHERE id = 2", (row["user"], forged.digest()))
     assert verify(home).problems == ["nhật ký: mục 3 không nối với mục trước (chuỗi băm đứt, có mục bị sửa)"]
 
 

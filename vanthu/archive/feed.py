@@ -29,7 +29,7 @@ class Feed:
 
     def position(self):
         """Where the archive's log is now. Every search asks: two small queries, few imports."""
-        database = os.environ.get("VANTHU_DB") or (
+        database = os.environ.get("VANTHU_DB") or (  # environment.VARIABLES["database"]; this path stays light
             Path(self.home or os.environ.get("VANTHU_HOME") or "vanthu-data") / "vanthu.sqlite3")
         if not db.is_server(database) and not database.exists():
             from .home import opened

@@ -13,6 +13,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import environment
 from ..docnumber import DocumentNumber
 from ..errors import VanthuError
 from . import db, dossierseal, events, permissions, seal
@@ -64,8 +65,9 @@ def verify(home=None):
             if chain_whole:
                 archive.remember_log_head()
     except (sqlite3.DatabaseError, *_server_errors()) as error:
-        return Report(problems=[f"cơ sở dữ liệu {Path(home or '.').name}/vanthu.sqlite3 hỏng, không đọc được ({error}); "
-                                "khôi phục từ bản sao lưu"])
+        server = environment.current().database
+        where = db.redacted(server) if server else f"{Path(home or '.').name}/vanthu.sqlite3"
+        return Report(problems=[f"cơ sở dữ liệu {where} hỏng, không đọc được ({error}); khôi phục từ bản sao lưu"])
     return report
 
 
