@@ -85,6 +85,13 @@ def pg_database(pg_server):
     pgkit.drop_database(pg_server, url)
 
 
+@pytest.fixture
+def on_postgresql(pg_database, monkeypatch):
+    """This test's archive on a fresh PostgreSQL database (VANTHU_DB, inherited by its subprocesses)."""
+    monkeypatch.setenv("VANTHU_DB", pg_database)
+    return pg_database
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request, monkeypatch):
     """The archive's backend for this test: its home's SQLite file, or a fresh PostgreSQL database (VANTHU_DB)."""

@@ -110,6 +110,12 @@ class Archive:
         """Settle dead batches; call it holding the write lock."""
         return store.recover(self.home, self._is_committed)
 
+    def settle_after_wait(self):
+        """After a series lock: on PostgreSQL its holder may have died while we waited (on SQLite nobody else
+        was writing): settle the batch it left, so none of its files sits where our number's files go."""
+        if self.conn.dialect != "sqlite":
+            self.recover()
+
     def _is_committed(self, token):
         return self.conn.execute("SELECT 1 FROM documents WHERE batch = ? LIMIT 1", (token,)).fetchone() is not None
 

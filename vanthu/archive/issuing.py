@@ -137,6 +137,7 @@ def _take_number(archive, record, today, token, again=False, warn=None):
     record = mistakes.same_spelling(archive.conn, record, series, warn)
     try:
         number = numbering.take(archive.conn, series, record.get("number"))
+        archive.settle_after_wait()
     except VanthuError as error:
         raise VanthuError(*[Problem(p.message, record.source, record.line, "number") for p in error.problems]) from None
     content = mistakes.content_hash(record)

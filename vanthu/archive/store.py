@@ -28,6 +28,7 @@ MANIFEST = "manifest.json"
 LOCK = ".lock"
 NEW, OLD = ".new-", ".old-"  # staging folders being created or deleted: nothing to recover in them
 STALE_SECONDS = 3600
+BUILDING_SECONDS = 60
 
 
 def sha256_bytes(data):
@@ -206,7 +207,13 @@ def _try_lock(folder):
 
 
 def _remove_if_abandoned(folder):
-    """A folder being created or deleted: gone once its owner is dead (lock free) or long gone."""
+    """A folder being created or deleted: gone once its owner is dead (lock free) or long gone.
+
+    A folder being created has its lock file a moment before its lock: on PostgreSQL, where writers of
+    other series run at once, one just made is left alone (its maker needs microseconds, not a minute).
+    """
+    if folder.name.startswith(NEW) and _age(folder) < BUILDING_SECONDS:
+        return
     try:
         fd = os.open(folder / LOCK, os.O_RDWR)
     except FileNotFoundError:  # its owner is deleting it, or died creating it
@@ -221,6 +228,13 @@ def _remove_if_abandoned(folder):
         pass  # alive: it removes the folder itself
     finally:
         os.close(fd)
+
+
+def _age(folder):
+    try:
+        return time.time() - folder.stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")
 
 
 def needs_recovery(home):
