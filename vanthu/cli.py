@@ -58,11 +58,14 @@ def year_option(help_text):
 @click.option("--templates", "templates_dir", type=click.Path(file_okay=False),
               help="Thư mục mẫu riêng (NAME.docx + NAME.yaml), dùng trước mẫu có sẵn; mặc định VANTHU_TEMPLATES, "
                    "nếu không có: HOME/templates.")
+@click.option("--db", "database", metavar="postgresql://...",
+              help="Sổ, nhật ký, người dùng trên máy chủ PostgreSQL này (tệp lưu vẫn ở --home); mặc định VANTHU_DB, "
+                   "nếu không có: database: trong settings.yaml, nếu không có: tệp HOME/vanthu.sqlite3.")
 @click.option("--traceback", is_flag=True, default=None,
               help="Khi có lỗi nội bộ, in toàn bộ vết lỗi (cho lập trình viên); hoặc VANTHU_TRACEBACK=1.")
 @click.version_option(__version__, "-V", "--version", message="vanthu %(version)s", help="Hiện số phiên bản rồi thoát.")
 @click.pass_context
-def cli(ctx, home, templates_dir, traceback):
+def cli(ctx, home, templates_dir, database, traceback):
     """vanthu (văn thư): soạn, cấp số, ban hành, lưu và tìm văn bản hành chính
     theo Nghị định 30/2020/NĐ-CP.
 
@@ -72,6 +75,8 @@ def cli(ctx, home, templates_dir, traceback):
       vanthu check cv.yaml                 # kiểm tra bản ghi
       vanthu render cv.yaml -o cv.docx     # bản nháp DOCX (hoặc .pdf)
     """
+    if database:  # the archive reads VANTHU_DB; set for this run (and the workers it starts)
+        os.environ[environment.VARIABLES["database"]] = database
     ctx.obj = environment.current().given(home=home, templates=templates_dir, traceback=traceback or None)
 
 
@@ -569,6 +574,47 @@ def recover_head(ctx):
     """
     from .archive.verify import recover_head as recover
     click.echo(recover(ctx.obj.home))
+
+
+# --- the register on a server (issue 15) -------------------------------------------
+
+@cli.group("db", context_settings=CONTEXT, invoke_without_command=True)
+@click.pass_context
+def database_group(ctx):
+    """Nơi giữ sổ, nhật ký, người dùng: tệp SQLite trong kho (mặc định) hay máy chủ PostgreSQL.
+
+    Không có lệnh con: in nơi kho đang dùng.
+
+    \b
+    Ví dụ:
+      vanthu db                                           # kho đang dùng đâu
+      vanthu db move postgresql://vanthu@may-chu/so_syt   # chuyển sổ lên máy chủ
+    """
+    if ctx.invoked_subcommand is None:
+        from .archive.moving import where
+        click.echo(where(ctx.obj.home))
+
+
+@database_group.command("move")
+@click.argument("url", metavar="postgresql://...")
+@click.pass_context
+def database_move(ctx, url):
+    """Chuyển sổ của kho (SQLite) lên cơ sở dữ liệu PostgreSQL trống ở URL, và chứng minh.
+
+    Kiểm tra kho trước (vanthu verify), chép mọi dòng trong một giao dịch
+    (không ai cấp số được trong lúc chép), so số dòng từng bảng và mục nhật ký
+    cuối hai bên, kiểm tra lại trên máy chủ; xong mới ghi database: vào
+    settings.yaml và giữ tệp cũ thành vanthu.sqlite3.da-chuyen. Tệp lưu trữ ở
+    nguyên chỗ. Hãy dừng ứng dụng web và các văn thư khác trong lúc chuyển.
+
+    \b
+    Ví dụ:
+      createdb -h may-chu -U vanthu so_syt
+      vanthu --home /srv/vanthu-syt db move postgresql://vanthu@may-chu/so_syt
+    """
+    from .archive.moving import move
+    move(url, ctx.obj.home, say=click.echo)
+    click.echo("Đã chuyển: kho giờ dùng máy chủ PostgreSQL (settings.yaml, dòng database:).")
 
 
 # --- backup and restore (Phụ lục VI III.5.g) ------------------------------------

@@ -148,6 +148,23 @@ class PostgresConnection:
         """Writers share the home; ``verify`` and migrations have it alone (no batch moves files in meanwhile)."""
         self.execute(f"SELECT pg_advisory_xact_lock{'' if exclusive else '_shared'}(?)", (HOME_LOCK,))
 
+    def copy_rows(self, table, columns, rows):
+        """Load rows fast (COPY), inside the current transaction (``vanthu db move``)."""
+        names = ", ".join(f'"{c}"' for c in columns)
+        with self._conn.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(tuple(row))
+
+    def restart_sequences(self, tables):
+        """After rows came with their ids: the next id made here follows the highest copied."""
+        for table in tables:
+            found = self.execute("SELECT pg_get_serial_sequence(table_name, column_name) FROM information_schema.columns"
+                                 " WHERE table_schema = current_schema() AND table_name = ? AND column_name = 'id'",
+                                 (table,)).fetchone()
+            sequence = found[0] if found else None
+            if sequence:
+                self.execute(f"SELECT setval(?, max(id)) FROM {table} HAVING max(id) IS NOT NULL", (sequence,))
+
     def ddl(self, statement):
         """A migration statement in PostgreSQL's words where SQLite's differ."""
         for sqlite_words, postgres_words in DDL:
