@@ -300,6 +300,7 @@ class SqliteConnection(sqlite3.Connection):
     """A SQLite connection with the few calls whose SQL differs on PostgreSQL (:mod:`.postgres`)."""
 
     dialect = "sqlite"
+    defers_events = False  # one writer at a time: log entries are chained as they come
 
     @property
     def path(self):
@@ -493,10 +494,11 @@ def write_transaction(conn, exclusive=False):
     try:
         conn.lock_home(exclusive)
         yield conn
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
 
 
 def newest_event(conn):

@@ -84,17 +84,27 @@ def last(conn):
     return _last(conn)
 
 
-def append(conn, action, detail, checksum="", document_id=None, head=None):
+def append(conn, action, detail, checksum="", document_id=None, head=None, now=False):
     """Add one entry; call inside the write transaction of the action it records.
 
     ``head`` is the saved (id, hash): numbering goes on after it, so rows
-    deleted from the end stay visible as a gap in the ids.
+    deleted from the end stay visible as a gap in the ids. On PostgreSQL,
+    where writers of other series run at once, the entry is chained just
+    before the commit (unless ``now``), so the chain's lock is held for
+    milliseconds, not for a batch's rendering; it then returns None.
     """
+    text, stamp, user = json.dumps(detail, ensure_ascii=False, sort_keys=True), _now(), _user()
+    if conn.defers_events and not now:
+        conn.at_commit(lambda: _chain(conn, action, text, checksum, document_id, head, stamp, user))
+        return None
+    return _chain(conn, action, text, checksum, document_id, head, stamp, user)
+
+
+def _chain(conn, action, text, checksum, document_id, head, stamp, user):
     conn.lock_chain()
     last_id, last_hash = _last(conn)
     last_id = max(last_id, head[0] if head else 0)
-    text = json.dumps(detail, ensure_ascii=False, sort_keys=True)
-    event = Event(last_id + 1, _now(), _user(), action, document_id, text, checksum, last_hash)
+    event = Event(last_id + 1, stamp, user, action, document_id, text, checksum, last_hash)
     conn.execute("INSERT INTO events (id, time, \"user\", action, document_id, detail, checksum, prev_hash, hash)"
                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  (event.id, event.time, event.user, event.action, event.document_id, event.detail,

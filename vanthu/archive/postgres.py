@@ -98,12 +98,23 @@ class PostgresConnection:
         except psycopg.OperationalError as error:
             raise VanthuError(f"không kết nối được cơ sở dữ liệu {redacted(url)}: {_first_line(error)}") from None
         self._chain_locked = False
+        self._at_commit = []
+
+    defers_events = True  # log entries are chained at COMMIT (events.append)
+
+    def at_commit(self, step):
+        """Run ``step`` just before this transaction's COMMIT (dropped on ROLLBACK)."""
+        self._at_commit.append(step)
 
     def execute(self, sql, params=()):
         params = tuple(params)
         text = _translate(sql) if params else _plain(sql)
+        if text == "COMMIT":
+            steps, self._at_commit = self._at_commit, []
+            for step in steps:
+                step()
         if text in ("BEGIN", "COMMIT", "ROLLBACK"):
-            self._chain_locked = False
+            self._chain_locked, self._at_commit = False, []
         return Cursor(self._conn.execute(text, params or None))
 
     def executemany(self, sql, rows):

@@ -262,7 +262,7 @@ def recover_head(home=None):
             old = path.read_text(encoding="utf-8", errors="replace")[:2000] if path.exists() else None
             event = events.append(archive.conn, "recover-head", {"problem": problem, "old_head": old,
                                                                  "accepted": list(accepted)},
-                                  hashlib.sha256((old or "").encode("utf-8")).hexdigest())
+                                  hashlib.sha256((old or "").encode("utf-8")).hexdigest(), now=True)
         archive.remember_log_head()
     return (f"Đã lập lại {events.HEAD_FILE} theo nhật ký trong cơ sở dữ liệu (mục {accepted[0]}); việc này được ghi "
             f"vào nhật ký mục {event.id} ({problem}). Chạy 'vanthu verify' để kiểm tra lại toàn kho.")
