@@ -17,10 +17,14 @@ SEED_ROW = ("4482/SYT-VP", "06/8/2020", "Công văn V/v triển khai cài đặt
             "", "", "", "Được đính chính bởi 4483/SYT-VP")
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    """The seed dispatch issued for real (generator DOCX), plus a later dispatch that corrects it."""
-    home = tmp_path_factory.mktemp("archive") / "home"
+pytestmark = pytest.mark.usefixtures("backend")  # each test on SQLite and on PostgreSQL
+
+
+@pytest.fixture
+def seeded(tmp_path):
+    """The seed dispatch issued for real (generator DOCX), plus a later dispatch that corrects it
+    (one per test: on PostgreSQL each test has a database of its own)."""
+    home = tmp_path / "seeded" / "home"
     issue([k.seed()], home, renderer=Renderer())
     issue([k.record(date="2020-08-10", subject="đính chính Công văn 4482/SYT-VP")], home,
           renderer=k.FakeRenderer(), corrects="4482/SYT-VP")
@@ -98,8 +102,8 @@ def test_the_seed_has_its_phu_luc_vi_metadata_and_is_handed_to_search_as_an_arch
     assert (seed_doc.direction, seed_doc.date, seed_doc.signer, seed_doc.issuer_code) == (
         "out", dt.date(2020, 8, 6), "Phan Huy Anh Vũ", "SYT")
     assert seed_doc.recipients == ["Các đơn vị trực thuộc Sở Y tế", "Các cơ sở y tế ngoài công lập"]
-    import json, sqlite3
-    meta = json.loads(sqlite3.connect(str(seeded / "vanthu.sqlite3")).execute(
+    import json
+    meta = json.loads(k.database(seeded).execute(
         "SELECT metadata FROM documents WHERE number = 4482").fetchone()[0])
     assert {key: meta[key] for key in ("CodeNumber", "CodeNotation", "IssuedDate", "OrganName", "TypeName", "Language")} == {
         "CodeNumber": "4482", "CodeNotation": "SYT-VP", "IssuedDate": "2020-08-06", "OrganName": "SỞ Y TẾ",

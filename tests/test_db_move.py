@@ -70,3 +70,9 @@ def test_a_damaged_home_is_not_moved(office, pg_database):
 def test_not_a_server_address_is_a_clear_error(office):
     result = run_cli("--home", office, "db", "move", "/tmp/khac.sqlite3")
     assert result.code == 1 and "postgresql://" in result.err
+
+
+def test_backup_of_a_home_on_the_server_says_to_use_the_servers_tools(tmp_path, on_postgresql):
+    issue([k.record(date="2021-03-01")], tmp_path / "home", renderer=k.FakeRenderer())
+    result = run_cli("--home", tmp_path / "home", "backup", tmp_path / "sao-luu")
+    assert result.code == 1 and "pg_dump" in result.err and not (tmp_path / "sao-luu").exists()

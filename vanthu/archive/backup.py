@@ -75,6 +75,7 @@ def backup(target, home=None, with_index=False, progress=None):
     """``vanthu backup DIR``: a consistent snapshot of the home in the new folder ``target``."""
     target = Path(target).absolute()
     source = Home.locate(home)
+    _refuse_server(source)
     _refuse_backup_target(source, target)
     with opened(source.root) as archive:
         with private_files():
@@ -286,6 +287,15 @@ def _log_backup(archive, target, summary):
 
 
 # --- restore ------------------------------------------------------------------
+
+def _refuse_server(source):
+    """A register on PostgreSQL is backed up by the server's own tools, with the files beside it."""
+    from . import settings
+    from .home import database_of
+    if db.is_server(database_of(source, settings.load(source.settings))):
+        raise VanthuError("sổ của kho này ở trên máy chủ PostgreSQL: sao lưu sổ bằng công cụ của máy chủ (pg_dump, "
+                          "pg_basebackup), và thư mục tệp lưu (files/) bằng bản sao tệp; 'vanthu backup' chỉ sao lưu kho SQLite")
+
 
 def restore(source, home=None, progress=None):
     """``vanthu restore DIR``: the backup ``source`` becomes the (empty or new) home; refused if damaged."""

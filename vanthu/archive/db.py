@@ -461,6 +461,8 @@ def connect(path):
 
 
 def schema_version(conn):
+    if isinstance(conn, sqlite3.Connection):  # ours, or a plain one (a backup's copy)
+        return conn.execute("PRAGMA user_version").fetchone()[0]
     return conn.schema_version()
 
 
