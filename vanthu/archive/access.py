@@ -101,10 +101,12 @@ class _short_wait:
         self.conn = conn
 
     def __enter__(self):
-        self.conn.execute(f"PRAGMA busy_timeout = {WAIT_MS}")
+        if self.conn.dialect == "sqlite":  # on PostgreSQL a reader's log entry waits only for commits (ms)
+            self.conn.execute(f"PRAGMA busy_timeout = {WAIT_MS}")
 
     def __exit__(self, *exc):
-        self.conn.execute(f"PRAGMA busy_timeout = {db.LOCK_WAIT_SECONDS * 1000}")
+        if self.conn.dialect == "sqlite":
+            self.conn.execute(f"PRAGMA busy_timeout = {db.LOCK_WAIT_SECONDS * 1000}")
 
 
 def _append(archive, entry):
@@ -141,7 +143,7 @@ def _drain(archive):
 def uses(conn, root, document_id=None):
     """Every use, from the log and the spool: :class:`Use` values, oldest first."""
     where, args = ("AND document_id = ?", [document_id]) if document_id is not None else ("", [])
-    rows = conn.execute(f"SELECT action, user, time, document_id, detail FROM events WHERE action IN "
+    rows = conn.execute(f"SELECT action, \"user\", time, document_id, detail FROM events WHERE action IN "
                         f"('view', 'download', 'print') {where} ORDER BY id", args).fetchall()
     found = [_use(r["action"], r["document_id"], json.loads(r["detail"]), r["user"], r["time"]) for r in rows]
     return sorted(found + _spooled_uses(root, document_id), key=lambda u: _moment(u.at))
@@ -159,7 +161,7 @@ def _use(kind, document_id, detail, user, time):
 
 def history(conn, root, document_id):
     """``[(time, person, label, note)]``: every log entry about a document, and its spooled uses."""
-    rows = conn.execute("SELECT time, user, action, detail FROM events WHERE document_id = ? ORDER BY id",
+    rows = conn.execute("SELECT time, \"user\", action, detail FROM events WHERE document_id = ? ORDER BY id",
                         (document_id,)).fetchall()
     found = [(_when(r), json.loads(r["detail"]).get("by") or r["user"], LABELS.get(r["action"], r["action"]),
               _note(json.loads(r["detail"]))) for r in rows]
