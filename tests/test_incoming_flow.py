@@ -10,6 +10,8 @@ from vanthu.archive import handling
 from vanthu.errors import VanthuError
 from vanthu.vndate import short_date
 
+pytestmark = pytest.mark.usefixtures("backend")  # each test on SQLite and on PostgreSQL
+
 TODAY = dt.date.today()
 
 

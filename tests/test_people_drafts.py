@@ -2,6 +2,8 @@
 import datetime as _dt
 import sqlite3
 
+import archivekit as k
+
 import pytest
 
 from vanthu.archive import people
@@ -11,12 +13,14 @@ from vanthu.workflow import drafts
 
 from conftest import DATA, run_cli
 
+pytestmark = pytest.mark.usefixtures("backend")  # each test on SQLite and on PostgreSQL
+
 SEED = (DATA / "4482-SYT-VP.yaml").read_text(encoding="utf-8")
 
 
 def events(home):
-    conn = sqlite3.connect(home / "vanthu.sqlite3")
-    return conn.execute("SELECT user, action, detail FROM events ORDER BY id").fetchall()
+    conn = k.database(home)
+    return conn.execute("SELECT \"user\", action, detail FROM events ORDER BY id").fetchall()
 
 
 def test_user_add_list_passwd_disable_through_the_cli(tmp_path, monkeypatch):
@@ -53,7 +57,7 @@ def test_bad_user_input_is_refused_with_nothing_written(tmp_path, monkeypatch):
 
 def test_password_is_stored_as_argon2_only(tmp_path):
     people.add("vu", "bi-mat-rat-dai", ["lanh-dao"], tmp_path)
-    row = sqlite3.connect(tmp_path / "vanthu.sqlite3").execute("SELECT password_hash FROM people").fetchone()
+    row = k.database(tmp_path).execute("SELECT password_hash FROM people").fetchone()
     assert row[0].startswith("$argon2id$") and "bi-mat-rat-dai" not in row[0]
 
 

@@ -1,9 +1,13 @@
 """Issue 9, item 8: a clerk's usual slips are refused before a number is taken (sai sót bị chặn trước khi cấp số)."""
 import datetime as dt
+import os
 import sqlite3
 
 import archivekit as k
 from vanthu.vndate import short_date
+import pytest
+
+pytestmark = pytest.mark.usefixtures("backend")  # each test on SQLite and on PostgreSQL
 
 TODAY = dt.date.today()
 
@@ -19,9 +23,12 @@ def _record(folder, name="cv.yaml", date=TODAY, number=None, code="SYT", subject
 
 
 def _numbers(home):
-    if not (home / "vanthu.sqlite3").exists():
+    if not os.environ.get("VANTHU_DB") and not (home / "vanthu.sqlite3").exists():
         return []
-    db = sqlite3.connect(home / "vanthu.sqlite3")
+    db = k.database(home)
+    if not db.execute("SELECT count(*) FROM " + ("pg_tables WHERE tablename" if os.environ.get("VANTHU_DB")
+                                                  else "sqlite_master WHERE name") + " = 'documents'").fetchone()[0]:
+        return []
     return [f"{n}/{s}" for n, s in db.execute("SELECT number, symbol FROM documents ORDER BY id")]
 
 

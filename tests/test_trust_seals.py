@@ -11,6 +11,8 @@ import trustkit as t
 from vanthu.archive.issuing import issue
 from vanthu.archive.verify import verify
 
+pytestmark = pytest.mark.usefixtures("backend")  # each test on SQLite and on PostgreSQL
+
 SYMBOL = "SYT-VP"
 
 
@@ -23,7 +25,7 @@ def home(tmp_path):
 
 
 def events(home):
-    conn = sqlite3.connect(str(home / "vanthu.sqlite3"))
+    conn = k.database(home)
     try:
         return conn.execute("SELECT id, action, document_id, hash FROM events ORDER BY id").fetchall()
     finally:
@@ -31,7 +33,7 @@ def events(home):
 
 
 def test_each_issue_event_carries_the_seal_of_its_row(home):
-    conn = sqlite3.connect(str(home / "vanthu.sqlite3"))
+    conn = k.database(home)
     details = [json.loads(d) for (d,) in conn.execute("SELECT detail FROM events WHERE action = 'issue' ORDER BY id")]
     assert [d["number"] for d in details] == ["01/SYT-VP", "02/SYT-VP", "03/SYT-VP"]
     assert all(len(d["row"]) == 64 and d["seal"] == 1 for d in details)
@@ -77,6 +79,7 @@ def test_a_row_deleted_behind_vanthus_back_is_reported(home):
     assert "văn bản 03/SYT-VP (nhật ký mục 3) không còn trong sổ" in problems
 
 
+@pytest.mark.sqlite_only
 def test_sqlites_integrity_check_reports_a_damaged_index_page(home):
     t.sqlite(home, "PRAGMA wal_checkpoint(TRUNCATE)")
     database = home / "vanthu.sqlite3"
@@ -107,7 +110,7 @@ def test_a_damaged_head_stays_reported_until_recover_head(home):
     assert recovered.code == 0 and "được ghi vào nhật ký mục" in recovered.out
     (event_id, action, _, _) = events(home)[-1]
     assert action == "recover-head"
-    conn = sqlite3.connect(str(home / "vanthu.sqlite3"))
+    conn = k.database(home)
     detail = json.loads(conn.execute("SELECT detail FROM events WHERE id = ?", (event_id,)).fetchone()[0])
     assert detail["old_head"] == "{sửa tay" and detail["problem"] == "log-head.json bị hỏng hoặc bị sửa"
     assert t.vanthu(home, "verify").code == 0  # the failed verify state ends with a clean run

@@ -4,6 +4,9 @@ import sqlite3
 import archivekit as k
 from readback import docx_paragraphs
 from test_trust_mistakes import _record
+import pytest
+
+pytestmark = pytest.mark.usefixtures("backend")  # each test on SQLite and on PostgreSQL
 
 
 def _secret(folder, name, subject, level="mật"):
@@ -73,7 +76,7 @@ def test_a_secret_incoming_document_is_registered_apart_and_its_text_never_index
 
     assert cli("search", "Hoa Sen Vàng").out.splitlines()[0] == "Không tìm thấy văn bản nào."
     assert cli("search", "chuyên án").out.splitlines()[0].startswith("1. 12/CAT-PV01 [MẬT: tối mật]")
-    bodies = sqlite3.connect(tmp_path / "home" / "vanthu.sqlite3").execute(
+    bodies = k.database(tmp_path / "home").execute(
         "SELECT body FROM documents WHERE confidentiality = 'tối mật'").fetchall()
     assert bodies == [("",)]  # the text was never extracted: not in the database either
     assert cli("reindex").code == 0 and "Không tìm thấy" in cli("search", "Hoa Sen").out
