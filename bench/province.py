@@ -16,7 +16,9 @@ Parts, each one function, run in order by :func:`main` (``--part NAME`` picks so
 PostgreSQL: ``--pg URL`` names a server where the benchmark may create and
 drop databases; else ``VANTHU_TEST_PG``; else run it under a throwaway cluster:
 
-    scripts/with-postgres.sh python bench/province.py [--total 480] [--repeat 3] [--json]
+    PG_DURABLE=1 scripts/with-postgres.sh python bench/province.py [--total 480] [--repeat 3] [--json]
+
+(``PG_DURABLE=1``: the cluster keeps fsync on, as SQLite keeps ``synchronous=FULL``.)
 """
 import argparse
 import json

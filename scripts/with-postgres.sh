@@ -18,11 +18,14 @@ stop() {
   rm -rf "$DIR"
 }
 trap stop EXIT
-# C collation: text sorts byte by byte, as in SQLite; fsync off: a throwaway cluster, many databases made and dropped.
+# C collation: text sorts byte by byte, as in SQLite; fsync off: a throwaway cluster, many databases made and dropped
+# (PG_DURABLE=1 keeps fsync on, as a real server: the benchmarks compare it with SQLite's synchronous=FULL).
+SPEED="-c fsync=off -c full_page_writes=off"
+[ "${PG_DURABLE:-}" = 1 ] && SPEED=""
 as_owner "$BIN/initdb" -D "$DIR/data" -U postgres --auth=trust --encoding=UTF8 --locale=C >"$DIR/initdb.log" 2>&1 \
   || { cat "$DIR/initdb.log" >&2; exit 1; }
 as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 \
-  -o "-k $DIR -h 127.0.0.1 -p $PORT -c fsync=off -c full_page_writes=off -c max_connections=200" start >/dev/null \
+  -o "-k $DIR -h 127.0.0.1 -p $PORT $SPEED -c max_connections=200" start >/dev/null \
   || { cat "$DIR/server.log" >&2; exit 1; }
 export VANTHU_TEST_PG="postgresql://postgres@127.0.0.1:$PORT/postgres"
 echo "with-postgres: throwaway cluster at $VANTHU_TEST_PG" >&2
