@@ -76,3 +76,17 @@ def test_backup_of_a_home_on_the_server_says_to_use_the_servers_tools(tmp_path, 
     issue([k.record(date="2021-03-01")], tmp_path / "home", renderer=k.FakeRenderer())
     result = run_cli("--home", tmp_path / "home", "backup", tmp_path / "sao-luu")
     assert result.code == 1 and "pg_dump" in result.err and not (tmp_path / "sao-luu").exists()
+
+
+def test_a_withdrawn_document_is_frozen_on_the_server_too_and_moves_with_its_freeze(office, pg_database):
+    from vanthu.archive import postgres
+    from vanthu.workflow import withdrawal
+    withdrawal.withdraw("02/SYT-VP", "ban hành nhầm", "lan", office, year=2021)
+    assert run_cli("--home", office, "db", "move", pg_database).code == 0
+    conn = postgres.connect(pg_database)  # the server's own triggers, not vanthu's code, refuse the change
+    for statement in ("UPDATE documents SET subject = 'khác' WHERE number = 2 AND issuer_code = 'SYT'",
+                      "DELETE FROM withdrawals", "INSERT INTO links (document_id, kind, target_id) "
+                      "SELECT id, 'replaces', id FROM documents WHERE number = 2 AND issuer_code = 'SYT'"):
+        with pytest.raises(conn.errors, match="đã thu hồi, đã đóng băng"):
+            conn.execute(statement)
+    conn.execute("UPDATE documents SET subject = 'vẫn sửa được' WHERE number = 3")  # others are not frozen

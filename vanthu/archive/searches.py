@@ -91,8 +91,10 @@ def save(saved, home=None):
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     with opened(home) as archive:
         with db.write_transaction(archive.conn):
-            archive.conn.execute("INSERT OR REPLACE INTO saved_searches (owner, name, query, filters, columns, saved_at)"
-                                 " VALUES (?, ?, ?, ?, ?, ?)", (saved.owner, name, saved.query,
+            archive.conn.execute("INSERT INTO saved_searches (owner, name, query, filters, columns, saved_at)"
+                                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (owner, name) DO UPDATE SET query = excluded.query,"
+                                 " filters = excluded.filters, columns = excluded.columns, saved_at = excluded.saved_at",
+                                 (saved.owner, name, saved.query,
                                                                 json.dumps(saved.filters, ensure_ascii=False),
                                                                 json.dumps(saved.columns), now))
     return SavedSearch(saved.owner, name, saved.query, saved.filters, saved.columns, now)
