@@ -67,8 +67,13 @@ def _row_factory(cursor, kinds={}):
 class Cursor:
     """The result of one statement: ``fetchone``, ``fetchall``, iteration."""
 
-    def __init__(self, cursor):
-        self._cursor = cursor
+    def __init__(self, cursor, conn=None):
+        self._cursor, self._conn = cursor, conn
+
+    @property
+    def lastrowid(self):
+        """The id the last INSERT took from its sequence in this session (``INSERT ... RETURNING id`` is better)."""
+        return self._conn.execute("SELECT lastval()").fetchone()[0]
 
     def fetchone(self):
         return self._cursor.fetchone() if self._cursor.description else None
@@ -115,7 +120,7 @@ class PostgresConnection:
                 step()
         if text in ("BEGIN", "COMMIT", "ROLLBACK"):
             self._chain_locked, self._at_commit = False, []
-        return Cursor(self._conn.execute(text, params or None))
+        return Cursor(self._conn.execute(text, params or None), self._conn)
 
     def executemany(self, sql, rows):
         with self._conn.cursor() as cursor:
@@ -190,6 +195,7 @@ class PostgresConnection:
 
 # The only places the migrations need other words on PostgreSQL.
 DDL = (
+    ("id INTEGER PRIMARY KEY AUTOINCREMENT", "id BIGSERIAL PRIMARY KEY"),  # a sequence never reuses an id either
     ("id INTEGER PRIMARY KEY", "id BIGSERIAL PRIMARY KEY"),
     ("BLOB", "BYTEA"),
     ("\n        user TEXT NOT NULL,", '\n        "user" TEXT NOT NULL,'),  # a reserved word on PostgreSQL
