@@ -119,6 +119,7 @@ def make_home(folder, docs):
     from vanthu.archive.finding import reindex
     home = Path(folder) / "kho"
     people.add("lan", PASSWORD, ["van-thu"], home)
+    people.add("vu", PASSWORD, ["lanh-dao"], home)  # approves each draft: only an approved draft is issued on paper
     for i in range(40):
         people.add(f"vt{i}", PASSWORD, ["van-thu"], home)
     started = time.perf_counter()
@@ -211,14 +212,22 @@ def bench_preview(client, runs):
             "all_pages_median_s": statistics.median(every), "n": len(first)}
 
 
+def approved_draft(text, owner, home):
+    """A draft its owner submitted to the leader, who approved it (the state a paper issue needs)."""
+    from vanthu.workflow import drafts, signoff
+    draft = drafts.create(text, owner, home)
+    signoff.submit(draft.id, "vu", by=owner, home=home)
+    signoff.approve(draft.id, "vu", home=home)
+    return draft
+
+
 def bench_issue(client, home, runs):
-    from vanthu.workflow import drafts
     web, cli = [], []
     record = Path(home).parent / "seed.yaml"
     record.write_text(UNNUMBERED, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for _ in range(runs):
-        draft = drafts.create(UNNUMBERED, "lan", home)
+        draft = approved_draft(UNNUMBERED, "lan", home)
         started = time.perf_counter()
         status, _, headers = client.post(f"/du-thao/{draft.id}/ban-hanh", {"again": "1", "other_year": "1"})
         web.append(time.perf_counter() - started)
@@ -233,7 +242,6 @@ def bench_issue(client, home, runs):
 
 def bench_load(url, home, clients, seconds):
     """CLIENTS threads for SECONDS: search, search, search, issue, ...; every error counted."""
-    from vanthu.workflow import drafts
     stop = time.monotonic() + seconds
     counters = {"searches": 0, "issues": 0, "errors": []}
     lock = threading.Lock()
@@ -246,7 +254,7 @@ def bench_load(url, home, clients, seconds):
         while time.monotonic() < stop:
             step += 1
             if step % 6 == 0:
-                draft = drafts.create(UNNUMBERED.replace("BlueZone\n", f"BlueZone ({index}-{step})\n", 1), f"vt{index}", home)
+                draft = approved_draft(UNNUMBERED.replace("BlueZone\n", f"BlueZone ({index}-{step})\n", 1), f"vt{index}", home)
                 status, _, headers = client.post(f"/du-thao/{draft.id}/ban-hanh", {"other_year": "1"})
                 ok = status == 302 and "/van-ban/" in (headers.get("Location") or "")
                 key = "issues"

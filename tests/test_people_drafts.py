@@ -96,7 +96,12 @@ def test_a_bad_record_is_not_saved(tmp_path):
 
 
 def test_issuing_a_draft_takes_one_number_and_marks_it_issued(tmp_path):
+    from vanthu.workflow import signoff
+    for name, role in (("hoa", "chuyen-vien"), ("vu", "lanh-dao"), ("lan", "van-thu")):
+        people.add(name, "mat-khau-dai-1", [role], tmp_path)
     draft = drafts.create(SEED, "hoa", tmp_path)
+    signoff.submit(draft.id, "vu", by="hoa", home=tmp_path)
+    signoff.approve(draft.id, "vu", home=tmp_path)  # approved: the leader signs the paper by hand
     with acting_as("lan"):
         done = drafts.issue(draft.id, "lan", tmp_path, pdf=False)
     assert str(done.number) == "4482/SYT-VP"

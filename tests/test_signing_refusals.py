@@ -144,6 +144,19 @@ def test_a_clerk_cannot_issue_an_unsigned_electronic_draft(office):
     assert documents(office) == before
 
 
+def test_a_draft_the_leader_signed_is_not_issued_on_paper_nor_signed_twice(office):
+    draft = office.draft()
+    office.ok("submit", draft, "--to", "vu", "--as", "hoa")
+    office.ok("sign", draft, "--as", "vu", "--pin-stdin", stdin=PIN)
+    before = (documents(office), actions(office, draft))
+    r = office.cli("issue", str(draft), "--paper", "--as", "lan", "--no-pdf")
+    assert (r.code, r.err) == (1, f"Lỗi: dự thảo {draft} (Lãnh đạo đã ký số) đã có chữ ký số của lãnh đạo: ban hành "
+                                  "văn bản điện tử (ký số của cơ quan), không ban hành bản giấy\n")
+    r = office.cli("sign", draft, "--as", "vu", "--pin-stdin", stdin=PIN)
+    assert (r.code, r.err) == (1, f"Lỗi: dự thảo {draft} (Lãnh đạo đã ký số) không đang chờ 'vu' xử lý\n")
+    assert (documents(office), actions(office, draft)) == before and state(office, draft) == "da-ky"
+
+
 # --- after signing -------------------------------------------------------------------------------
 
 def _damaged(pdf):

@@ -326,15 +326,18 @@ def test_yaml_import_and_copy_of_a_draft(site):
 
 @pytest.mark.pdf
 def test_the_clerk_issues_a_draft_once_and_sees_its_number(tmp_path):
+    from vanthu.workflow import signoff
     make_people(tmp_path)
     draft = drafts.create(SEED.read_text(encoding="utf-8").replace("number: 4482\n", ""), "drafter", tmp_path)
+    signoff.submit(draft.id, "leader", by="drafter", home=tmp_path)
+    signoff.approve(draft.id, "leader", home=tmp_path)
     client = create_app(tmp_path).test_client()
     login(client, "clerk")
     refused = client.post(f"/du-thao/{draft.id}/ban-hanh", data={"csrf_token": csrf(client)}, follow_redirects=True)
     assert "Không ban hành được: ngày 06/8/2020 thuộc năm 2020" in refused.get_data(as_text=True)
     import html
     assert 'đánh dấu ô "Ngày thuộc năm khác là đúng"' in html.unescape(refused.get_data(as_text=True))
-    assert drafts.get(draft.id, tmp_path).state == drafts.DRAFT
+    assert drafts.get(draft.id, tmp_path).state == signoff.APPROVED  # refused: unchanged
     answer = client.post(f"/du-thao/{draft.id}/ban-hanh", data={"csrf_token": csrf(client), "other_year": "1"})
     assert answer.status_code == 302
     page = client.get(answer.headers["Location"]).get_data(as_text=True)

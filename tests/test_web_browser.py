@@ -65,6 +65,7 @@ def server(tmp_path_factory):
     home = tmp_path_factory.mktemp("browser") / "kho"
     people.add("lan", PASSWORD, ["van-thu"], home, full_name="Nguyễn Thị Lan", title="Văn thư")
     people.add("hoa", PASSWORD, ["chuyen-vien"], home, full_name="Trần Thị Hoa", title="Chuyên viên")
+    people.add("vu", PASSWORD, ["lanh-dao"], home, full_name="Phan Huy Anh Vũ", title="Giám đốc")
     issue_files([secret_record(home.parent)], home, pdf=False)
     yield from serve(home)
 
@@ -188,6 +189,11 @@ def test_a_day_in_the_web_app(page, server, shots):
         headers: {'X-CSRFToken': token}}).then(r => r.status)""", [draft_id, token])
     assert status == 403
 
+    # Trình ký: the drafter submits it to the leader (only an approved draft is issued on paper).
+    page.select_option("select[name=to]", "vu")
+    page.click("#trinh-ky-nut")
+    assert "Đã trình ký." in page.inner_text(".flash.ok")
+
     # Fill the BlueZone form.
     page.goto("/soan/dang-ky-tai-khoan-bluezone")
     fill_form(page, {"organization": "Trung tâm Kiểm soát bệnh tật tỉnh Đồng Nai", "manager_name": "Nguyễn Thị Minh Hạnh",
@@ -206,7 +212,14 @@ def test_a_day_in_the_web_app(page, server, shots):
     assert SECRET_SUBJECT not in page.content()
     log_out(page)
 
-    # The clerk issues the draft and sees its number.
+    # The leader approves it, to sign the paper copy by hand.
+    log_in(page, "vu")
+    page.goto(f"/du-thao/{draft_id}")
+    page.click("#dong-y")
+    assert "Đã đồng ý." in page.inner_text(".flash.ok")
+    log_out(page)
+
+    # The clerk issues the draft on paper and sees its number.
     log_in(page, "lan")
     page.goto(f"/du-thao/{draft_id}")
     page.click("#ban-hanh")

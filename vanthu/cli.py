@@ -292,8 +292,10 @@ def _pdf_report(report, output, each):
               "(số lấy trong sổ của năm đó).")
 @click.option("--as", "as_name", metavar="TÊN", help="Văn thư thực hiện (khi ban hành dự thảo đã ký số).")
 @click.option("--pin-stdin", is_flag=True, help="Đọc mật khẩu / mã PIN khóa của cơ quan từ đầu vào chuẩn.")
+@click.option("--paper", is_flag=True, help="Ban hành bản giấy một dự thảo lãnh đạo đã đồng ý (duyệt) và ký tay: "
+              "cấp số, lưu DOCX và PDF, không ký số.")
 @click.pass_context
-def issue(ctx, records, replaces, corrects, no_pdf, again, other_year, as_name, pin_stdin):
+def issue(ctx, records, replaces, corrects, no_pdf, again, other_year, as_name, pin_stdin, paper):
     """Ban hành: cấp số, đóng ngày, lưu DOCX và PDF vào kho (không sửa được về sau).
 
     Từ chối trước khi cấp số: nội dung đã ban hành (trừ khi --again), ngày
@@ -301,19 +303,28 @@ def issue(ctx, records, replaces, corrects, no_pdf, again, other_year, as_name, 
 
     RECORDS là tệp bản ghi (văn bản giấy, ký tay), hoặc số ID của một dự thảo
     lãnh đạo đã ký số: khi đó số và ngày được điền vào bản đã ký, rồi ký số của
-    cơ quan (dấu) bằng khóa của cơ quan.
+    cơ quan (dấu) bằng khóa của cơ quan; phụ lục tệp riêng (separate: true) được
+    ký số của cơ quan từng tệp. Với --paper: dự thảo lãnh đạo đã đồng ý trên
+    đường trình ký và ký tay trên bản giấy. Chỉ văn thư ban hành dự thảo; dự
+    thảo chưa trình ký, chưa được duyệt thì bị từ chối.
 
     \b
     Ví dụ:
       vanthu issue cong-van.yaml
       vanthu issue dinh-chinh.yaml --corrects 4482/SYT-VP
       vanthu issue 12 --as lan            # dự thảo số 12 đã ký số
+      vanthu issue 13 --paper --as lan    # dự thảo số 13 lãnh đạo đã duyệt, ký tay
     """
     from .archive.issuing import issue_files
     from .vndate import short_date
     home = ctx.obj.home
-    if len(records) == 1 and records[0].isdigit() and not os.path.exists(records[0]):
-        return _issue_signed(ctx, records[0], as_name, pin_stdin)
+    draft_id = records[0] if len(records) == 1 and records[0].isdigit() and not os.path.exists(records[0]) else None
+    if paper and draft_id is None:
+        raise VanthuError("--paper chỉ dùng với số của một dự thảo; tệp bản ghi luôn được ban hành như văn bản giấy")
+    if draft_id is not None and paper:
+        return _issue_paper(ctx, draft_id, as_name, no_pdf, again, other_year)
+    if draft_id is not None:
+        return _issue_signed(ctx, draft_id, as_name, pin_stdin)
     for done in issue_files(records, home, library=_library(ctx), pdf=not no_pdf, replaces=replaces, corrects=corrects,
                             warn=_warn, again=again, other_year=other_year):
         click.echo(f"Đã ban hành số {done.number} ngày {short_date(done.date)}")
@@ -321,9 +332,22 @@ def issue(ctx, records, replaces, corrects, no_pdf, again, other_year, as_name, 
             click.echo(f"  {os.path.join(home, path)}")
 
 
+def _issue_paper(ctx, draft_id, as_name, no_pdf, again, other_year):
+    from .vndate import short_date
+    from .workflow import drafts
+    with _acting(as_name):
+        done = drafts.issue(draft_id, _actor(as_name), ctx.obj.home, _library(ctx), pdf=not no_pdf, warn=_warn,
+                            again=again, other_year=other_year)
+    click.echo(f"Đã ban hành số {done.number} ngày {short_date(done.date)} (bản giấy, lãnh đạo ký tay)")
+    for path in done.paths:
+        click.echo(f"  {os.path.join(ctx.obj.home, path)}")
+
+
 def _issue_signed(ctx, draft_id, as_name, pin_stdin):
     from .vndate import short_date
     from .workflow import signoff
+    from .workflow import drafts
+    signoff.refuse_unissuable(drafts.get(draft_id, ctx.obj.home), _actor(as_name), ctx.obj.home)  # before the PIN
     with _acting(as_name):
         done = signoff.issue(draft_id, _actor(as_name), _pin(pin_stdin), ctx.obj.home, _library(ctx), warn=_warn)
     click.echo(f"Đã ban hành số {done.number} ngày {short_date(done.date)} (đã ký số của cơ quan)")

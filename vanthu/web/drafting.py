@@ -270,7 +270,8 @@ def import_record():
 
 # The core's refusals name the CLI's options; on the web they are the boxes beside the button.
 _WEB_WORDS = {"thêm --again": "đánh dấu ô \"Ban hành lại dù trùng nội dung\" rồi bấm Ban hành",
-              "thêm --other-year": "đánh dấu ô \"Ngày thuộc năm khác là đúng\" rồi bấm Ban hành"}
+              "thêm --other-year": "đánh dấu ô \"Ngày thuộc năm khác là đúng\" rồi bấm Ban hành",
+              "thêm --paper": "bấm \"Ban hành bản giấy\""}
 
 
 def _in_web_words(message):

@@ -19,7 +19,7 @@ DRAFT = "du-thao"          # being written (đang soạn)
 ISSUED = "da-ban-hanh"     # numbered and archived (đã ban hành)
 STATE_NAMES = {DRAFT: "Đang soạn", ISSUED: "Đã ban hành"}
 EDITABLE = {DRAFT}         # states in which the text may still change; the workflow adds "returned"
-ISSUABLE = {DRAFT}         # states the văn thư may issue from; the workflow narrows it to "signed"
+ISSUABLE = set()           # states issued on paper; the workflow's one rule fills it (signoff.issuable_states)
 MAX_RECORD = 1024 * 1024   # a draft's YAML text: a long document is 100 KB
 
 
@@ -192,39 +192,43 @@ def move(archive, draft_id, state, by, expect, note, document_id=None):
 
 
 def issue(draft_id, by, home=None, library=None, pdf=True, warn=None, again=False, other_year=False):
-    """Issue a draft (văn thư ban hành): number, date, files, and the draft marked issued, in one transaction.
+    """Issue a draft on paper (văn thư ban hành bản giấy): number, date, files, the draft marked issued, at once.
 
-    A draft already issued (or not yet in an issuable state) is refused with
-    its number, so a double click never takes two numbers. ``again`` and
-    ``other_year`` are the CLI's ``--again`` and ``--other-year``.
+    The workflow's one rule decides which drafts may be (:func:`vanthu.workflow.signoff.refuse_unissuable`:
+    approved by the leader, who signs the paper by hand); checked again under the write lock, so a
+    double click never takes two numbers. ``again`` and ``other_year`` are the CLI's ``--again`` and ``--other-year``.
     """
     from ..archive.issuing import issue as issue_records
     from ..archive.pdfexport import convert
+    from . import signoff
     draft = get(draft_id, home)
-    refuse_unissuable(draft, home)
+    signoff.refuse_unissuable(draft, by, home, paper=True)
     record = check(draft.text, library, draft.source)
 
     def mark(archive, results):
-        move(archive, draft.id, ISSUED, by, ISSUABLE, "", results[0].id)
+        move(archive, draft.id, ISSUED, by, signoff.issuable_states(paper=True), "", results[0].id)
     return issue_records([record], home, to_pdf=convert if pdf else None, warn=warn, inside=mark, again=again,
                          other_year=other_year)[0]
 
 
 def refuse_unissuable(draft, home):
-    """A clear error for a draft already issued, or not yet in a state that may be issued."""
+    """A clear error for a draft already issued (the rest of the rule: :mod:`.signoff`)."""
     if draft.state == ISSUED:
         raise VanthuError(f"dự thảo {draft.id} đã được ban hành ({issued_number(draft, home)}); "
                           "không ban hành lại (mỗi văn bản chỉ một số)")
-    if draft.state not in ISSUABLE:
-        raise VanthuError(f"dự thảo {draft.id} đang ở trạng thái '{draft.state_name}', chưa ban hành được")
 
 
 def issued_number(draft, home=None):
     """``số 4482/SYT-VP`` of an issued draft, read from the archive."""
     from ..docnumber import DocumentNumber
+    from ..vndate import short_date
     with opened(home) as archive:
-        row = archive.conn.execute("SELECT number, symbol FROM documents WHERE id = ?", (draft.document_id,)).fetchone()
-    return f"số {DocumentNumber(row['number'], row['symbol'])}" if row else "số đã cấp"
+        row = archive.conn.execute("SELECT number, symbol, (SELECT at FROM withdrawals WHERE document_id = d.id) AS"
+                                   " withdrawn FROM documents d WHERE id = ?", (draft.document_id,)).fetchone()
+    if row is None:
+        return "số đã cấp"
+    withdrawn = f", đã thu hồi ngày {short_date(_dt.date.fromisoformat(row['withdrawn'][:10]))}" if row["withdrawn"] else ""
+    return f"số {DocumentNumber(row['number'], row['symbol'])}{withdrawn}"
 
 
 def import_file(path, owner, home=None, library=None):

@@ -26,6 +26,7 @@ SIGNED = "da-ky"           # carries the leader's digital signature (đã ký s�
 drafts.STATE_NAMES.update({SUBMITTED: "Đang trình ký", RETURNED: "Bị trả lại", APPROVED: "Lãnh đạo đã duyệt",
                            SIGNED: "Lãnh đạo đã ký số"})
 drafts.EDITABLE.add(RETURNED)
+drafts.ISSUABLE.add(APPROVED)  # on paper: approved by the leader on its route, signed by hand (issuable_states)
 
 REVIEW, SIGN = "duyet", "ky"
 WAITING, LATER, AGREED, SENT_BACK, DONE, DROPPED = "cho", "sau", "dong-y", "tra-lai", "da-ky", "huy"
@@ -263,11 +264,7 @@ def issue(draft_id, by, pin, home=None, library=None, warn=None, tsa_url=None, w
     from ..archive.issuing import issue as issue_records
     from ..signing import keys, signers
     draft = drafts.get(draft_id, home)
-    if draft.state == drafts.ISSUED:
-        drafts.refuse_unissuable(draft, home)
-    if draft.state != SIGNED:
-        raise VanthuError(f"dự thảo {draft.id} ({draft.state_name}) chưa có chữ ký số của lãnh đạo: "
-                          "văn thư không ký số của cơ quan, không ban hành văn bản điện tử chưa ký (Điều 32.2.d)")
+    refuse_unissuable(draft, by, home, paper=False)
     record = _record(draft, library)
     leader_signed = signed_pdf(draft.id, home)
     with opened(home) as archive:
@@ -292,11 +289,54 @@ def _finisher(leader_signed, signer, key, tsa_url, when):
 
 def _marker(draft, by):
     def mark(archive, results):
-        drafts.move(archive, draft.id, drafts.ISSUED, by, {SIGNED}, "", results[0].id)
+        drafts.move(archive, draft.id, drafts.ISSUED, by, issuable_states(paper=False), "", results[0].id)
         pdf = next(f for f in results[0].files if f.role == "pdf")
         archive.log("sign-org", {"draft": draft.id, "by": by, "number": str(results[0].number)}, pdf.sha256,
                     results[0].id)
     return mark
+
+
+# --- the one issue rule: which drafts the văn thư may issue, on paper or signed -----------------------
+
+def issuable_states(paper):
+    """The states a draft is issued from: signed by the leader's key (điện tử), or approved by the
+    leader on its route, who then signs the printed copy by hand (bản giấy). Never an unreviewed draft."""
+    return set(drafts.ISSUABLE) if paper else {SIGNED}
+
+
+def refuse_unissuable(draft, by, home=None, paper=False):
+    """The one rule for issuing a draft (CLI and web, paper and signed): else a clear error, nothing written.
+
+    Only a văn thư issues; a draft is issued once; electronically only once the
+    leader signed it (Điều 32.2.d), on paper only once the leader approved it
+    on its route. A paper document that never went through vanthu is issued
+    from its record file (workflow.md), not as a draft.
+    """
+    _refuse_non_clerk(by, home)
+    if draft.state == drafts.ISSUED:
+        drafts.refuse_unissuable(draft, home)
+    if draft.state not in issuable_states(paper):
+        raise VanthuError(f"dự thảo {draft.id} ({draft.state_name}) {_why_not(draft, paper, home)}")
+
+
+def _refuse_non_clerk(by, home):
+    if by is not None and not _active(by, home).has(people.CLERK):
+        raise VanthuError(f"'{by}' không có vai trò văn thư (van-thu): chỉ văn thư cấp số, ban hành văn bản")
+
+
+def _why_not(draft, paper, home):
+    if draft.state == SIGNED:  # paper asked for a draft signed with the leader's key
+        return "đã có chữ ký số của lãnh đạo: ban hành văn bản điện tử (ký số của cơ quan), không ban hành bản giấy"
+    if draft.state == APPROVED:  # signed path asked for a draft only approved
+        return ("chưa có chữ ký số của lãnh đạo: văn thư không ký số của cơ quan, không ban hành văn bản điện tử "
+                "chưa ký (Điều 32.2.d); nếu lãnh đạo đã ký tay trên bản giấy, ban hành bản giấy (thêm --paper)")
+    if draft.state == SUBMITTED:
+        with opened(home) as archive:
+            step = _current(archive.conn, draft.id)
+        waiting = f", đang chờ '{step.person}' {'duyệt' if step.duty == REVIEW else 'ký'}" if step else ""
+        return f"chưa được lãnh đạo duyệt{waiting}: chưa ban hành được"
+    return ("chưa trình ký, chưa được lãnh đạo duyệt: không ban hành được; người soạn trình ký lãnh đạo trước "
+            "(lãnh đạo đồng ý rồi ký số, hoặc đồng ý để ký tay trên bản giấy)")
 
 
 # --- danh sách chờ --------------------------------------------------------------------------------
