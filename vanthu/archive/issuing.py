@@ -25,6 +25,15 @@ _AS_ABOVE = re.compile(r"^\s*Như\s+\S", re.IGNORECASE)  # "Như trên", "Như k
 
 
 @dataclass(frozen=True)
+class PdfFiles:
+    """What a ``to_pdf`` hook may give for one record instead of bytes: the PDF, and files of their own
+    stored beside it (phụ lục tệp riêng, each signed by the organisation): ``(role, name suffix, bytes)``."""
+
+    pdf: bytes
+    separate: tuple = ()
+
+
+@dataclass(frozen=True)
 class Issued:
     """A document just issued (văn bản đã ban hành): its number, date and stored files."""
 
@@ -190,10 +199,12 @@ def folder_of(document, series):
 
 def _store(archive, batch, entry, files, links):
     document, (docx, pdf) = entry.document, files
+    pdf, separate = (pdf.pdf, pdf.separate) if isinstance(pdf, PdfFiles) else (pdf, ())
     folder, stem = folder_of(document, entry.series), safe_name(str(document.number))
     stored = [batch.add("docx", f"{folder}/{stem}.docx", docx)]
     if pdf is not None:
         stored.append(batch.add("pdf", f"{folder}/{stem}.pdf", pdf))
+    stored += [batch.add(role, f"{folder}/{stem}-{suffix}", data) for role, suffix, data in separate]
     for f in stored:
         catalog.insert_file(archive.conn, document.id, f)
     for kind, target in links:

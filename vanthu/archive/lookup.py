@@ -58,7 +58,8 @@ def _handling_lines(home, entry):
 def _signature_lines(home, entry):
     """Every digital signature of the document's PDF, validated now (:mod:`vanthu.signing.inspect`)."""
     from ..signing.inspect import file_lines
-    lines = [line for f in entry.files if f.role == "pdf" for line in file_lines(home.root, home.root / f.path)]
+    lines = [line for f in entry.files if f.path.lower().endswith(".pdf")
+             for line in file_lines(home.root, home.root / f.path)]
     return "".join(f"\n{line}" for line in lines)
 
 
@@ -168,7 +169,7 @@ def describe(entry):
     lines += [f"{label}: {value}" for label, value in (("Độ mật", d.confidentiality), ("Độ khẩn", d.urgency)) if value]
     lines += [f"{link.label} {link.other_number} ngày {short_date(_date(link.other_date))}" for link in entry.links]
     lines += [f"Tình trạng: {entry.withdrawal} (đã đóng băng: không sửa, thêm, xóa được)"] if entry.withdrawal else []
-    lines += [f"Tệp {f.role.upper()}: {f.path} (SHA-256 {f.sha256})" for f in entry.files]
+    lines += [f"Tệp {f.label}: {f.path} (SHA-256 {f.sha256})" for f in entry.files]
     lines += [f"Tệp {f.role.upper()} đã hủy theo lệnh thu hồi: {f.path} (SHA-256 {f.sha256}, giữ để đối chiếu)"
               for f in entry.destroyed]
     lines += ["Thông tin đầu vào (Phụ lục VI):"] + [f"  {line}" for line in _flatten(entry.metadata)]

@@ -59,6 +59,16 @@ class StoredFile:
     sha256: str
     size: int
 
+    @property
+    def label(self):
+        """The role as a clerk reads it: ``PDF``, ``DOCX``, ``PDF phụ lục 1 (tệp riêng)``."""
+        if self.role.startswith(SEPARATE_APPENDIX):
+            return f"PDF phụ lục {self.role[len(SEPARATE_APPENDIX):]} (tệp riêng)"
+        return self.role.upper()
+
+
+SEPARATE_APPENDIX = "phu-luc-"  # role prefix of an appendix in a file of its own, signed by the organisation
+
 
 @dataclass
 class Batch:

@@ -41,7 +41,7 @@ def signatures_of(entry):
     root = Path(home())
     found = []
     for f in entry.files:
-        data = (root / f.path).read_bytes() if f.role == "pdf" and (root / f.path).exists() else b""
+        data = (root / f.path).read_bytes() if f.path.lower().endswith(".pdf") and (root / f.path).exists() else b""
         if b"/ByteRange" in data:
             try:
                 found += signatures(data, trust_roots(root), f.path)

@@ -15,6 +15,7 @@ import hashlib
 from dataclasses import dataclass
 
 from ..archive import db, people
+from ..archive.store import SEPARATE_APPENDIX
 from ..archive.home import opened
 from ..errors import VanthuError
 from . import drafts
@@ -271,19 +272,35 @@ def issue(draft_id, by, pin, home=None, library=None, warn=None, tsa_url=None, w
         root = archive.home.root
     key = keys.find(root, "org", record.issuer.get("code", ""))
     with signers.opened(key, pin) as signer:
-        finish = _finisher(leader_signed, signer, key, tsa_url or keys.tsa_url(root), when)
+        appendices = _separate_appendices(record)  # LibreOffice before the number is taken, not under the lock
+        finish = _finisher(leader_signed, appendices, signer, key, tsa_url or keys.tsa_url(root), when)
         mark = _marker(draft, by)
         return issue_records([record], home, to_pdf=finish, warn=warn, inside=mark, index=index)[0]
 
 
-def _finisher(leader_signed, signer, key, tsa_url, when):
-    """``to_pdf`` for the archive: the number and date filled in, then the organisation signs."""
+def _separate_appendices(record):
+    """The PDFs of the appendices in files of their own (model 2.2), none for most documents."""
+    from ..signing import document
+    if not any(a.get("separate") for a in record.get("appendices") or ()):
+        return []
+    return document.appendix_pdfs(record)
+
+
+def _finisher(leader_signed, appendices, signer, key, tsa_url, when):
+    """``to_pdf`` for the archive: the number and date filled in, then the organisation signs the document
+    and, at the same moment, each appendix in a file of its own (II.8.b: its number, time, name top right)."""
+    from ..archive.issuing import PdfFiles
     from ..signing import sign as signing
 
     def finish(records, _docx):
         (record,) = records
+        moment = when or signing.now_vn()
         filled = signing.fill_number_and_date(leader_signed, signing.Filling.of(record.number, record.date))
-        return [signing.organisation_signs(filled, signer, key.image, when=when, tsa_url=tsa_url)]
+        pdf = signing.organisation_signs(filled, signer, key.image, when=moment, tsa_url=tsa_url)
+        separate = tuple((f"{SEPARATE_APPENDIX}{n}", f"{SEPARATE_APPENDIX}{n}.pdf",
+                          signing.sign_attachment(data, signer, record.number, when=moment, tsa_url=tsa_url))
+                         for n, data in appendices)
+        return [PdfFiles(pdf, separate) if separate else pdf]
     return finish
 
 
@@ -291,8 +308,9 @@ def _marker(draft, by):
     def mark(archive, results):
         drafts.move(archive, draft.id, drafts.ISSUED, by, issuable_states(paper=False), "", results[0].id)
         pdf = next(f for f in results[0].files if f.role == "pdf")
-        archive.log("sign-org", {"draft": draft.id, "by": by, "number": str(results[0].number)}, pdf.sha256,
-                    results[0].id)
+        separate = {f.path: f.sha256 for f in results[0].files if f.role.startswith(SEPARATE_APPENDIX)}
+        archive.log("sign-org", {"draft": draft.id, "by": by, "number": str(results[0].number),
+                                 **({"separate": separate} if separate else {})}, pdf.sha256, results[0].id)
     return mark
 
 
