@@ -9,7 +9,7 @@ import pytest
 from vanthu.archive import people
 from vanthu.archive.events import acting_as
 from vanthu.errors import VanthuError
-from vanthu.workflow import drafts
+from vanthu.workflow import drafts, signoff
 
 from conftest import DATA, run_cli
 
@@ -96,18 +96,17 @@ def test_a_bad_record_is_not_saved(tmp_path):
 
 
 def test_issuing_a_draft_takes_one_number_and_marks_it_issued(tmp_path):
-    from vanthu.workflow import signoff
     for name, role in (("hoa", "chuyen-vien"), ("vu", "lanh-dao"), ("lan", "van-thu")):
         people.add(name, "mat-khau-dai-1", [role], tmp_path)
     draft = drafts.create(SEED, "hoa", tmp_path)
     signoff.submit(draft.id, "vu", by="hoa", home=tmp_path)
     signoff.approve(draft.id, "vu", home=tmp_path)  # approved: the leader signs the paper by hand
     with acting_as("lan"):
-        done = drafts.issue(draft.id, "lan", tmp_path, pdf=False)
+        done = signoff.issue_on_paper(draft.id, "lan", tmp_path, pdf=False)
     assert str(done.number) == "4482/SYT-VP"
     after = drafts.get(draft.id, tmp_path)
     assert after.state == drafts.ISSUED and after.document_id == done.id
     with pytest.raises(VanthuError, match="đã được ban hành"):
-        drafts.issue(draft.id, "lan", tmp_path, pdf=False)
+        signoff.issue_on_paper(draft.id, "lan", tmp_path, pdf=False)
     issued = [e for e in events(tmp_path) if e[1] == "issue"]
     assert len(issued) == 1 and issued[0][0] == "lan"

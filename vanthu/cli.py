@@ -334,10 +334,10 @@ def issue(ctx, records, replaces, corrects, no_pdf, again, other_year, as_name, 
 
 def _issue_paper(ctx, draft_id, as_name, no_pdf, again, other_year):
     from .vndate import short_date
-    from .workflow import drafts
+    from .workflow import signoff
     with _acting(as_name):
-        done = drafts.issue(draft_id, _actor(as_name), ctx.obj.home, _library(ctx), pdf=not no_pdf, warn=_warn,
-                            again=again, other_year=other_year)
+        done = signoff.issue_on_paper(draft_id, _actor(as_name), ctx.obj.home, _library(ctx), pdf=not no_pdf,
+                                      warn=_warn, again=again, other_year=other_year)
     click.echo(f"Đã ban hành số {done.number} ngày {short_date(done.date)} (bản giấy, lãnh đạo ký tay)")
     for path in done.paths:
         click.echo(f"  {os.path.join(ctx.obj.home, path)}")

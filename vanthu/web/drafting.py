@@ -17,7 +17,7 @@ from ..archive.home import settings_of
 from ..errors import VanthuError
 from ..generator import preview
 from ..vndate import short_date
-from ..workflow import drafts
+from ..workflow import drafts, signoff
 from . import forms
 from .auth import home, library, roles_required
 
@@ -176,7 +176,6 @@ def _draft(draft_id, edit=False):
 
 def _on_route(draft):
     """A reviewer the draft was submitted through may open it (trình ký)."""
-    from ..workflow import signoff
     return any(step.person == g.person.username for step in signoff.route(draft.id, home()))
 
 
@@ -274,7 +273,7 @@ _WEB_WORDS = {"thêm --again": "đánh dấu ô \"Ban hành lại dù trùng n�
               "thêm --paper": "bấm \"Ban hành bản giấy\""}
 
 
-def _in_web_words(message):
+def in_web_words(message):
     for option, words in _WEB_WORDS.items():
         message = message.replace(option, words)
     return message
@@ -287,11 +286,12 @@ def issue(draft_id):
     d = _draft(draft_id)
     warnings = []
     try:
-        done = drafts.issue(d.id, g.person.username, home(), library(), warn=warnings.append,
-                            again=request.form.get("again") == "1", other_year=request.form.get("other_year") == "1")
+        done = signoff.issue_on_paper(d.id, g.person.username, home(), library(), warn=warnings.append,
+                                      again=request.form.get("again") == "1",
+                                      other_year=request.form.get("other_year") == "1")
     except VanthuError as problem:
         for p in problem.problems:
-            flash(f"Không ban hành được: {_in_web_words(p.message)}", "error")
+            flash(f"Không ban hành được: {in_web_words(p.message)}", "error")
         return redirect(url_for("drafting.draft", draft_id=d.id))
     for warning in warnings:
         flash(f"Cảnh báo: {warning}", "warn")

@@ -124,9 +124,9 @@ def issue(draft_id):
     try:
         done = signoff.issue(draft_id, g.person.username, pin, home(), library(), warn=warnings.append)
     except VanthuError as problem:
-        from .drafting import _in_web_words
+        from .drafting import in_web_words
         for p in problem.problems:
-            flash(f"Không ban hành được: {_in_web_words(p.message)}", "error")
+            flash(f"Không ban hành được: {in_web_words(p.message)}", "error")
         return _back(draft_id)
     for warning in warnings:
         flash(f"Cảnh báo: {warning}", "warn")

@@ -191,26 +191,6 @@ def move(archive, draft_id, state, by, expect, note, document_id=None):
     return draft
 
 
-def issue(draft_id, by, home=None, library=None, pdf=True, warn=None, again=False, other_year=False):
-    """Issue a draft on paper (văn thư ban hành bản giấy): number, date, files, the draft marked issued, at once.
-
-    The workflow's one rule decides which drafts may be (:func:`vanthu.workflow.signoff.refuse_unissuable`:
-    approved by the leader, who signs the paper by hand); checked again under the write lock, so a
-    double click never takes two numbers. ``again`` and ``other_year`` are the CLI's ``--again`` and ``--other-year``.
-    """
-    from ..archive.issuing import issue as issue_records
-    from ..archive.pdfexport import convert
-    from . import signoff
-    draft = get(draft_id, home)
-    signoff.refuse_unissuable(draft, by, home, paper=True)
-    record = check(draft.text, library, draft.source)
-
-    def mark(archive, results):
-        move(archive, draft.id, ISSUED, by, signoff.issuable_states(paper=True), "", results[0].id)
-    return issue_records([record], home, to_pdf=convert if pdf else None, warn=warn, inside=mark, again=again,
-                         other_year=other_year)[0]
-
-
 def refuse_unissuable(draft, home):
     """A clear error for a draft already issued (the rest of the rule: :mod:`.signoff`)."""
     if draft.state == ISSUED:

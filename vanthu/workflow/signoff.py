@@ -314,6 +314,25 @@ def _marker(draft, by):
     return mark
 
 
+def issue_on_paper(draft_id, by, home=None, library=None, pdf=True, warn=None, again=False, other_year=False):
+    """Issue on paper a draft the leader approved and signs by hand (văn thư ban hành bản giấy): number,
+    date, files and the draft marked issued, in one transaction.
+
+    :func:`refuse_unissuable` decides, and the state is checked again under the write lock, so a
+    double click never takes two numbers. ``again`` and ``other_year`` are the CLI's ``--again`` and ``--other-year``.
+    """
+    from ..archive.issuing import issue as issue_records
+    from ..archive.pdfexport import convert
+    draft = drafts.get(draft_id, home)
+    refuse_unissuable(draft, by, home, paper=True)
+    record = drafts.check(draft.text, library, draft.source)
+
+    def mark(archive, results):
+        drafts.move(archive, draft.id, drafts.ISSUED, by, issuable_states(paper=True), "", results[0].id)
+    return issue_records([record], home, to_pdf=convert if pdf else None, warn=warn, inside=mark, again=again,
+                         other_year=other_year)[0]
+
+
 # --- the one issue rule: which drafts the văn thư may issue, on paper or signed -----------------------
 
 def issuable_states(paper):
