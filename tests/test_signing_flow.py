@@ -73,8 +73,8 @@ class Office:
     def draft(self, record=SEED):
         return int(self.ok("draft", record, "--as", "hoa").out.splitlines()[-1])
 
-    def signed_draft(self):
-        draft = self.draft()
+    def signed_draft(self, record=SEED):
+        draft = self.draft(record)
         self.ok("submit", draft, "--to", "vu", "--via", "minh", "--as", "hoa")
         self.ok("approve", draft, "--as", "minh", "--comment", "Đồng ý nội dung")
         self.ok("approve", draft, "--as", "vu")

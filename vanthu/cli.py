@@ -286,7 +286,7 @@ def _pdf_report(report, output, each):
 @records_argument
 @click.option("--replaces", metavar="SỐ", help="Văn bản này thay thế văn bản số SỐ (Điều 18), ví dụ 12/QĐ-SYT.")
 @click.option("--corrects", metavar="SỐ", help="Văn bản này đính chính văn bản số SỐ (Điều 18).")
-@click.option("--no-pdf", is_flag=True, help="Chỉ lưu DOCX, không tạo PDF.")
+@click.option("--no-pdf", is_flag=True, help="Chỉ lưu DOCX, không tạo PDF (văn bản giấy; không dùng với dự thảo đã ký số).")
 @click.option("--again", is_flag=True, help="Ban hành lại: vẫn cấp số mới dù nội dung trùng văn bản đã ban hành.")
 @click.option("--other-year", is_flag=True, help="Cho phép ngày văn bản thuộc năm khác năm nay khi vanthu cấp số "
               "(số lấy trong sổ của năm đó).")
@@ -321,10 +321,9 @@ def issue(ctx, records, replaces, corrects, no_pdf, again, other_year, as_name, 
     draft_id = records[0] if len(records) == 1 and records[0].isdigit() and not os.path.exists(records[0]) else None
     if paper and draft_id is None:
         raise VanthuError("--paper chỉ dùng với số của một dự thảo; tệp bản ghi luôn được ban hành như văn bản giấy")
-    if draft_id is not None and paper:
-        return _issue_paper(ctx, draft_id, as_name, no_pdf, again, other_year)
     if draft_id is not None:
-        return _issue_signed(ctx, draft_id, as_name, pin_stdin)
+        options = {"again": again, "other_year": other_year, "replaces": replaces, "corrects": corrects}
+        return _issue_draft(ctx, draft_id, paper, as_name, no_pdf, pin_stdin, options)
     for done in issue_files(records, home, library=_library(ctx), pdf=not no_pdf, replaces=replaces, corrects=corrects,
                             warn=_warn, again=again, other_year=other_year):
         click.echo(f"Đã ban hành số {done.number} ngày {short_date(done.date)}")
@@ -332,24 +331,34 @@ def issue(ctx, records, replaces, corrects, no_pdf, again, other_year, as_name, 
             click.echo(f"  {os.path.join(home, path)}")
 
 
-def _issue_paper(ctx, draft_id, as_name, no_pdf, again, other_year):
+def _issue_draft(ctx, draft_id, paper, as_name, no_pdf, pin_stdin, options):
+    """``vanthu issue ID``: a signed draft (the organisation signs), or with --paper one approved and signed by hand."""
+    if paper:
+        return _issue_paper(ctx, draft_id, as_name, no_pdf, options)
+    if no_pdf:
+        raise VanthuError("--no-pdf không dùng được khi ban hành dự thảo đã ký số: văn bản điện tử là tệp PDF đã ký")
+    return _issue_signed(ctx, draft_id, as_name, pin_stdin, options)
+
+
+def _issue_paper(ctx, draft_id, as_name, no_pdf, options):
     from .vndate import short_date
     from .workflow import signoff
     with _acting(as_name):
         done = signoff.issue_on_paper(draft_id, _actor(as_name), ctx.obj.home, _library(ctx), pdf=not no_pdf,
-                                      warn=_warn, again=again, other_year=other_year)
+                                      warn=_warn, **options)
     click.echo(f"Đã ban hành số {done.number} ngày {short_date(done.date)} (bản giấy, lãnh đạo ký tay)")
     for path in done.paths:
         click.echo(f"  {os.path.join(ctx.obj.home, path)}")
 
 
-def _issue_signed(ctx, draft_id, as_name, pin_stdin):
+def _issue_signed(ctx, draft_id, as_name, pin_stdin, options):
     from .vndate import short_date
     from .workflow import signoff
     from .workflow import drafts
     signoff.refuse_unissuable(drafts.get(draft_id, ctx.obj.home), _actor(as_name), ctx.obj.home)  # before the PIN
     with _acting(as_name):
-        done = signoff.issue(draft_id, _actor(as_name), _pin(pin_stdin), ctx.obj.home, _library(ctx), warn=_warn)
+        done = signoff.issue(draft_id, _actor(as_name), _pin(pin_stdin), ctx.obj.home, _library(ctx), warn=_warn,
+                             **options)
     click.echo(f"Đã ban hành số {done.number} ngày {short_date(done.date)} (đã ký số của cơ quan)")
     for path in done.paths:
         click.echo(f"  {os.path.join(ctx.obj.home, path)}")
@@ -1418,7 +1427,7 @@ def signatures(ctx, file, as_json):
         click.echo(json.dumps([r.as_dict() for r in found], ensure_ascii=False, indent=1))
     else:
         click.echo("\n".join(line for r in found for line in r.lines()) or f"{file}: không có chữ ký số.")
-    VanthuError.collect([f"{file}: chữ ký '{r.field}' không hợp lệ" for r in found if not r.ok])
+    VanthuError.collect([f"{file}: chữ ký '{r.field}' không hợp lệ: {r.why}" for r in found if not r.ok])
 
 
 @cli.command()

@@ -47,6 +47,15 @@ class SignatureReport:
         """Intact, cryptographically valid, trusted and not changed beyond what it allows."""
         return self.intact and self.valid and self.trusted and self.docmdp_ok is not False
 
+    @property
+    def why(self):
+        """Why it is not ok, as a clerk reads it ('' when it is)."""
+        if not (self.intact and self.valid):
+            return "dữ liệu đã ký bị thay đổi"
+        if self.docmdp_ok is False:
+            return self.changes
+        return "" if self.trusted else "chứng thư không dẫn tới gốc tin cậy nào đã cấu hình"
+
     def as_dict(self):
         return {"field": self.field, "signer": self.signer, "issuer": self.issuer,
                 "signed_at": self.signed_at.isoformat() if self.signed_at else None, "intact": self.intact,

@@ -122,7 +122,8 @@ def issue(draft_id):
         return _back(draft_id)
     pin, warnings = request.form.get("pin", ""), []
     try:
-        done = signoff.issue(draft_id, g.person.username, pin, home(), library(), warn=warnings.append)
+        done = signoff.issue(draft_id, g.person.username, pin, home(), library(), warn=warnings.append,
+                             again=request.form.get("again") == "1", other_year=request.form.get("other_year") == "1")
     except VanthuError as problem:
         from .drafting import in_web_words
         for p in problem.problems:

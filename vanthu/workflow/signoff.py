@@ -258,10 +258,12 @@ def signed_pdf(draft_id, home=None):
 
 # --- cấp số, ký số của cơ quan, phát hành ------------------------------------------------------------
 
-def issue(draft_id, by, pin, home=None, library=None, warn=None, tsa_url=None, when=None, index=True):
+def issue(draft_id, by, pin, home=None, library=None, warn=None, tsa_url=None, when=None, index=True, again=False,
+          other_year=False, replaces=None, corrects=None):
     """Steps 4–6 for a signed draft: number and date filled, the organisation's signature, archived.
 
-    ``index=False`` leaves the search index to ``vanthu reindex`` (as :func:`vanthu.archive.issuing.issue`)."""
+    ``index=False`` leaves the search index to ``vanthu reindex``; ``again``, ``other_year``, ``replaces``,
+    ``corrects``: the CLI's options of the same names (as :func:`vanthu.archive.issuing.issue`)."""
     from ..archive.issuing import issue as issue_records
     from ..signing import keys, signers
     draft = drafts.get(draft_id, home)
@@ -275,7 +277,8 @@ def issue(draft_id, by, pin, home=None, library=None, warn=None, tsa_url=None, w
         appendices = _separate_appendices(record)  # LibreOffice before the number is taken, not under the lock
         finish = _finisher(leader_signed, appendices, signer, key, tsa_url or keys.tsa_url(root), when)
         mark = _marker(draft, by)
-        return issue_records([record], home, to_pdf=finish, warn=warn, inside=mark, index=index)[0]
+        return issue_records([record], home, to_pdf=finish, warn=warn, inside=mark, index=index, again=again,
+                             other_year=other_year, replaces=replaces, corrects=corrects)[0]
 
 
 def _separate_appendices(record):
@@ -306,7 +309,7 @@ def _finisher(leader_signed, appendices, signer, key, tsa_url, when):
 
 def _marker(draft, by):
     def mark(archive, results):
-        drafts.move(archive, draft.id, drafts.ISSUED, by, issuable_states(paper=False), "", results[0].id)
+        _mark_issued(archive, draft.id, by, False, results[0].id)
         pdf = next(f for f in results[0].files if f.role == "pdf")
         separate = {f.path: f.sha256 for f in results[0].files if f.role.startswith(SEPARATE_APPENDIX)}
         archive.log("sign-org", {"draft": draft.id, "by": by, "number": str(results[0].number),
@@ -314,12 +317,13 @@ def _marker(draft, by):
     return mark
 
 
-def issue_on_paper(draft_id, by, home=None, library=None, pdf=True, warn=None, again=False, other_year=False):
+def issue_on_paper(draft_id, by, home=None, library=None, pdf=True, warn=None, again=False, other_year=False,
+                   replaces=None, corrects=None):
     """Issue on paper a draft the leader approved and signs by hand (văn thư ban hành bản giấy): number,
     date, files and the draft marked issued, in one transaction.
 
     :func:`refuse_unissuable` decides, and the state is checked again under the write lock, so a
-    double click never takes two numbers. ``again`` and ``other_year`` are the CLI's ``--again`` and ``--other-year``.
+    double click never takes two numbers. ``again``, ``other_year``, ``replaces``, ``corrects``: the CLI's options.
     """
     from ..archive.issuing import issue as issue_records
     from ..archive.pdfexport import convert
@@ -328,9 +332,9 @@ def issue_on_paper(draft_id, by, home=None, library=None, pdf=True, warn=None, a
     record = drafts.check(draft.text, library, draft.source)
 
     def mark(archive, results):
-        drafts.move(archive, draft.id, drafts.ISSUED, by, issuable_states(paper=True), "", results[0].id)
+        _mark_issued(archive, draft.id, by, True, results[0].id)
     return issue_records([record], home, to_pdf=convert if pdf else None, warn=warn, inside=mark, again=again,
-                         other_year=other_year)[0]
+                         other_year=other_year, replaces=replaces, corrects=corrects)[0]
 
 
 # --- the one issue rule: which drafts the văn thư may issue, on paper or signed -----------------------
@@ -354,6 +358,15 @@ def refuse_unissuable(draft, by, home=None, paper=False):
         drafts.refuse_unissuable(draft, home)
     if draft.state not in issuable_states(paper):
         raise VanthuError(f"dự thảo {draft.id} ({draft.state_name}) {_why_not(draft, paper, home)}")
+
+
+def _mark_issued(archive, draft_id, by, paper, document_id):
+    """The draft marked issued in the number's transaction, if it is still issuable under the lock
+    (another clerk, a second click, may have issued it since the rule was checked): else all rolls back."""
+    if drafts.locked(archive.conn, draft_id).state == drafts.ISSUED:
+        raise VanthuError(f"dự thảo {draft_id} vừa được ban hành ở nơi khác (người khác, hoặc bấm hai lần); "
+                          "không ban hành lại (mỗi văn bản chỉ một số)")
+    drafts.move(archive, draft_id, drafts.ISSUED, by, issuable_states(paper), "", document_id)
 
 
 def _refuse_non_clerk(by, home):
