@@ -111,6 +111,25 @@ def test_the_information_line_is_top_right_in_times_new_roman_10(issued, tmp_pat
     assert "LiberationSerif" in fonts  # Times New Roman's metric twin, the only one installed
 
 
+def test_the_page_image_shows_the_line_black_at_the_top_right_only(issued, tmp_path):
+    """Pixels of the rendered top of page 1: black text right of the page's middle above the text, none left of it.
+
+    With VANTHU_WRITE_DOCS=1 the image goes to docs/images/ky-so-phu-luc.png for docs/signing.md.
+    """
+    import os
+    import shutil
+    from test_signing_flow import _page_image
+    pdf = issued[2]["4482-SYT-VP-phu-luc-1.pdf"]
+    image = _page_image(pdf, tmp_path, "phu-luc", 100, (0, 0, 595, 90))
+    scale, (width, height) = 100 / 72, image.size
+    band = range(0, int(15 * MM * scale))  # above the 20 mm top margin: only the information line is there
+    dark = [(x, y) for x in range(width) for y in band if sum(image.getpixel((x, y))) < 200]
+    assert dark and min(x for x, _ in dark) > width * 0.4 and max(x for x, _ in dark) <= (595 - 15 * MM + 2) * scale
+    assert all(max(abs(a - b) for a, b in zip(image.getpixel(p), image.getpixel(p)[1:])) < 40 for p in dark)  # black
+    if os.environ.get("VANTHU_WRITE_DOCS"):
+        shutil.copyfile(tmp_path / "phu-luc.png", SEED.parent.parent.parent / "docs" / "images" / "ky-so-phu-luc.png")
+
+
 def test_show_lists_the_appendix_file_and_its_signature(office, issued):
     out = office.ok("show", "4482/SYT-VP").out
     assert re.search(r"Tệp PDF phụ lục 1 \(tệp riêng\): files/2020/di/4482-SYT-VP/4482-SYT-VP-phu-luc-1\.pdf "
