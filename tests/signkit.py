@@ -124,8 +124,18 @@ def softhsm_token(folder, identity, label="lanh-dao", pin="123456", so_pin="1234
     subprocess.run([util, "--import", str(key_file), "--token", label, "--label", label, "--id", "01",
                     "--pin", pin], check=True, capture_output=True)
     key_file.unlink()
+    _reload_softhsm()  # after the token is made: SoftHSM lists its tokens when it is initialised
     _store_certificate(label, pin, identity)
     return SOFTHSM_LIB
+
+
+def _reload_softhsm():
+    """SoftHSM reads SOFTHSM2_CONF once per process, when it is initialised: a second token folder in the
+    same test run needs it initialised again, or its tokens are those of the first folder."""
+    import pkcs11
+    library = pkcs11.lib(SOFTHSM_LIB)
+    if library.initialized:
+        library.reinitialize()
 
 
 def _store_certificate(label, pin, identity):
