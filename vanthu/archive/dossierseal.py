@@ -10,6 +10,8 @@ changed with ``sqlite3`` behind vanthu's back is reported by name.
 import hashlib
 import json
 
+from . import events
+
 DOSSIER_COLUMNS = ("id", "year", "code", "position", "heading_id", "in_plan", "title", "retention", "keeper", "rights",
                    "language", "description", "state", "opened_at", "closed_at", "transferred_at", "package")
 ITEM_COLUMNS = ("ordinal", "document_id", "draft_id", "added_at", "added_by")
@@ -58,7 +60,7 @@ def _logged(conn):
     # a range, not LIKE: SQLite reads it from the events_action index (verify is a benchmarked path)
     for event in conn.execute("SELECT id, detail FROM events WHERE action >= 'dossier' AND action < 'dossies'"
                               " ORDER BY id"):
-        detail = _detail(event["detail"])
+        detail = events.parsed_detail(event["detail"])
         if "dossier_row" in detail:
             dossiers[detail.get("dossier")] = (event["id"], detail["dossier_row"], detail.get("code", "?"))
         for dossier_id, (code, digest) in (detail.get("dossier_rows") or {}).items():  # a plan's hồ sơ, one event
@@ -102,9 +104,3 @@ def _plan_problems(conn, logged):
     return found
 
 
-def _detail(text):
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {}  # an edited row; the chain check reports it
-    return value if isinstance(value, dict) else {}

@@ -184,3 +184,12 @@ def write_head(path, conn):
     if not last_id:
         return
     write_atomic(path, json.dumps({"id": last_id, "hash": last_hash}), mode=0o600)  # fsynced, file and folder
+
+
+def parsed_detail(text):
+    """An event's detail as a dict; ``{}`` for one that is not (an edited row: the chain check reports it)."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

@@ -106,7 +106,7 @@ def _destroyed(conn):
     """``{path: (sha256, recall event's record of it or None)}`` of every file destroyed on a recall (III.8.b)."""
     logged = {}
     for event in conn.execute("SELECT id, detail FROM events WHERE action = 'recall' ORDER BY id"):
-        for path, digest in _detail(event["detail"]).get("destroyed", {}).items():
+        for path, digest in events.parsed_detail(event["detail"]).get("destroyed", {}).items():
             logged[path] = (event["id"], digest)
     rows = conn.execute("SELECT f.path, f.sha256 FROM destroyed_files x JOIN files f ON f.id = x.file_id").fetchall()
     return {r["path"]: (r["sha256"], logged.get(r["path"])) for r in rows}
@@ -161,7 +161,7 @@ def _seals_in_log(conn):
     """``{document id: (event id, seal, number as logged, seal version)}`` from the newest sealing event of each."""
     sealed = {}
     for event in conn.execute("SELECT id, document_id, detail FROM events WHERE document_id IS NOT NULL ORDER BY id"):
-        detail = _detail(event["detail"])
+        detail = events.parsed_detail(event["detail"])
         if "row" in detail:
             version = detail.get("seal") if detail.get("seal") in seal.COLUMNS else seal.VERSION
             sealed[event["document_id"]] = (event["id"], detail["row"], detail.get("number"), version)
@@ -172,14 +172,6 @@ def _name(row):
     if isinstance(row["number"], int) and row["number"] > 0:
         return str(DocumentNumber(row["number"], row["symbol"]))
     return f"{row['number']}/{row['symbol']}"  # a tampered row: shown as it is
-
-
-def _detail(text):
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {}  # an edited row; the chain check reports it
-    return value if isinstance(value, dict) else {}
 
 
 def _signature_problems(root, rows):

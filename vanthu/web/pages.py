@@ -152,6 +152,17 @@ def _api_result(result, hidden):
 
 # --- one document ----------------------------------------------------------------
 
+def readable_entry(document_id):
+    """The archived document ``document_id`` for this person: 404 if none, 403 if secret to them."""
+    try:
+        entry = lookup.entry_by_id(document_id, home())
+    except VanthuError:
+        abort(404)
+    if entry.document.is_secret and not may_see_secret():
+        abort(403)
+    return entry
+
+
 @blueprint.route("/van-ban/<int:document_id>")
 def document(document_id):
     try:
@@ -170,12 +181,7 @@ def document(document_id):
 
 @blueprint.route("/van-ban/<int:document_id>/tep/<role>")
 def document_file(document_id, role):
-    try:
-        entry = lookup.entry_by_id(document_id, home())
-    except VanthuError:
-        abort(404)
-    if entry.document.is_secret and not may_see_secret():
-        abort(403)
+    entry = readable_entry(document_id)
     stored = next((f for f in entry.files if f.role == role), None)
     if stored is None and role == "pdf" and any(f.role == "docx" for f in entry.files):
         return redirect(url_for("pages.reading_pdf", document_id=document_id))  # received as DOCX only
@@ -194,12 +200,7 @@ def document_file(document_id, role):
 @blueprint.route("/van-ban/<int:document_id>/xem.pdf")
 def reading_pdf(document_id):
     """The document to read as PDF: its own PDF, or one converted from its DOCX when it came as DOCX only."""
-    try:
-        entry = lookup.entry_by_id(document_id, home())
-    except VanthuError:
-        abort(404)
-    if entry.document.is_secret and not may_see_secret():
-        abort(403)
+    entry = readable_entry(document_id)
     if not {"pdf", "docx"} & {f.role for f in entry.files}:
         abort(404)
     try:

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from ..archive import access, lookup, people, searches
 from ..errors import VanthuError
 from .auth import home, may_see_secret, roles_required
+from .pages import readable_entry
 
 blueprint = Blueprint("records", __name__)
 SEARCH_ARGS = ("q", "tu", "den", "loai", "co-quan", "huong", "cot")
@@ -43,7 +44,7 @@ def _saved_link(saved):
 def print_document(document_id):
     """The document's PDF to print: every page marked with who printed it and when; logged (``print``)."""
     from ..archive.printmark import marked
-    entry = _entry(document_id)
+    entry = readable_entry(document_id)
     stored = next((f for f in entry.files if f.role == "pdf"), None)
     if stored is None:
         abort(404)
@@ -52,16 +53,6 @@ def print_document(document_id):
     pdf = marked(data, line)
     access.note(home(), "print", entry.document.id, number=str(entry.document.number), what=Path(stored.path).name)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=f"in-{Path(stored.path).name}")
-
-
-def _entry(document_id):
-    try:
-        entry = lookup.entry_by_id(document_id, home())
-    except VanthuError:
-        abort(404)
-    if entry.document.is_secret and not may_see_secret():
-        abort(403)
-    return entry
 
 
 @blueprint.route("/thong-ke")
@@ -143,7 +134,7 @@ def _without_secrets(outcome):
 def recall(document_id):
     """An incoming document recalled by its sender: its files destroyed (Phụ lục VI III.8.b), the rest kept."""
     from ..workflow import withdrawal
-    d = _entry(document_id).document
+    d = readable_entry(document_id).document
     try:
         done = withdrawal.recall(str(d.number), request.form.get("order", "")[:500], request.form.get("reason", "")[:2000],
                                  g.person.username, home(), d.date.year)
