@@ -194,6 +194,8 @@ def _recover_one(home, folder, is_committed):
     if fd is None:
         return 0  # its owner is alive and still working
     try:
+        if not (folder / LOCK).exists():
+            return 0  # another recoverer (a clerk of another issuer, on a server) settled it while we waited
         paths = _manifest(folder)
         if is_committed(folder.name):
             _finish_publish(home, folder, paths)
