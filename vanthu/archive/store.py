@@ -235,7 +235,8 @@ def _remove_if_abandoned(folder):
         return
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        shutil.rmtree(folder)
+        with contextlib.suppress(FileNotFoundError):  # another recoverer removed it before we had the lock
+            shutil.rmtree(folder)
     except BlockingIOError:
         pass  # alive: it removes the folder itself
     finally:
