@@ -14,6 +14,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from . import registerdocx
+
 FONT = "Times New Roman"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NATION = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
@@ -106,13 +108,7 @@ def _grid(document, columns):
 
 
 def _fill(row, texts, widths, bold=False, italic=False, centred=None):
-    for index, (cell, text, width) in enumerate(zip(row.cells, texts, widths)):
-        cell.width = Cm(width)
-        paragraph = cell.paragraphs[0]
-        if centred is None or index in centred:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(text)
-        run.font.size, run.bold, run.italic = Pt(12), bold, italic
+    registerdocx._row(row, texts, widths, bold=bold, italic=italic, center=centred, size=12)
 
 
 def _add_row(table, columns, texts, bold=False):

@@ -105,14 +105,15 @@ def _table(document, register):
         _row(table.add_row(), cells, widths, center=centered)
 
 
-def _row(row, texts, widths, bold=False, italic=False, center=None):
+def _row(row, texts, widths, bold=False, italic=False, center=None, size=11):
+    """One table row of ``texts`` (also the dossier lists' rows, at 12 pt)."""
     for index, (cell, text, width) in enumerate(zip(row.cells, texts, widths)):
         cell.width = Cm(width)
         paragraph = cell.paragraphs[0]
         if center is None or index in center:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = paragraph.add_run(text)
-        run.font.size, run.bold, run.italic = Pt(11), bold, italic
+        run.font.size, run.bold, run.italic = Pt(size), bold, italic
 
 
 def _repeat_as_header(row):
