@@ -108,7 +108,7 @@ def _grid(document, columns):
 
 
 def _fill(row, texts, widths, bold=False, italic=False, centred=None):
-    registerdocx._row(row, texts, widths, bold=bold, italic=italic, center=centred, size=12)
+    registerdocx.fill_row(row, texts, widths, bold=bold, italic=italic, center=centred, size=12)
 
 
 def _add_row(table, columns, texts, bold=False):

@@ -96,16 +96,16 @@ def _table(document, register):
     table.autofit = False
     for column, width in zip(table.columns, widths):
         column.width = Cm(width)  # the grid: LibreOffice lays out by it, Word by the cells
-    _row(table.rows[0], register.headings, widths, bold=True)
-    _row(table.rows[1], [f"({i})" for i in range(1, len(widths) + 1)], widths, italic=True)
+    fill_row(table.rows[0], register.headings, widths, bold=True)
+    fill_row(table.rows[1], [f"({i})" for i in range(1, len(widths) + 1)], widths, italic=True)
     for header in table.rows[:2]:
         _repeat_as_header(header)
     centered = {i for i, c in enumerate(register.columns) if c.centered}
     for cells in register.rows:
-        _row(table.add_row(), cells, widths, center=centered)
+        fill_row(table.add_row(), cells, widths, center=centered)
 
 
-def _row(row, texts, widths, bold=False, italic=False, center=None, size=11):
+def fill_row(row, texts, widths, bold=False, italic=False, center=None, size=11):
     """One table row of ``texts`` (also the dossier lists' rows, at 12 pt)."""
     for index, (cell, text, width) in enumerate(zip(row.cells, texts, widths)):
         cell.width = Cm(width)
