@@ -25,6 +25,7 @@ import os
 import platform
 import random
 import re
+import shutil
 import socket
 import sqlite3
 import statistics
@@ -127,6 +128,18 @@ def make_home(folder, docs):
     filled = time.perf_counter() - started
     reindex(home)
     return home, filled, time.perf_counter() - started - filled
+
+
+def kept_home(folder, docs):
+    """The home kept in FOLDER, made there first if it is not yet (build times then 0: not measured)."""
+    home, built = Path(folder) / "kho", Path(folder) / "built"
+    if built.exists():  # written last: a build that was stopped halfway is not reused
+        return home, 0.0, 0.0
+    shutil.rmtree(home, ignore_errors=True)
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    made = make_home(folder, docs)
+    built.write_text(f"{docs}\n")
+    return made
 
 
 def _fill_register(home, docs):
@@ -289,10 +302,12 @@ def main():
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--only", choices=("search",), help="only the search page and the core search beside it")
+    parser.add_argument("--keep", metavar="DIR", help="build the home in DIR once and reuse it on later runs "
+                        "(the timing can then run apart from the long build; later runs see earlier runs' issues too)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="vanthu-bench-web-") as folder:
-        home, fill_s, build_s = make_home(folder, args.docs)
+        home, fill_s, build_s = kept_home(args.keep, args.docs) if args.keep else make_home(folder, args.docs)
         process, url = serve(home, threads=max(8, args.clients))
         try:
             client = Client(url).login("lan")
@@ -314,7 +329,7 @@ def markdown(r):
     s = r["search"]
     ok = lambda good: "yes" if good else "**no**"  # noqa: E731
     lines = [f"Machine: {r['machine']}; load average (1 min) {r['load_average_search'][0]:.1f} as the search started, "
-             f"{r['load_average'][0]:.1f} / {r['load_average'][2]:.1f} (1 / 15 min) at the end; archive of {r['docs']:,} generated documents (register rows written in {r['register_fill_s']:.0f} s, `reindex` {r['index_build_s']:.0f} s).", "",
+             f"{r['load_average'][0]:.1f} / {r['load_average'][2]:.1f} (1 / 15 min) at the end; archive of {r['docs']:,} generated documents ({_built(r)}).", "",
              "| measure | result | goal | met |", "|---|---|---|---|"]
     for kind in ("all", "word", "phrase2", "number"):
         lines.append(f"| search page `/tim-kiem`, {kind} ({s[kind]['n']} requests) | p50 {s[kind]['p50_ms']:.0f} ms, "
@@ -336,6 +351,12 @@ def markdown(r):
               f"{load['errors']} errors; {load['numbers_in_register']} numbers, {load['distinct_numbers']} distinct | "
               f"no error, unique numbers | {ok(load['errors'] == 0 and load['numbers_in_register'] == load['distinct_numbers'])} |"]
     return "\n".join(lines)
+
+
+def _built(r):
+    if not r["register_fill_s"]:
+        return "the home kept by an earlier run's `--keep`"
+    return f"register rows written in {r['register_fill_s']:.0f} s, `reindex` {r['index_build_s']:.0f} s"
 
 
 if __name__ == "__main__":
