@@ -83,15 +83,19 @@ def history(document_id, home=None):
 def file_roles(document_ids, home=None):
     """``{id: {"pdf", "docx", …}}``: the kinds of file each document still keeps (a search result's "Mở PDF")."""
     ids = [int(i) for i in document_ids]
-    if not ids:
-        return {}
-    with opened(home) as archive:
-        rows = archive.conn.execute(f"SELECT document_id, role FROM files WHERE document_id IN ({', '.join('?' * len(ids))})"
-                                    " AND id NOT IN (SELECT file_id FROM destroyed_files)", ids).fetchall()
     roles = {i: set() for i in ids}
-    for row in rows:
+    for row in _rows_for(ids, "SELECT document_id, role FROM files WHERE document_id IN ({ids})"
+                              " AND id NOT IN (SELECT file_id FROM destroyed_files)", home):
         roles[row["document_id"]].add(row["role"])
     return roles
+
+
+def _rows_for(ids, query, home):
+    """The rows of ``query`` for ``ids`` (``{ids}`` stands for their placeholders); none for no ids."""
+    if not ids:
+        return []
+    with opened(home) as archive:
+        return archive.conn.execute(query.format(ids=", ".join("?" * len(ids))), ids).fetchall()
 
 
 def readable_pdf(entry, home=None):
@@ -109,12 +113,8 @@ def readable_pdf(entry, home=None):
 
 def confidentiality(document_ids, home=None):
     """``{id: độ mật}`` of those of ``document_ids`` that are secret (to hide their content from others)."""
-    ids = [int(i) for i in document_ids]
-    if not ids:
-        return {}
-    with opened(home) as archive:
-        rows = archive.conn.execute(f"SELECT id, confidentiality FROM documents WHERE id IN ({', '.join('?' * len(ids))})"
-                                    " AND confidentiality IS NOT NULL AND confidentiality != ''", ids).fetchall()
+    rows = _rows_for([int(i) for i in document_ids], "SELECT id, confidentiality FROM documents WHERE id IN ({ids})"
+                     " AND confidentiality IS NOT NULL AND confidentiality != ''", home)
     return {r["id"]: r["confidentiality"] for r in rows}
 
 
