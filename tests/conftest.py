@@ -1,8 +1,10 @@
 import contextlib
+import datetime as dt
 import io
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
 NO_SOFFICE = "needs LibreOffice (soffice): apt-get install libreoffice-writer-nogui fonts-liberation2"
 NO_OCR = "needs OCR: apt-get install tesseract-ocr tesseract-ocr-vie ocrmypdf"
+MIDNIGHT_MARGIN = 180  # seconds: longer than any test that uses ``today`` takes under load
 MEASURED = []  # figures the tests measure (an OCR error rate), printed at the end of the run
 
 
@@ -139,6 +142,27 @@ def no_soffice_left(request):
 @pytest.fixture
 def regen_goldens(request):
     return request.config.getoption("--regen-goldens")
+
+
+@pytest.fixture
+def today():
+    """Today's date, taken as the test starts, never at import: a suite run may cross midnight.
+
+    A test starting in the last MIDNIGHT_MARGIN seconds of a day first waits
+    for the next one, so vanthu's clock and the test's agree to its end.
+    """
+    now = dt.datetime.now()
+    left = (dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time()) - now).total_seconds()
+    if left < MIDNIGHT_MARGIN:
+        time.sleep(left + 1)
+    return dt.date.today()
+
+
+@pytest.fixture
+def day(today):
+    """``day(-2)``: the date two days before ``today``, written as a clerk types it (6/8/2020)."""
+    from vanthu.vndate import short_date
+    return lambda offset: short_date(today + dt.timedelta(days=offset))
 
 
 @pytest.fixture

@@ -8,19 +8,11 @@ import pytest
 from conftest import run_cli
 from vanthu.archive import handling
 from vanthu.errors import VanthuError
-from vanthu.vndate import short_date
 
 pytestmark = pytest.mark.usefixtures("backend")  # each test on SQLite and on PostgreSQL
 
-TODAY = dt.date.today()
-
-
-def day(offset):
-    return short_date(TODAY + dt.timedelta(days=offset))
-
-
 @pytest.fixture
-def home(tmp_path):
+def home(tmp_path, day):
     letter = docx.Document()
     letter.add_paragraph("Đề nghị các đơn vị triển khai quy trình truy vết người nghi nhiễm.")
     letter.save(tmp_path / "den.docx")
@@ -38,23 +30,23 @@ def cli(home, *args):
     return run_cli("--home", home, "incoming", *args)
 
 
-def test_the_whole_flow_on_the_cli(home):
+def test_the_whole_flow_on_the_cli(home, today, day):
     from vanthu.archive import people
     people.add("hung", "mat-khau-du-dai-12", ["chuyen-vien"], home, full_name="Nguyễn Văn Hùng")
-    year = (TODAY - dt.timedelta(10)).year  # the year of the first one's số đến
+    year = (today - dt.timedelta(10)).year  # the year of the first one's số đến
     assigned = cli(home, "assign", "1", "--year", year, "--handler", "hung", "--co-handler", "Phòng Tài chính",
                    "--deadline", day(-2), "--instructions", "Phòng Nghiệp vụ chủ trì, báo cáo kết quả",
                    "--leader", "Phan Huy Anh Vũ")
     assert assigned.code == 0, assigned.err
     assert "Đã giao: văn bản đến số 01" in assigned.out and "Nguyễn Văn Hùng" in assigned.out
-    second = 2 if year == (TODAY - dt.timedelta(1)).year else 1  # across New Year the second has số đến 01
-    assert cli(home, "assign", str(second), "--year", (TODAY - dt.timedelta(1)).year, "--handler", "Phòng Nghiệp vụ Y",
+    second = 2 if year == (today - dt.timedelta(1)).year else 1  # across New Year the second has số đến 01
+    assert cli(home, "assign", str(second), "--year", (today - dt.timedelta(1)).year, "--handler", "Phòng Nghiệp vụ Y",
                "--deadline", day(2)).code == 0
 
     overdue = cli(home, "list", "--overdue")
     assert overdue.code == 0 and "QUÁ HẠN" in overdue.out and "1 văn bản." in overdue.out
     late, = handling.listing(home, overdue=True)
-    assert late.progress(TODAY) == "Đã giao, chưa nhận; QUÁ HẠN 2 ngày" and late.handler_name == "Nguyễn Văn Hùng"
+    assert late.progress(today) == "Đã giao, chưa nhận; QUÁ HẠN 2 ngày" and late.handler_name == "Nguyễn Văn Hùng"
     assert "4199/BYT-VPB1" in overdue.out and "12/UBND-VX" not in overdue.out
     soon = cli(home, "list", "--due-soon")
     assert "12/UBND-VX" in soon.out and "4199/BYT-VPB1" not in soon.out
@@ -71,8 +63,8 @@ def test_the_whole_flow_on_the_cli(home):
     assert run_cli("--home", home, "verify").code == 0
 
 
-def test_the_incoming_register_fills_all_ten_columns(home, tmp_path):
-    year = (TODAY - dt.timedelta(10)).year
+def test_the_incoming_register_fills_all_ten_columns(home, tmp_path, today, day):
+    year = (today - dt.timedelta(10)).year
     cli(home, "assign", "1", "--year", year, "--handler", "Phòng Nghiệp vụ Y", "--co-handler", "Phòng Tài chính",
         "--deadline", day(5))
     cli(home, "start", "1", "--year", year)
@@ -82,12 +74,12 @@ def test_the_incoming_register_fills_all_ten_columns(home, tmp_path):
     first = rows[[r[0] for r in rows].index("Ngày đến") + 1]
     assert all(cell not in (None, "") for cell in first), first
     assert first[1] == "01" and first[6] == "Phòng Nghiệp vụ Y (chủ trì); phối hợp: Phòng Tài chính"
-    assert first[7].date() == TODAY and first[8].startswith("Phòng Nghiệp vụ Y đã nhận ")
+    assert first[7].date() == today and first[8].startswith("Phòng Nghiệp vụ Y đã nhận ")
     assert first[9].startswith("Nhận qua bưu điện lúc 08:30; Hạn giải quyết: ")
 
 
-def test_mistakes_are_refused_with_the_reason(home):
-    year = (TODAY - dt.timedelta(10)).year
+def test_mistakes_are_refused_with_the_reason(home, today, day):
+    year = (today - dt.timedelta(10)).year
     for args, message in [(["assign", "9", "--year", year, "--handler", "Phòng A"], "không có văn bản đến số 09"),
                           (["assign", "1", "--year", year, "--handler", "hugn"], "không có người dùng 'hugn'"),
                           (["assign", "1", "--year", year, "--handler", "Phòng A", "--deadline", day(-11)],

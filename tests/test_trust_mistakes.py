@@ -9,12 +9,10 @@ import pytest
 
 pytestmark = pytest.mark.usefixtures("backend")  # each test on SQLite and on PostgreSQL
 
-TODAY = dt.date.today()
-
-
-def _record(folder, name="cv.yaml", date=TODAY, number=None, code="SYT", subject=None):
-    """The seed công văn as a clerk writes a new one: no number (vanthu takes it), the given date and code."""
+def _record(folder, name="cv.yaml", date=None, number=None, code="SYT", subject=None):
+    """The seed công văn as a clerk writes a new one: no number (vanthu takes it), the given date (else today) and code."""
     text = k.SEED.read_text(encoding="utf-8").replace("number: 4482\n", f"number: {number}\n" if number else "")
+    date = date or dt.date.today()  # at use: a run may cross midnight
     text = text.replace("date: 2020-08-06", f"date: {date.isoformat()}").replace("  code: SYT", f'  code: "{code}"')
     if subject:
         text = text.replace("subject: triển khai cài đặt", f"subject: {subject}")
@@ -32,13 +30,13 @@ def _numbers(home):
     return [f"{n}/{s}" for n, s in db.execute("SELECT number, symbol FROM documents ORDER BY id")]
 
 
-def test_the_same_record_issued_twice_is_refused_naming_the_first_number(cli, tmp_path):
+def test_the_same_record_issued_twice_is_refused_naming_the_first_number(cli, tmp_path, today):
     _record(tmp_path)
     assert cli("issue", "cv.yaml", "--no-pdf").out.startswith("Đã ban hành số 01/SYT-VP")
 
     again = cli("issue", "cv.yaml", "--no-pdf")
     assert again.code == 1
-    assert again.err_lines == [f"cv.yaml:2: nội dung bản ghi này đã ban hành: số 01/SYT-VP ngày {short_date(TODAY)}; "
+    assert again.err_lines == [f"cv.yaml:2: nội dung bản ghi này đã ban hành: số 01/SYT-VP ngày {short_date(today)}; "
                                "ban hành lại sẽ cấp thêm một số cho cùng văn bản. Nếu đúng là cần ban hành lại, "
                                "thêm --again"]
     _record(tmp_path, "other.yaml", subject="khác")
@@ -52,9 +50,9 @@ def test_the_same_record_issued_twice_is_refused_naming_the_first_number(cli, tm
     assert cli("verify").code == 0
 
 
-def test_a_date_in_the_future_is_refused(cli, tmp_path):
-    _record(tmp_path, date=TODAY + dt.timedelta(days=1))
-    _record(tmp_path, "numbered.yaml", date=TODAY + dt.timedelta(days=400), number=7, subject="khác")
+def test_a_date_in_the_future_is_refused(cli, tmp_path, today):
+    _record(tmp_path, date=today + dt.timedelta(days=1))
+    _record(tmp_path, "numbered.yaml", date=today + dt.timedelta(days=400), number=7, subject="khác")
     for name in ("cv.yaml", "numbered.yaml"):
         result = cli("issue", name, "--no-pdf", "--other-year")
         assert result.code == 1
@@ -62,13 +60,13 @@ def test_a_date_in_the_future_is_refused(cli, tmp_path):
     assert _numbers(tmp_path / "home") == []
 
 
-def test_another_year_needs_other_year_but_a_numbered_paper_document_is_accepted(cli, tmp_path):
-    last_year = TODAY.replace(year=TODAY.year - 1, day=1)
+def test_another_year_needs_other_year_but_a_numbered_paper_document_is_accepted(cli, tmp_path, today):
+    last_year = today.replace(year=today.year - 1, day=1)
     _record(tmp_path, date=last_year)
     refused = cli("issue", "cv.yaml", "--no-pdf")
     assert refused.code == 1
     assert refused.err_lines == [f"cv.yaml:2: date: ngày {short_date(last_year)} thuộc năm {last_year.year}, không phải "
-                                 f"năm nay ({TODAY.year}): vanthu sẽ cấp số tiếp theo trong sổ năm {last_year.year}; "
+                                 f"năm nay ({today.year}): vanthu sẽ cấp số tiếp theo trong sổ năm {last_year.year}; "
                                  "nếu đúng vậy, thêm --other-year"]
     assert _numbers(tmp_path / "home") == []
     assert cli("issue", "cv.yaml", "--no-pdf", "--other-year").code == 0
@@ -82,7 +80,7 @@ def test_another_year_needs_other_year_but_a_numbered_paper_document_is_accepted
     assert cli("verify").code == 0
 
 
-def test_issuer_codes_are_one_series_whatever_the_case_and_look_alikes_are_refused(cli, tmp_path):
+def test_issuer_codes_are_one_series_whatever_the_case_and_look_alikes_are_refused(cli, tmp_path, today):
     _record(tmp_path, "a.yaml", subject="một")
     _record(tmp_path, "b.yaml", code="syt", subject="hai")
     assert cli("issue", "a.yaml", "--no-pdf").code == 0
@@ -101,14 +99,14 @@ def test_issuer_codes_are_one_series_whatever_the_case_and_look_alikes_are_refus
     assert cli("verify").code == 0
 
 
-def test_import_refuses_an_arrival_before_the_document_or_in_the_future(cli, tmp_path):
+def test_import_refuses_an_arrival_before_the_document_or_in_the_future(cli, tmp_path, today):
     (tmp_path / "den.docx").write_bytes(k.make_docx(["BỘ Y TẾ", "V/v triển khai"]))
     base = ("import", "den.docx", "--number", "12/BYT-VP", "--issuer", "Bộ Y tế")
     early = cli(*base, "--date", "05/8/2020", "--received", "04/8/2020")
     assert early.err_lines == ["Lỗi: --received: ngày đến 04/8/2020 trước ngày văn bản 05/8/2020; kiểm tra lại hai ngày"]
-    future = TODAY + dt.timedelta(days=2)
+    future = today + dt.timedelta(days=2)
     late = cli(*base, "--date", "05/8/2020", "--received", future.isoformat())
-    assert late.err_lines == [f"Lỗi: --received: ngày đến {short_date(future)} chưa tới (hôm nay {short_date(TODAY)})"]
+    assert late.err_lines == [f"Lỗi: --received: ngày đến {short_date(future)} chưa tới (hôm nay {short_date(today)})"]
     dated = cli(*base, "--date", future.isoformat())
     assert dated.code == 1 and "ngày văn bản" in dated.err
     assert _numbers(tmp_path / "home") == []

@@ -5,7 +5,6 @@ leader assigns it on its page with a deadline already past, sees it on / and
 in /theo-doi as overdue; the handler finds it on /, acknowledges it and
 reports the result, and it leaves the overdue list.
 """
-import datetime as dt
 import re
 
 import docx
@@ -13,17 +12,9 @@ import pytest
 
 from test_web_browser import browser, log_in, log_out, serve  # noqa: F401  (browser: a fixture)
 from vanthu.archive import people
-from vanthu.vndate import short_date
 from webkit import PASSWORD
 
 pytestmark = pytest.mark.browser
-TODAY = dt.date.today()
-
-
-def day(offset):
-    return short_date(TODAY + dt.timedelta(days=offset))
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     home = tmp_path_factory.mktemp("browser-den") / "kho"
@@ -42,7 +33,7 @@ def page(browser, server):  # noqa: F811
     context.close()
 
 
-def test_an_incoming_document_from_receipt_to_done(page, server, tmp_path):
+def test_an_incoming_document_from_receipt_to_done(page, server, tmp_path, day):
     letter = docx.Document()
     letter.add_paragraph("Đề nghị triển khai quy trình truy vết người nghi nhiễm.")
     letter.save(tmp_path / "4199.docx")

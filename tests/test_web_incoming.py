@@ -7,17 +7,9 @@ import docx
 import pytest
 
 from vanthu.archive import register
-from vanthu.vndate import short_date
 from vanthu.web import create_app
 
 from webkit import csrf, login, make_people
-
-TODAY = dt.date.today()
-
-
-def day(offset):
-    return short_date(TODAY + dt.timedelta(days=offset))
-
 
 def letter():
     document = docx.Document()
@@ -48,7 +40,7 @@ def text(response):
     return re.sub(r"\s+", " ", response.get_data(as_text=True))
 
 
-def test_the_whole_incoming_flow_in_the_web_app(site):
+def test_the_whole_incoming_flow_in_the_web_app(site, today, day):
     home, app = site
     clerk, leader, drafter = (as_person(app, name) for name in ("clerk", "leader", "drafter"))
     upload = clerk.post("/nhan", content_type="multipart/form-data", data={
@@ -83,12 +75,12 @@ def test_the_whole_incoming_flow_in_the_web_app(site):
     assert all(step in final for step in ("vào sổ đến", "giao giải quyết", "nhận để giải quyết", "báo đã giải quyết"))
     assert "Không có văn bản đến nào" in text(leader.get("/theo-doi?loc=qua-han"))
 
-    row = register.build(home, (TODAY - dt.timedelta(10)).year, "in").rows[0]
+    row = register.build(home, (today - dt.timedelta(10)).year, "in").rows[0]
     assert row[6] == "Người drafter (chủ trì); phối hợp: Phòng Tài chính" and row[8].startswith("Người drafter đã nhận")
     assert row[9].startswith("Nhận qua bưu điện lúc 08:30; Hạn giải quyết: ")
 
 
-def test_a_bad_deadline_is_shown_on_the_page_and_nothing_changes(site):
+def test_a_bad_deadline_is_shown_on_the_page_and_nothing_changes(site, day):
     home, app = site
     clerk, leader = as_person(app, "clerk"), as_person(app, "leader")
     upload = clerk.post("/nhan", content_type="multipart/form-data", data={
