@@ -38,3 +38,21 @@ def test_postings_read_back_with_skips_and_frequencies():
             if fast.is_active():
                 assert fast.id() == next(i for i in expected if i >= target)
                 assert fast.weight() == docs[fast.id()].count("lưu")
+
+
+def test_field_lengths_read_from_memory_equal_whooshs_own():
+    from whoosh.codec.whoosh3 import W3PerDocReader
+    from vanthu.search.codec import _PerDocReader
+    rng = random.Random(8)
+    docs = [["lưu"] * rng.randint(0, 300) for _ in range(500)]  # 0 words too: W3 gives None, not the default
+    ix = build(docs)
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        segment, storage = reader.segment(), reader._storage
+        assert isinstance(reader._perdoc, _PerDocReader)
+        plain, cached = W3PerDocReader(storage, segment), _PerDocReader(storage, segment)
+        for field in ("words", "no_such_field"):
+            lengths = [cached.doc_field_length(d, field, 7) for d in range(len(docs) + 1)]
+            assert lengths == [plain.doc_field_length(d, field, 7) for d in range(len(docs) + 1)]
+        assert lengths == [7] * (len(docs) + 1)  # a field with no lengths gives the default
+        assert cached.doc_field_length(3, "words") == plain.doc_field_length(3, "words") > 0
