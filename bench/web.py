@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark of the web app over HTTP, against a real `vanthu serve` (waitress), one run.
 
-    python bench/web.py [--docs 100000] [--queries 100] [--issues 5] [--clients 20] [--seconds 60]
+    python bench/web.py [--docs 100000] [--queries 100] [--issues 5] [--clients 20] [--seconds 60] [--keep DIR]
 
 * ``search``: the /tim-kiem page (HTML, the clerk's view) over an index of DOCS
   generated documents (bench/search_corpus.py), p50/p95 per request of
