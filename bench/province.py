@@ -10,8 +10,11 @@ Parts, each one function, run in order by :func:`main` (``--part NAME`` picks so
   path itself. The same total of documents is split among the issuers, on a
   fresh SQLite home and on a fresh PostgreSQL database; median of ``--repeat``
   runs, and the PostgreSQL/SQLite ratio.
-* ``search``: the search half (PostgreSQL full text at 1,000,000 documents
-  beside Whoosh at 100,000) is added to :data:`PARTS` by the search engineers.
+* ``search`` (:func:`search`, bench/province_search.py): search p50/p95 on
+  PostgreSQL at ``--search-docs`` generated documents (1,000,000) beside the
+  Whoosh index at ``--whoosh-docs`` (100,000), the same queries, in a database
+  ``vanthu_bench_search`` on the server (kept: ``--keep`` reuses it when it
+  holds as many documents; loading a million takes tens of minutes).
 
 PostgreSQL: ``--pg URL`` names a server where the benchmark may create and
 drop databases; else ``VANTHU_TEST_PG``; else run it under a throwaway cluster:
@@ -36,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 ISSUER_COUNTS = (1, 4, 16)
 
@@ -129,7 +133,27 @@ def numbering(args):
     return results
 
 
-PARTS = {"numbering": numbering}  # the search half adds PARTS["search"] = search (same signature: args -> dict)
+# --- part: search ----------------------------------------------------------------------
+
+SEARCH_DATABASE = "vanthu_bench_search"
+
+
+def search(args):
+    """Search p50/p95 on PostgreSQL at ``--search-docs`` beside Whoosh at ``--whoosh-docs`` (province_search)."""
+    import psycopg
+    import province_search
+    server = server_url(args)
+    with psycopg.connect(server, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (SEARCH_DATABASE,)).fetchone():
+            conn.execute(f"CREATE DATABASE {SEARCH_DATABASE}")
+    options = argparse.Namespace(url=f"{server.rpartition('/')[0]}/{SEARCH_DATABASE}", docs=args.search_docs,
+                                 whoosh_docs=args.whoosh_docs, queries=args.queries, procs=args.procs, keep=args.keep)
+    found = province_search.measure(options)
+    print(province_search.run_report(found), file=sys.stderr)
+    return {key: found[key] for key in ("docs", "whoosh_docs", "machine", "load", "sizes", "loadavg", "summary")}
+
+
+PARTS = {"numbering": numbering, "search": search}
 
 
 def main(argv=None):
@@ -137,6 +161,11 @@ def main(argv=None):
     parser.add_argument("--pg", help="PostgreSQL server URL (a role that may create databases)")
     parser.add_argument("--total", type=int, default=480, help="numbers taken per run, split among the issuers")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--search-docs", type=int, default=1_000_000, help="search: documents on PostgreSQL")
+    parser.add_argument("--whoosh-docs", type=int, default=100_000, help="search: documents in the Whoosh index (0: none)")
+    parser.add_argument("--queries", type=int, default=40, help="search: queries of each kind")
+    parser.add_argument("--procs", type=int, default=2, help="search: processes loading the documents")
+    parser.add_argument("--keep", action="store_true", help="search: reuse the loaded table if it has as many")
     parser.add_argument("--part", action="append", choices=sorted(PARTS), help="run only this part (repeatable)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
