@@ -135,3 +135,38 @@ def test_a_secret_body_is_not_on_the_server(tmp_path, engine):
     assert body is None and "hac" not in text and "trắng" not in text
     assert numbers(engine, tmp_path, "Hạc Trắng", [secret]) == []
     assert numbers(engine, tmp_path, "việc số 1", [secret])[:1] == ["01/SYT-VP"]   # its metadata is searchable
+
+
+def read_only(engine):
+    """The same database through a read-only session (as a streaming replica is), its log moved on by one event."""
+    from searchkit import Engine
+    reader = Engine(engine.url + "?options=-c%20default_transaction_read_only%3Don")
+    reader.event = engine.event + 1
+    return reader
+
+
+def test_a_read_only_server_searches_what_it_has_and_says_so(tmp_path, engine):
+    docs = [document(1), document(2)]
+    engine.rebuild(tmp_path, docs)
+    docs.append(document(3, body="phòng chống lụt bão"))   # in the archive, not yet in the search tables
+    reader = read_only(engine)
+    try:
+        outcome = reader.search(tmp_path, "truy vết", all_documents=lambda: docs)
+        assert sorted(r.number for r in outcome.results) == ["01/SYT-VP", "02/SYT-VP"]
+        assert outcome.warnings == [pg.READ_ONLY_WARNING]
+        assert reader.search(tmp_path, "lụt bão", all_documents=lambda: docs).results == []
+        assert store.applied(store.connection(engine.url)) == engine.position()   # nothing written
+    finally:
+        store.forget(reader.url)
+    engine.index_documents(tmp_path, [docs[-1]], lambda: docs)   # the primary catches up: then it is found
+    assert numbers(engine, tmp_path, "lụt bão", docs) == ["03/SYT-VP"]
+
+
+def test_a_read_only_server_without_search_tables_says_what_to_do(tmp_path, engine):
+    reader = read_only(engine)
+    try:
+        with pytest.raises(VanthuError, match="chỉ đọc.*vanthu reindex' trên máy chủ chính"):
+            reader.search(tmp_path, "truy vết", all_documents=lambda: [document(1)])
+    finally:
+        store.forget(reader.url)
+    assert not store.state(store.connection(engine.url))   # no table made

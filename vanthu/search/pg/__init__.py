@@ -33,12 +33,26 @@ def citations(url, key, feed):
     return run.citations(store.connection(url), key)
 
 
+READ_ONLY_WARNING = ("máy chủ chỉ đọc (bản sao): chỉ mục tìm kiếm chưa được cập nhật theo nhật ký của kho; kết quả "
+                     "có thể chưa có các văn bản vừa ban hành (tìm trên máy chủ chính để có đủ)")
+NO_TABLES_READ_ONLY = ("máy chủ chỉ đọc (bản sao) chưa có chỉ mục tìm kiếm: chạy 'vanthu reindex' trên máy chủ chính "
+                       "(bản sao nhận chỉ mục qua nhân bản) rồi tìm lại")
+
+
 def catch_up(url, feed, reading=False):
-    """Apply what the archive's log has and the tables have not (or rebuild them); warnings for the clerk."""
+    """Apply what the archive's log has and the tables have not (or rebuild them); warnings for the clerk.
+
+    On a read-only server (a streaming replica, or ``default_transaction_read_only``) a search
+    cannot write: it searches the tables as the primary last left them, with a warning.
+    """
     from . import store
     conn, position = store.connection(url), feed.position()
     if store.applied(conn) == position:
         return []
+    if reading and store.read_only(conn):
+        if store.applied(conn) is None:
+            raise VanthuError(NO_TABLES_READ_ONLY)
+        return [READ_ONLY_WARNING]
     try:
         with writer(conn):
             return _catch_up_locked(conn, url, feed)

@@ -101,6 +101,11 @@ def totals(conn):
     return found["docs"], {name: (total / docs) or 1.0 for name, total in zip(SCORED, found["lengths"])}
 
 
+def read_only(conn):
+    """Whether this connection cannot write: a hot standby (in recovery) or a read-only session."""
+    return conn.execute("SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'").fetchone()[0]
+
+
 def lock(conn):
     """Inside a transaction: the writer's lock, waited for at most ``LOCK_WAIT``."""
     conn.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
