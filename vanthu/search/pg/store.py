@@ -157,6 +157,9 @@ def make_tables(conn, suffix=""):
     conn.execute(_DOCUMENTS.format(name=f"search_documents{suffix}"))
     conn.execute(_TERMS.format(name=f"search_terms{suffix}"))
     conn.execute(_CHAMPIONS.format(name=f"search_champions{suffix}"))
+    # the terms kept in the row (compressed, not in the TOAST table): scoring reads them for every candidate,
+    # and a TOAST fetch per row (index look-up, chunks) cost about as much again (bench/province_search.py)
+    conn.execute(f"ALTER TABLE search_documents{suffix} ALTER COLUMN terms SET STORAGE MAIN")
     try:  # lz4 reads faster than pglz (PostgreSQL built with it, as Debian's is)
         conn.execute(f"ALTER TABLE search_documents{suffix} ALTER COLUMN terms SET COMPRESSION lz4")
     except Exception:  # noqa: BLE001 (a server without lz4 keeps its default)
@@ -177,7 +180,9 @@ def _extension(conn):
 def make_indexes(conn, suffix=""):
     for statement in _INDEXES:
         conn.execute(statement.format(documents=f"search_documents{suffix}", terms=f"search_terms{suffix}"))
-    conn.execute(f"ANALYZE search_documents{suffix}")
+    # VACUUM, not only ANALYZE: the visibility map set, so counting a filter's rows (``narrow``) need not
+    # visit the table's pages
+    conn.execute(f"VACUUM (ANALYZE) search_documents{suffix}")
     conn.execute(f"ANALYZE search_terms{suffix}")
 
 
