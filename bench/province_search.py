@@ -28,29 +28,156 @@ GOALS = {"word": 100.0, "combined": 200.0}  # p95 in ms at 1,000,000 documents (
 
 
 def _slice(args):
-    """One worker: documents ``start..end`` COPYed into the new table; its statistics back."""
-    url, start, end, seed = args
+    """One worker: documents ``start..end`` COPYed into the new table, and their copies; its statistics back."""
+    url, start, end, seed, distinct, copies = args
     from vanthu.search.pg import store
     from vanthu.search.pg.rows import Row, Statistics
     import psycopg
     corpus, rng, stats = Corpus(end), random.Random(seed), Statistics()
     with psycopg.connect(url) as conn:  # its own: the parent's is not to be shared across fork
-        store.copy_rows(conn, "search_documents_new", (Row(corpus.document(i, rng)) for i in range(start, end + 1)),
+        if copies <= 1:
+            store.copy_rows(conn, "search_documents_new", (Row(corpus.document(i, rng)) for i in range(start, end + 1)),
+                            stats)
+            return stats
+        kept = []
+        store.copy_rows(conn, "search_documents_new", _kept(kept, (corpus.document(i, rng) for i in range(start, end + 1))),
                         stats)
+        _copies(conn, kept, distinct, copies, stats)
     return stats
 
 
-def load(url, n, procs):
-    """The search tables of ``n`` generated documents; seconds for the rows and for the indexes."""
+def _kept(kept, docs):
+    """The documents' rows, as they are COPYed, each kept with its document (for its copies)."""
+    from vanthu.search.pg.rows import Row
+    for doc in docs:
+        kept.append((doc, Row(doc)))
+        yield kept[-1][1]
+
+
+# --- --distinct: a million documents from fewer, every row still what the analyzer makes -------------
+
+SHIFT = 1237  # days each further copy's date moves on (modulo the corpus's ten years)
+
+
+def copy_of(doc, k, distinct):
+    """The ``k``-th copy of a generated document: another id and number, another date, the same text."""
+    import dataclasses
+    from search_corpus import DAYS, START
+    import datetime as dt
+    day = START + dt.timedelta(days=((doc.date - START).days + k * SHIFT) % DAYS)
+    number = dataclasses.replace(doc.number, number=doc.number.number + k * distinct)
+    return dataclasses.replace(doc, id=doc.id + k * distinct, number=number, date=day)
+
+
+class _Copy:
+    """A copy for the champion lists (:meth:`Statistics._champions`): its id, its source's content terms."""
+
+    __slots__ = ("fields", "doc_id")
+
+    def __init__(self, fields, doc_id):
+        self.fields, self.doc_id = fields, doc_id
+
+
+def changes(source, meta, copy_meta):
+    """``(dropped lexemes, added {lexeme: frequency}, lengths)``: the source's row made the copy's.
+
+    ``meta``/``copy_meta``: the rows of the source and of the copy without their bodies: what differs
+    between them (number, date: their fields and the content terms the number makes) is all that
+    differs between the whole rows, since the body is the same and holds no number.
+    """
+    from vanthu.search.pg.rows import CODES
+    dropped, added = [], {}
+    for name in meta.fields.keys() | copy_meta.fields.keys():
+        old, new = meta.fields.get(name, {}), copy_meta.fields.get(name, {})
+        if old == new:
+            continue
+        field, prefix = source.fields.get(name, {}), CODES[name] + ":"
+        for term in old.keys() | new.keys():
+            n = field.get(term, 0) - old.get(term, 0) + new.get(term, 0)
+            if term in field:
+                dropped.append(prefix + term)
+            if n > 0:
+                added[prefix + term] = n
+    lengths = [a - b + c for a, b, c in zip(source.lengths, meta.lengths, copy_meta.lengths)]
+    return dropped, added, lengths
+
+
+def _copies(conn, docs, distinct, copies, stats, checked=3):
+    """Each document's ``copies - 1`` copies: their changed terms COPYed beside, the rows made by the server.
+
+    The statistics are counted as :meth:`Statistics.add` would for each copy (the source's lexemes
+    ``copies - 1`` more times, then each copy's changes). The first ``checked`` documents' copies are
+    also analysed whole and must give the same row (here, and on the server after the insert).
+    (As text: ``tsvector || tsvector`` would move the added lexemes' positions, the rows would differ.)
+    """
+    import dataclasses
+    from vanthu.search.pg.rows import Row, tsvector_text
+    table = f"search_copies_{os.getpid()}"
+    conn.execute(f"CREATE UNLOGGED TABLE {table} (doc_id BIGINT, source BIGINT, date DATE, number TEXT,"
+                 " dropped TEXT[], added TEXT, lengths INTEGER[])")
+    whole, df, cf = {}, stats.df, stats.cf
+    with conn.cursor() as cursor, cursor.copy(f"COPY {table} FROM STDIN") as copy:
+        for at, (doc, source) in enumerate(docs):
+            meta = Row(dataclasses.replace(doc, body=""))
+            df.update(dict.fromkeys(source.counts, copies - 1))
+            cf.update({t: n * (copies - 1) for t, n in source.fields.get("fold", {}).items()})
+            for k in range(1, copies):
+                other = copy_of(doc, k, distinct)
+                dropped, added, lengths = changes(source, meta, Row(dataclasses.replace(other, body="")))
+                for lex in dropped:
+                    df[lex] -= 1
+                    if lex.startswith("f:"):
+                        cf[lex[2:]] -= source.counts[lex]
+                for lex, n in added.items():
+                    df[lex] += 1
+                    if lex.startswith("f:"):
+                        cf[lex[2:]] += n
+                stats.docs += 1
+                stats.lengths = [a + b for a, b in zip(stats.lengths, lengths)]
+                stats._champions(_Copy(source.fields, other.id))  # the numbers' terms: in one document, no list
+                if at < checked:
+                    full, counts = Row(other), dict(source.counts)
+                    for lex in dropped:
+                        del counts[lex]
+                    counts.update(added)
+                    assert (counts, lengths) == (full.counts, full.lengths), other.id
+                    whole[other.id] = tsvector_text(full.counts)
+                copy.write_row((other.id, doc.id, other.date.isoformat(), str(other.number), dropped,
+                                tsvector_text(added), lengths))
+    conn.execute(f"INSERT INTO search_documents_new (doc_id, date, terms, lengths, number, type_name, issuer_name,"
+                 f" subject_text, body, people, cited, direction, confidentiality) SELECT c.doc_id, c.date,"
+                 f" (ts_delete(s.terms, c.dropped)::text || ' ' || c.added)::tsvector, c.lengths, c.number, s.type_name,"
+                 f" s.issuer_name, s.subject_text, s.body, s.people, s.cited, s.direction, s.confidentiality"
+                 f" FROM {table} c JOIN search_documents_new s ON s.doc_id = c.source")
+    for doc_id, text in whole.items():
+        same = conn.execute("SELECT terms = %s::tsvector FROM search_documents_new WHERE doc_id = %s",
+                            (text, doc_id)).fetchone()
+        assert same and same[0], f"copy {doc_id}: the server's row is not the analyzer's"
+    conn.execute(f"DROP TABLE {table}")
+    conn.commit()
+
+
+def load(url, n, procs, distinct=None):
+    """The search tables of ``n`` generated documents; seconds for the rows and for the indexes.
+
+    ``distinct``: only that many documents are generated and analysed; each is then copied
+    ``n // distinct - 1`` times by the server with another id, number and date (:func:`copy_of`), every
+    copy's terms exactly those the analyzer gives it (:func:`copy_row`, checked), and the statistics
+    (document frequencies, lengths, champion lists) counted over all ``n`` rows.
+    """
     from vanthu.search.pg import store
     from vanthu.search.pg.rows import Statistics
+    distinct = distinct or n
+    if n % distinct:
+        raise SystemExit(f"--docs ({n}) must be a multiple of --distinct ({distinct})")
     conn = store.connection(url)
     store.make_tables(conn, "_new")
-    bounds = [(1 + n * k // (procs * 8), n * (k + 1) // (procs * 8)) for k in range(procs * 8)]
+    bounds = [(1 + distinct * k // (procs * 8), distinct * (k + 1) // (procs * 8)) for k in range(procs * 8)]
     started = time.perf_counter()
     stats = Statistics()
+    jobs = [(url, a, b, 2020 + a, distinct, n // distinct) for a, b in bounds]
     with multiprocessing.get_context("fork").Pool(procs) as pool:
-        for done, part in enumerate(pool.imap_unordered(_slice, [(url, a, b, 2020 + a) for a, b in bounds]), 1):
+        for done, part in enumerate(pool.imap_unordered(_slice, jobs), 1):
             stats.merge(part)
             print(f"  loaded {done}/{len(bounds)} slices, {time.perf_counter() - started:.0f} s", file=sys.stderr)
     with conn.transaction():
