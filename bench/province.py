@@ -147,10 +147,12 @@ def search(args):
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (SEARCH_DATABASE,)).fetchone():
             conn.execute(f"CREATE DATABASE {SEARCH_DATABASE}")
     options = argparse.Namespace(url=f"{server.rpartition('/')[0]}/{SEARCH_DATABASE}", docs=args.search_docs,
-                                 whoosh_docs=args.whoosh_docs, queries=args.queries, procs=args.procs, keep=args.keep)
+                                 whoosh_docs=args.whoosh_docs, queries=args.queries, procs=args.procs, keep=args.keep,
+                                 distinct=args.distinct)
     found = province_search.measure(options)
     print(province_search.run_report(found), file=sys.stderr)
-    return {key: found[key] for key in ("docs", "whoosh_docs", "machine", "load", "sizes", "loadavg", "summary")}
+    return {key: found[key] for key in ("docs", "distinct", "whoosh_docs", "machine", "load", "sizes", "loadavg",
+                                        "summary")}
 
 
 PARTS = {"numbering": numbering, "search": search}
@@ -166,6 +168,8 @@ def main(argv=None):
     parser.add_argument("--queries", type=int, default=40, help="search: queries of each kind")
     parser.add_argument("--procs", type=int, default=2, help="search: processes loading the documents")
     parser.add_argument("--keep", action="store_true", help="search: reuse the loaded table if it has as many")
+    parser.add_argument("--distinct", type=int, help="search: generate only this many documents, the rest copies "
+                        "with other ids, numbers and dates (bench/province_search.load)")
     parser.add_argument("--part", action="append", choices=sorted(PARTS), help="run only this part (repeatable)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)

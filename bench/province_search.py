@@ -187,7 +187,21 @@ def load(url, n, procs, distinct=None):
     conn.execute("SET maintenance_work_mem = '2GB'")
     store.make_indexes(conn, "_new")
     store.swap_in(conn, "_new", stats, None)
+    conn.execute("CREATE TABLE IF NOT EXISTS bench_load (docs BIGINT, distinct_docs BIGINT)")
+    with conn.transaction():
+        conn.execute("DELETE FROM bench_load")
+        conn.execute("INSERT INTO bench_load VALUES (%s, %s)", (n, distinct))
     return rows_s, time.perf_counter() - started
+
+
+def distinct_loaded(url):
+    """How many distinct documents the loaded tables were made of (their copies being the rest)."""
+    from vanthu.search.pg import store
+    conn = store.connection(url)
+    if not conn.execute("SELECT to_regclass('bench_load') IS NOT NULL").fetchone()[0]:
+        return None
+    found = conn.execute("SELECT distinct_docs FROM bench_load").fetchone()
+    return found[0] if found else None
 
 
 def loaded(url):
@@ -311,6 +325,8 @@ def main(argv=None):
     parser.add_argument("--whoosh-docs", type=int, default=100_000, help="0: PostgreSQL only")
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("--procs", type=int, default=2)
+    parser.add_argument("--distinct", type=int, help="generate only this many documents; the rest are copies "
+                        "with other ids, numbers and dates (see load)")
     parser.add_argument("--keep", action="store_true", help="reuse loaded tables of as many documents")
     args = parser.parse_args(argv)
     if not args.url:
@@ -324,6 +340,9 @@ def run(args):
 
 
 def run_report(found):
+    if found["distinct"] != found["docs"]:
+        print(f"PostgreSQL: {found['distinct']:,} distinct generated documents, each with "
+              f"{found['docs'] // found['distinct'] - 1} copies (other id, number, date; the same text)", file=sys.stderr)
     if not found["whoosh_docs"]:
         return pg_report(found["docs"], found["raw"]["postgresql"])
     return report(found["docs"], found["whoosh_docs"], found["load"], found["raw"]["postgresql"],
@@ -339,8 +358,9 @@ def measure(args):
     from search import machine, pick_queries
     found = {"docs": args.docs, "whoosh_docs": args.whoosh_docs, "machine": machine(), "load": None}
     if not (args.keep and loaded(args.url) == args.docs):
-        found["load"] = load(args.url, args.docs, args.procs)
+        found["load"] = load(args.url, args.docs, args.procs, getattr(args, "distinct", None))
         print(f"loaded: rows {found['load'][0]:.0f} s, indexes {found['load'][1]:.0f} s", file=sys.stderr)
+    found["distinct"] = distinct_loaded(args.url) or args.docs
     queries = pick_queries(args.queries)
     loads = [os.getloadavg()[0]]
     pg_times = time_postgres(args.url, queries, sample_numbers(args.url, args.queries))

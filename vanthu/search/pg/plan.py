@@ -128,6 +128,27 @@ def _day(value):
     return _dt.date(value // 10000, value // 100 % 100, value % 100).isoformat()
 
 
+def date_only(node):
+    """The SQL ``date`` condition of a tree of dates alone (months, years, ranges), else None.
+
+    A filter of dates alone is read from the date index, newest first, rather than from the
+    months' lexemes: the first page of a month is then ten rows, not the month's.
+    """
+    if isinstance(node, q.Term) and node.fieldname in ("month", "year"):
+        first = _dt.date.fromisoformat(f"{node.text}-01" if node.fieldname == "month" else f"{node.text}-01-01")
+        after = (first.replace(day=28) + _dt.timedelta(days=4)).replace(day=1) if node.fieldname == "month" \
+            else first.replace(year=first.year + 1)
+        return f"(date >= '{first.isoformat()}'::date AND date < '{after.isoformat()}'::date)"
+    if isinstance(node, q.NumericRange) and node.fieldname == "date":
+        return f"({_date_range(node)})"
+    if isinstance(node, (q.And, q.Or)) and node.subqueries:
+        parts = [date_only(n) for n in node.subqueries]
+        if None in parts:
+            return None
+        return "(" + (" AND " if isinstance(node, q.And) else " OR ").join(parts) + ")"
+    return None
+
+
 # --- champion lists ---------------------------------------------------------------
 
 def champion_terms(node):

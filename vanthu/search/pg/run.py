@@ -134,6 +134,11 @@ class Searcher:
         return [(by_id[doc_id], score) for doc_id, score in ranked if doc_id in by_id]
 
     def newest(self, query, limit):
+        dates = plans.date_only(query)
+        if dates is not None:
+            rows = self.conn.execute(f"SELECT {', '.join(STORED)} FROM search_documents WHERE {dates}"
+                                     " ORDER BY date DESC, doc_id DESC LIMIT %s", (limit,)).fetchall()
+            return [(_fields(row), None) for row in rows]
         condition = plans.where(query, plans.Plan(None))
         # the matching rows listed from the GIN index first: walking the date index backwards for
         # them reads every row newer than the month asked (seconds at 100,000 documents)
