@@ -148,7 +148,7 @@ def search(args):
             conn.execute(f"CREATE DATABASE {SEARCH_DATABASE}")
     options = argparse.Namespace(url=f"{server.rpartition('/')[0]}/{SEARCH_DATABASE}", docs=args.search_docs,
                                  whoosh_docs=args.whoosh_docs, queries=args.queries, procs=args.procs, keep=args.keep,
-                                 distinct=args.distinct)
+                                 distinct=args.distinct, whoosh_home=args.whoosh_home)
     found = province_search.measure(options)
     print(province_search.run_report(found), file=sys.stderr)
     return {key: found[key] for key in ("docs", "distinct", "whoosh_docs", "machine", "load", "sizes", "loadavg",
@@ -168,6 +168,7 @@ def main(argv=None):
     parser.add_argument("--queries", type=int, default=40, help="search: queries of each kind")
     parser.add_argument("--procs", type=int, default=2, help="search: processes loading the documents")
     parser.add_argument("--keep", action="store_true", help="search: reuse the loaded table if it has as many")
+    parser.add_argument("--whoosh-home", help="search: keep the Whoosh index in this folder (reused if built there)")
     parser.add_argument("--distinct", type=int, help="search: generate only this many documents, the rest copies "
                         "with other ids, numbers and dates (bench/province_search.load)")
     parser.add_argument("--part", action="append", choices=sorted(PARTS), help="run only this part (repeatable)")

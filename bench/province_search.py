@@ -1,15 +1,22 @@
 """The search half of bench/province.py: PostgreSQL at a province's size beside the Whoosh index.
 
-    python bench/province_search.py --url postgresql://... [--docs 1000000] [--whoosh-docs 100000]
+    python bench/province_search.py --url postgresql://... [--docs 1000000] [--distinct 100000]
+                                    [--whoosh-docs 100000] [--whoosh-home DIR] [--keep]
 
 The documents are bench/search_corpus.py's (about 300 syllables each),
 made by ``--procs`` workers, each a slice with its own seed and COPYed into
 the search table the way ``vanthu reindex`` fills it (vanthu.search.pg.store:
-the same rows, the GIN index made after the load). The queries are those of
-bench/search.py, timed as there: parse, plan, rows, scores and results, per
-query, on a warm connection; the Whoosh index of ``--whoosh-docs`` documents
-is built and timed in the same run. ``--keep`` reuses tables already loaded
-with as many documents.
+the same rows, the GIN index made after the load). With ``--distinct N``
+only N documents are generated and analysed and the server makes the rest
+as copies of them with other ids, numbers and dates (:func:`load`): a
+million documents load in minutes rather than hours on two cores, and
+every copy's row is still the one the analyzer gives that document
+(checked on a sample). The queries are those of bench/search.py, timed as
+there: parse, plan, rows, scores and results, per query, on a warm
+connection, with the CPU time of this process and of its server backend;
+the Whoosh index of ``--whoosh-docs`` documents is built and timed in the
+same run (``--whoosh-home`` keeps it for the next run). ``--keep`` reuses
+tables already loaded with as many documents.
 """
 import argparse
 import multiprocessing
@@ -273,16 +280,29 @@ def server_cpu(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def time_whoosh(n, queries):
-    """Build the Whoosh index of ``n`` documents (a child process) and time the same queries on it."""
+def time_whoosh(n, queries, keep_in=None):
+    """Build the Whoosh index of ``n`` documents (a child process) and time the same queries on it.
+
+    ``keep_in``: a folder where the index is built and kept; an index already built there of ``n``
+    documents is reused (its build time then reported as it was measured).
+    """
+    import json
+    import shutil
     import tempfile
     import search as whoosh_bench
-    home = Path(tempfile.mkdtemp(prefix="vanthu-province-"))
-    build = whoosh_bench.timed_build("vanthu", home / "vanthu", n)
+    home = Path(keep_in) if keep_in else Path(tempfile.mkdtemp(prefix="vanthu-province-"))
+    marker = home / f"built-{n}.json"
+    if marker.exists():
+        build = tuple(json.loads(marker.read_text()))
+    else:
+        shutil.rmtree(home / "vanthu", ignore_errors=True)
+        home.mkdir(parents=True, exist_ok=True)
+        build = whoosh_bench.timed_build("vanthu", home / "vanthu", n)
+        marker.write_text(json.dumps(build))
     numbers = whoosh_bench.sample_numbers(home / "vanthu", len(queries["word"]))
     times = whoosh_bench.time_vanthu(home / "vanthu", queries, numbers)
-    import shutil
-    shutil.rmtree(home)
+    if not keep_in:
+        shutil.rmtree(home)
     return build, times
 
 
@@ -325,6 +345,7 @@ def main(argv=None):
     parser.add_argument("--whoosh-docs", type=int, default=100_000, help="0: PostgreSQL only")
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("--procs", type=int, default=2)
+    parser.add_argument("--whoosh-home", help="build the Whoosh index in this folder and keep it; reuse it if built")
     parser.add_argument("--distinct", type=int, help="generate only this many documents; the rest are copies "
                         "with other ids, numbers and dates (see load)")
     parser.add_argument("--keep", action="store_true", help="reuse loaded tables of as many documents")
@@ -370,7 +391,7 @@ def measure(args):
     found["sizes"] = sizes(args.url)
     print(pg_report(args.docs, pg_times), file=sys.stderr)  # before the Whoosh build, in case it is cut short
     if args.whoosh_docs:
-        found["whoosh_build"], whoosh_times = time_whoosh(args.whoosh_docs, queries)
+        found["whoosh_build"], whoosh_times = time_whoosh(args.whoosh_docs, queries, getattr(args, "whoosh_home", None))
         found["raw"]["whoosh"] = whoosh_times
         found["loadavg"]["whoosh"] = [found["whoosh_build"][2], os.getloadavg()[0]]
     found["whoosh_build"] = found.get("whoosh_build") or (0, 0, 0)
