@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -152,3 +153,43 @@ def test_one_issuers_held_transaction_does_not_block_another_issuer_but_queues_i
     first_number, second_number = held.communicate(timeout=120)[0].strip(), second.communicate(timeout=120)[0].strip()
     assert (first_number, second_number) == ("2", "3")
     assert k.serials(home, "SYT", 2020) == [1, 2, 3]
+
+
+IMPORTER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from vanthu.archive import catalog, importing
+    home, release, source = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+    insert_file = catalog.insert_file
+
+    def held(*args, **kwargs):  # the arrival number taken, the transaction open: a clerk still storing a big scan
+        while not release.exists():
+            time.sleep(0.02)
+        return insert_file(*args, **kwargs)
+
+    catalog.insert_file = held
+    done = importing.import_document(source, "15/BYT-KH", "2020-06-01", "Bộ Y tế", home, received="2020-06-02")
+    print(done.arrival_number)
+""")
+
+
+def test_the_same_document_received_by_two_clerks_at_once_is_refused_in_words_not_a_database_error(tmp_path):
+    """Both clerks look for it before either has filed it; the second is told when it gets the arrival book."""
+    from vanthu.archive.importing import import_document
+    from vanthu.errors import VanthuError
+    home, release, source = tmp_path / "home", tmp_path / "release", tmp_path / "den.docx"
+    source.write_bytes(k.make_docx(["BỘ Y TẾ", "Về việc truy vết người nghi nhiễm"]))
+    k.issue_past([k.record(date="2020-05-01")], home, renderer=k.BytesRenderer(), index=False)  # the home exists
+    first = subprocess.Popen([sys.executable, "-c", IMPORTER, str(home), str(release), str(source)],
+                             env=env_with_tests(), stdout=subprocess.PIPE, text=True)
+    wait_until(home, HOLDS_A_SERIES, "the first clerk never took an arrival number")
+    def release_once_the_second_waits():
+        wait_until(home, WAITS, "the second clerk never waited for the arrival book")
+        release.touch()
+
+    threading.Thread(target=release_once_the_second_waits, daemon=True).start()
+    with pytest.raises(VanthuError, match=r"văn bản 15/BYT-KH của Bộ Y tế đã vào sổ đến: số đến 01 ngày 02/6/2020"):
+        import_document(source, "15/BYT-KH", "2020-06-01", "Bộ Y tế", home, received="2020-06-02")
+    assert first.communicate(timeout=120)[0].strip() == "01" and first.returncode == 0
+    assert k.serials(home, series="đến", year=2020) == [1]
+    assert verify(home).problems == []
