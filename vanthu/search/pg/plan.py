@@ -36,6 +36,7 @@ class Plan:
     def __init__(self, stats, champions=None):
         self.stats = stats            # :class:`Stats`
         self.champions = champions    # {lexeme: [document ids]} in a champion plan, else None
+        self.also = None              # in a champion plan: an SQL condition of more rows looked at
         self.lexemes = {}
 
     def leaf(self, lex):
@@ -166,7 +167,8 @@ def restricted(condition, plan):
     if plan.champions is None:
         return condition
     docs = sorted(set().union(*plan.champions.values())) if plan.champions else []
-    return f"(doc_id = ANY('{{{','.join(map(str, docs))}}}'::bigint[]) OR fresh) AND {condition}"
+    also = f" OR ({plan.also})" if plan.also else ""
+    return f"(doc_id = ANY('{{{','.join(map(str, docs))}}}'::bigint[]) OR fresh{also}) AND {condition}"
 
 
 # --- scores -------------------------------------------------------------------
@@ -179,8 +181,9 @@ def scorer(node, plan):
         child, constant = scorer(node.child, plan), node.score
         return lambda f, l, d: None if child(f, l, d) is None else constant
     if isinstance(node, DocSet):
-        child = scorer(node.query, plan)
-        return lambda f, l, d: None if child(f, l, d) is None else 1.0
+        # the filters: always required (query.parse ANDs them on), so every row the condition returns
+        # has them; their lexemes are not read back
+        return lambda f, l, d: 1.0
     if isinstance(node, q.AndMaybe):
         return _and_maybe(scorer(node.a, plan), scorer(node.b, plan))
     if isinstance(node, q.AndNot):

@@ -51,6 +51,10 @@ class Searcher:
             found = self.search(parsed.champion, limit, parsed.phrases, champions=True)
             if len(found) == limit:
                 return found
+        elif limit <= CHAMPION_SIZE // 2 and (named := self.named(parsed)) is not None:
+            found = self.search(named[0], limit, parsed.phrases, champions=True, also=named[1])
+            if len(found) == limit:
+                return found
         found = self.search(parsed.query, limit, parsed.phrases)
         if (not found or parsed.fill and len(found) < limit) and parsed.fallback is not None:
             found = self.search(parsed.fallback, limit, parsed.fallback_phrases) or found
@@ -64,8 +68,24 @@ class Searcher:
                                   f" LIMIT {NARROW_FILTER + 1}) s").fetchone()[0]
         return count <= NARROW_FILTER
 
-    def search(self, query, limit, phrases, champions=False):
-        ranked = self.ranked(query, champions)
+    def named(self, parsed):
+        """``(champion tree, condition)`` for a word that also names a type or an issuer (``luật``), else None.
+
+        Its tree is ``Or([Bonus(type), Ranked(words)])``, which Whoosh scores over every document that
+        has the word: on a province's server most of a million rows. Here the words are read from
+        their champion lists, as for any word, beside every document the named type or issuer has,
+        when those are few (``NARROW_FILTER``); else the full reading.
+        """
+        found = _named_champion(parsed.query)
+        if found is None or parsed.docset is not None:
+            return None
+        condition = plans.where(found[1], plans.Plan(None))
+        count = self.conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM search_documents WHERE {condition}"
+                                  f" LIMIT {NARROW_FILTER + 1}) s").fetchone()[0]
+        return (found[0], condition) if count <= NARROW_FILTER else None
+
+    def search(self, query, limit, phrases, champions=False, also=None):
+        ranked = self.ranked(query, champions, also)
         hits = self.stored(ranked[:limit])
         if not phrases:
             return hits
@@ -75,9 +95,12 @@ class Searcher:
             kept = [hit for hit in deeper if has_phrases(hit[0], phrases)][:limit]
         return kept
 
-    def ranked(self, query, champions=False):
-        """``[(doc_id, score)]`` of every matching row (of the champion lists only, with ``champions``), best first."""
+    def ranked(self, query, champions=False, also=None):
+        """``[(doc_id, score)]`` of every matching row (of the champion lists only, with ``champions``, and of
+        the rows of the SQL condition ``also``), best first."""
         plan = self.plan(query, champions)
+        if plan.champions is not None:
+            plan.also = also
         score = plans.scorer(query, plan)
         condition = plans.where(query, plan)
         lexemes = list(plan.lexemes)
@@ -148,6 +171,35 @@ class Searcher:
                                  " JOIN search_documents d USING (doc_id) ORDER BY d.date DESC, d.doc_id DESC",
                                  (limit,)).fetchall()
         return [(_fields(row), None) for row in rows]
+
+
+def _named_champion(query):
+    """``(tree, bonuses)``: ``Or([Bonus..., Ranked(required, b)])`` with ``required`` read from champion lists."""
+    from whoosh import query as q
+    from ..ranking import Bonus, Ranked
+    if not isinstance(query, q.Or):
+        return None
+    ranked = [n for n in query.subqueries if isinstance(n, Ranked)]
+    bonuses = [n for n in query.subqueries if isinstance(n, Bonus)]
+    if len(ranked) != 1 or not bonuses or len(ranked) + len(bonuses) != len(query.subqueries):
+        return None
+    required = _championed(ranked[0].a)
+    if required is None:
+        return None
+    return q.Or([*bonuses, Ranked(required, ranked[0].b)]), q.Or(bonuses)
+
+
+def _championed(node):
+    """The tree with its content terms read from champion lists; None if it holds anything else."""
+    from whoosh import query as q
+    from ..query import ChampionTerm
+    from .rows import CONTENT
+    if isinstance(node, q.Term):
+        return ChampionTerm(node.fieldname, node.text, boost=node.boost) if node.fieldname in CONTENT else None
+    if type(node) in (q.And, q.Or):
+        parts = [_championed(n) for n in node.subqueries]
+        return None if None in parts else type(node)(parts, boost=node.boost)
+    return None
 
 
 def _lexemes(node):
