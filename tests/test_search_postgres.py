@@ -170,3 +170,20 @@ def test_a_read_only_server_without_search_tables_says_what_to_do(tmp_path, engi
     finally:
         store.forget(reader.url)
     assert not store.state(store.connection(engine.url))   # no table made
+
+
+def test_a_word_that_names_a_type_is_read_from_champion_lists_with_that_types_documents(tmp_path, engine):
+    docs = [document(i, subject="họp giao ban", body=" ".join(["pháp luật"] * (i % 7 + 1) + ["họp"] * (i % 5)))
+            for i in range(1, 3 * CHAMPION_SIZE)]
+    docs[5] = dataclasses.replace(docs[5], type_name="Luật")   # one document of the type the word names
+    engine.rebuild(tmp_path, docs)
+    searcher = Searcher(store.connection(engine.url))
+    parsed = parse("luật")
+    assert parsed.champion is None and searcher.named(parsed) is not None   # the type's documents are few
+    tree, condition = searcher.named(parsed)
+    champions = searcher.ranked(tree, champions=True, also=condition)
+    everything = searcher.ranked(parsed.query)
+    assert len(champions) < len(everything) == len(docs)
+    assert champions[:10] == everything[:10]   # the same first page, the same scores
+    assert champions[0][0] == 6                # the document of type Luật first (its bonus)
+    assert numbers(engine, tmp_path, "luật", docs)[:10] == [str(DocumentNumber(i, "SYT-VP")) for i, _ in everything[:10]]
