@@ -468,3 +468,23 @@ def test_open_pdf_of_a_document_kept_only_as_docx(site):
     finally:
         stored.write_bytes(original)
         stored.chmod(mode)
+
+
+def test_open_pdf_again_runs_no_libreoffice(site, monkeypatch):
+    """The reading copy is cached by the DOCX's checksum (HOME/cache/ban-xem): the next "Mở PDF", by anyone, is
+    the same PDF without a conversion. (A DOCX changed after that is still refused: the test above.)"""
+    import shutil
+    from vanthu.archive import readingcopy
+    from vanthu.archive.home import Home
+    from vanthu.generator import preview
+    shutil.rmtree(readingcopy.folder(Home(site["home"])), ignore_errors=True)  # a cache: clearing it loses nothing
+    made, convert = [], preview.reading_pdf
+    monkeypatch.setattr(preview, "reading_pdf", lambda data: made.append(len(data)) or convert(data))
+    first = client_for(site, "clerk").get(f"/van-ban/{site['seed']}/xem.pdf")
+    again = client_for(site, "leader").get(f"/van-ban/{site['seed']}/xem.pdf")
+    assert first.status_code == again.status_code == 200 and first.data == again.data and len(made) == 1
+    assert client_for(site, "drafter").get(f"/van-ban/{site['secret']}/xem.pdf").status_code == 403
+    assert len(made) == 1 and len(list(readingcopy.folder(Home(site["home"])).iterdir())) == 1
+    from vanthu.archive import lookup
+    views = [h for h in lookup.history(site["seed"], site["home"]) if "bản xem PDF" in (h["note"] or "")]
+    assert len(views) >= 2, views  # each reading is still logged as a use of the record

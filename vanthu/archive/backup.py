@@ -43,9 +43,10 @@ MANIFEST = "vanthu-backup.json"
 FORMAT = 1
 DATABASE, HEAD, INDEX = "vanthu.sqlite3", "log-head.json", "index"
 # Not copied as they are: the database (snapshotted), its journals, the head (the snapshot's), the stored files
-# (those the snapshot lists), staging (uncommitted batches), the index (only with --index, under its lock).
+# (those the snapshot lists), staging (uncommitted batches), the index (only with --index, under its lock),
+# cache/ (reading copies: rebuilt on the next click).
 NOT_COPIED = {DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm", f"{DATABASE}-journal", HEAD, "files", "staging",
-              INDEX, "index.lock", "index.stale"}
+              INDEX, "index.lock", "index.stale", "cache"}
 BACKUP_SCRATCH, RESTORE_SCRATCH = ".vanthu-sao-luu-", ".vanthu-phuc-hoi-"
 KILL_POINTS = ("backup-index", "backup-database", "backup-files", "backup-manifest", "restore-copied")
 CHUNK = 1 << 20

@@ -5,7 +5,7 @@ from pathlib import Path
 from ..errors import VanthuError
 from ..files import write_atomic
 from ..vndate import short_date
-from . import access, catalog
+from . import access, catalog, readingcopy
 from .finding import citations
 from .document import INCOMING
 from .home import Home, opened
@@ -100,15 +100,15 @@ def _rows_for(ids, query, home):
 
 def readable_pdf(entry, home=None):
     """``(pdf bytes, made_now)``: the document to read as PDF: its stored PDF (re-hashed), else a reading copy
-    converted from its DOCX (an incoming document received as DOCX), which is not stored."""
+    converted from its DOCX (an incoming document received as DOCX): not stored, cached by the DOCX's checksum."""
     kept = {f.role: f for f in entry.files}
     if "pdf" in kept:
         return checked_bytes(home, kept["pdf"]), False
     if "docx" not in kept:
         have = ", ".join(sorted(kept)) or "không có tệp nào"
         raise VanthuError(f"văn bản {entry.document.number} không có tệp PDF hay DOCX để xem ({have})")
-    from ..generator.preview import reading_pdf
-    return reading_pdf(checked_bytes(home, kept["docx"])), True
+    home, docx = Home.locate(home), kept["docx"]
+    return readingcopy.pdf_of(home, docx.sha256, _checked_bytes(home, docx)), True  # re-hashed before any cached copy
 
 
 def confidentiality(document_ids, home=None):

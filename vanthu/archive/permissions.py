@@ -8,7 +8,7 @@ import os
 import stat
 from pathlib import Path
 
-CHECKED = ("files", "index", "staging", "keys")  # folders of the archive's own data (templates/ is the clerk's)
+CHECKED = ("files", "index", "staging", "keys", "cache")  # folders of the archive's own data (templates/ is the clerk's)
 DATA_FILES = ("vanthu.sqlite3", "vanthu.sqlite3-wal", "vanthu.sqlite3-shm", "log-head.json", "index.lock", "index.stale")
 FIX = "sửa bằng: chmod -R go-rwx {root}"
 

@@ -10,7 +10,7 @@ import contextlib
 import datetime as _dt
 from dataclasses import dataclass
 
-from ..archive import catalog, db
+from ..archive import catalog, db, readingcopy
 from ..archive.catalog import withdrawal_note
 from ..archive.document import INCOMING, OUTGOING
 from ..archive.home import opened
@@ -129,6 +129,7 @@ def _destroy_rows(archive, entry, order, reason, by):
 
 
 def _remove(home, files):
+    readingcopy.forget(home, [f.sha256 for f in files])  # first: a crash after it still leaves files to finish
     for stored in files:
         path = home.root / stored.path
         path.unlink(missing_ok=True)
