@@ -33,8 +33,9 @@ def create_app(home=None, library=None, *, max_upload=MAX_UPLOAD, secure_cookies
         WTF_CSRF_TIME_LIMIT=None, WTF_CSRF_SSL_STRICT=False)
     app.json.ensure_ascii = False  # Vietnamese as it is, like `vanthu search --json`
     CSRFProtect(app)
-    from . import auth, dossier_pages, drafting, handling, pages, people_admin, records_pages, signoff_pages
-    for module in (auth, pages, drafting, people_admin, signoff_pages, handling, records_pages, dossier_pages):
+    from . import auth, copy_pages, dossier_pages, drafting, handling, pages, people_admin, records_pages, signoff_pages
+    for module in (auth, pages, drafting, people_admin, signoff_pages, handling, records_pages, dossier_pages,
+                   copy_pages):
         app.register_blueprint(module.blueprint)
     auth.install(app)
     return app
