@@ -168,6 +168,10 @@ def test_a_day_in_the_web_app(page, server, shots):
     assert len(images) == 2 and all(w and w > 300 for w in images)
     page.evaluate("window.scrollTo(0, 0)")
     shot(page, shots, "soan-cong-van")
+    page.locator("fieldset:has(button[value=them-phu-luc])").scroll_into_view_if_needed()
+    assert page.locator("button[value=them-phu-luc]").is_visible()  # the guide shows the appendix buttons
+    shot(page, shots, "soan-phu-luc")
+    page.evaluate("window.scrollTo(0, 0)")
     preview = page.get_attribute("#xem-truoc-pdf", "href")
     preview_pdf = page.request.get(preview).body()
     assert missing_in_order(DATA / "4482-SYT-VP.expected.txt", _pdf_text_of(preview_pdf)) == []
