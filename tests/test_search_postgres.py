@@ -187,3 +187,24 @@ def test_a_word_that_names_a_type_is_read_from_champion_lists_with_that_types_do
     assert champions[:10] == everything[:10]   # the same first page, the same scores
     assert champions[0][0] == 6                # the document of type Luật first (its bonus)
     assert numbers(engine, tmp_path, "luật", docs)[:10] == [str(DocumentNumber(i, "SYT-VP")) for i, _ in everything[:10]]
+
+
+def test_a_word_that_names_a_common_type_is_read_from_champion_lists_alone_past_a_broad_reading(
+        tmp_path, engine, monkeypatch):
+    from vanthu.search.pg import run
+    docs = [dataclasses.replace(document(i, subject="họp giao ban", body=" ".join(["công văn"] * (i % 7 + 1) + ["họp"] * (i % 5))),
+                                type_name="Công văn" if i % 2 else "Quyết định") for i in range(1, 3 * CHAMPION_SIZE)]
+    engine.rebuild(tmp_path, docs)
+    searcher = Searcher(store.connection(engine.url))
+    parsed = parse("công văn")
+    assert parsed.champion is None and searcher.named(parsed) is None   # 191 rows: the full reading, as Whoosh
+    monkeypatch.setattr(run, "BROAD_READING", 100)                     # as if they were a province's million
+    tree, condition = searcher.named(parsed)
+    assert condition is None                                            # the type's documents are not added
+    champions = searcher.ranked(tree, champions=True)
+    everything = dict(searcher.ranked(parsed.query))
+    assert len(docs) == len(everything) > len(champions) >= 10
+    assert all(everything[doc_id] == score for doc_id, score in champions)   # each scored as in the full reading
+    assert all(doc_id % 2 for doc_id, _ in champions[:10])                  # the type's documents first (its bonus)
+    page = numbers(engine, tmp_path, "công văn", docs)   # the page the clerk sees: the champion reading's
+    assert len(page) >= 10 and page == [str(DocumentNumber(i, "SYT-VP")) for i, _ in champions[:len(page)]]

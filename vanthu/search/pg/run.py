@@ -13,6 +13,9 @@ from . import plan as plans
 from .rows import lexeme
 from .store import connection, totals
 
+# rows: a full reading of more would take over a second on a server (~50 µs a row scored)
+BROAD_READING = 20_000
+
 STORED = ("doc_id", "number", "date", "type_name", "issuer_name", "subject_text", "body", "people", "direction",
           "confidentiality")
 
@@ -63,26 +66,35 @@ class Searcher:
     def narrow(self, parsed):
         if parsed.docset is None:
             return False
-        condition = plans.where(parsed.docset, plans.Plan(None))
-        count = self.conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM search_documents WHERE {condition}"
-                                  f" LIMIT {NARROW_FILTER + 1}) s").fetchone()[0]
-        return count <= NARROW_FILTER
+        return self.count(plans.where(parsed.docset, plans.Plan(None)), NARROW_FILTER) <= NARROW_FILTER
 
     def named(self, parsed):
-        """``(champion tree, condition)`` for a word that also names a type or an issuer (``luật``), else None.
+        """``(champion tree, condition or None)`` for a word that also names a type or an issuer, else None.
 
         Its tree is ``Or([Bonus(type), Ranked(words)])``, which Whoosh scores over every document that
-        has the word: on a province's server most of a million rows. Here the words are read from
-        their champion lists, as for any word, beside every document the named type or issuer has,
-        when those are few (``NARROW_FILTER``); else the full reading.
+        has the word or the type: on a province's server most of a million rows. When the named type
+        or issuer has few documents (``NARROW_FILTER``: ``luật``), the words are read from their
+        champion lists beside every one of them, the same first page as the full reading. When the
+        full reading would score more than ``BROAD_READING`` rows (``công văn``, ``quyết định`` at a
+        province's size: tens of seconds), the champion lists alone are scored, the type's bonus
+        included: the documents where the words weigh most, as for any other word. In between,
+        the full reading, as Whoosh.
         """
-        found = _named_champion(parsed.query)
-        if found is None or parsed.docset is not None:
+        broad = _named_champion(parsed.query, phrases=True)
+        if broad is None or parsed.docset is not None:
             return None
-        condition = plans.where(found[1], plans.Plan(None))
-        count = self.conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM search_documents WHERE {condition}"
-                                  f" LIMIT {NARROW_FILTER + 1}) s").fetchone()[0]
-        return (found[0], condition) if count <= NARROW_FILTER else None
+        found = _named_champion(parsed.query)  # one word: its champion lists hold every document it weighs most in
+        if found is not None and self.count(condition := plans.where(found[1], plans.Plan(None)),
+                                            NARROW_FILTER) <= NARROW_FILTER:
+            return found[0], condition
+        if self.count(plans.where(parsed.query, plans.Plan(None)), BROAD_READING) > BROAD_READING:
+            return broad[0], None
+        return None
+
+    def count(self, condition, most):
+        """How many rows ``condition`` has, counted up to ``most + 1``."""
+        return self.conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM search_documents WHERE {condition}"
+                                 f" LIMIT {most + 1}) s").fetchone()[0]
 
     def search(self, query, limit, phrases, champions=False, also=None):
         ranked = self.ranked(query, champions, also)
@@ -173,8 +185,11 @@ class Searcher:
         return [(_fields(row), None) for row in rows]
 
 
-def _named_champion(query):
-    """``(tree, bonuses)``: ``Or([Bonus..., Ranked(required, b)])`` with ``required`` read from champion lists."""
+def _named_champion(query, phrases=False):
+    """``(tree, bonuses)``: ``Or([Bonus..., Ranked(required, b)])`` with ``required`` read from champion lists.
+
+    ``phrases``: a type or issuer of several words too (``công văn``), its words in a row only (see
+    ``_championed``); else None for those."""
     from whoosh import query as q
     from ..ranking import Bonus, Ranked
     if not isinstance(query, q.Or):
@@ -183,23 +198,35 @@ def _named_champion(query):
     bonuses = [n for n in query.subqueries if isinstance(n, Bonus)]
     if len(ranked) != 1 or not bonuses or len(ranked) + len(bonuses) != len(query.subqueries):
         return None
-    required = _championed(ranked[0].a)
+    required = _championed(ranked[0].a, phrases)
     if required is None:
         return None
     return q.Or([*bonuses, Ranked(required, ranked[0].b)]), q.Or(bonuses)
 
 
-def _championed(node):
+def _championed(node, phrases=False):
     """The tree with its content terms read from champion lists; None if it holds anything else."""
     from whoosh import query as q
     from ..query import ChampionTerm
     from .rows import CONTENT
     if isinstance(node, q.Term):
         return ChampionTerm(node.fieldname, node.text, boost=node.boost) if node.fieldname in CONTENT else None
+    if phrases and type(node) is q.Or:
+        # the words in a row, or every word in the subject (ranking.in_subject): the champion reading keeps the
+        # first only, as query._words does for any phrase; subject champion lists bring the subject's documents
+        kept = [n for n in node.subqueries if not _in_subject(n)]
+        node = kept[0] if len(kept) == 1 else q.Or(kept, boost=node.boost)
+        if type(node) is not q.Or:
+            return _championed(node, phrases)
     if type(node) in (q.And, q.Or):
-        parts = [_championed(n) for n in node.subqueries]
+        parts = [_championed(n, phrases) for n in node.subqueries]
         return None if None in parts else type(node)(parts, boost=node.boost)
     return None
+
+
+def _in_subject(node):
+    from whoosh import query as q
+    return type(node) is q.And and all(isinstance(n, q.Term) and n.fieldname == "subject" for n in node.subqueries)
 
 
 def _lexemes(node):
