@@ -87,7 +87,8 @@ class Searcher:
         if found is not None and self.count(condition := plans.where(found[1], plans.Plan(None)),
                                             NARROW_FILTER) <= NARROW_FILTER:
             return found[0], condition
-        if self.count(plans.where(parsed.query, plans.Plan(None)), BROAD_READING) > BROAD_READING:
+        self._read_df(_lexemes(parsed.query))
+        if _rows_at_least(parsed.query, self.df) > BROAD_READING:  # from the term statistics: no scan
             return broad[0], None
         return None
 
@@ -222,6 +223,23 @@ def _championed(node, phrases=False):
         parts = [_championed(n, phrases) for n in node.subqueries]
         return None if None in parts else type(node)(parts, boost=node.boost)
     return None
+
+
+def _rows_at_least(node, df):
+    """A lower bound of the rows ``node`` matches, from the document frequencies ``df`` of its terms."""
+    from whoosh import query as q
+    from ..ranking import Bonus, Ranked
+    if isinstance(node, q.Term):
+        return df.get(lexeme(node.fieldname, node.text), 0)
+    if isinstance(node, Ranked):
+        return _rows_at_least(node.a, df)
+    if isinstance(node, Bonus):
+        return _rows_at_least(node.child, df)
+    if type(node) is q.And and len(node.subqueries) == 1:
+        return _rows_at_least(node.subqueries[0], df)
+    if type(node) is q.Or:
+        return max((_rows_at_least(n, df) for n in node.subqueries), default=0)
+    return 0  # an And of several: fewer rows than any one of them, how many is not known
 
 
 def _in_subject(node):
