@@ -11,28 +11,13 @@ import pytest
 
 import archivekit as k
 from readback import pdf_text
-from test_web_browser import ARGS, CHROMIUM, _missing, log_in, log_out, serve  # noqa: F401 (the shared browser set-up)
+from test_web_browser import browser, log_in, log_out, serve  # noqa: F401 (the shared browser set-up)
 from vanthu.archive import people
 from vanthu.archive.importing import import_document
 from webkit import PASSWORD
 
 pytestmark = pytest.mark.browser
 MARK = re.compile(r"In từ hệ thống vanthu bởi (.+?) lúc (\d\d/\d\d/\d{4} \d\d:\d\d)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    import os
-    if not os.path.exists(CHROMIUM):
-        _missing(f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("Playwright for Python is missing (pip install playwright)")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
