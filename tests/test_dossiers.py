@@ -82,15 +82,20 @@ def docx_lines(path):
     return [folded(p.text) for p in docx.Document(path).paragraphs if p.text.strip()]
 
 
-@pytest.fixture(scope="module")
-def filed(tmp_path_factory):
-    """A home: last year's plan copied, loaded, approved; the seed and 10 documents filed into 01.VP and 01.NV."""
-    work = tmp_path_factory.mktemp("dossiers")
-    home = work / "home"
+def issue_seed_and_ten(home):
+    """``home`` with the seed and ten outgoing documents of September 2020 issued (what the hồ sơ are filled with)."""
     k.issue_past([k.seed()], home, renderer=k.FakeRenderer(), to_pdf=k.fake_pdf)
     for n in range(10):
         k.issue_past([k.record(date=f"2020-09-{n + 1:02d}", subject=f"truy vết tiếp xúc đợt {n + 1}")], home,
                      renderer=k.FakeRenderer(), to_pdf=k.fake_pdf)
+    return home
+
+
+@pytest.fixture(scope="module")
+def filed(tmp_path_factory):
+    """A home: last year's plan copied, loaded, approved; the seed and 10 documents filed into 01.VP and 01.NV."""
+    work = tmp_path_factory.mktemp("dossiers")
+    home = issue_seed_and_ten(work / "home")
     (work / "2019.yaml").write_text(PLAN.replace("2020", "2019"), encoding="utf-8")
     dossierplan.load_plan(work / "2019.yaml", home)
     dossierplan.approve(2019, "Giám đốc Nguyễn Văn A", home)

@@ -21,7 +21,7 @@ import pytest
 
 import archivekit as k
 from conftest import run_cli
-from test_dossiers import PLAN, docx_lines, docx_tables, model_columns
+from test_dossiers import PLAN, docx_lines, docx_tables, issue_seed_and_ten, model_columns
 from test_openxml_audit import audit
 from vanthu.archive import dossierplan, dossiers, transfer
 from vanthu.archive.importing import import_document
@@ -87,11 +87,7 @@ def check_element(element, fields, where):
 def exported(tmp_path_factory):
     """The plan approved; 01.VP (seed + 5 outgoing + 1 incoming) and 01.NV (5 + the seed) closed, then exported."""
     work = tmp_path_factory.mktemp("transfer")
-    home = work / "home"
-    k.issue_past([k.seed()], home, renderer=k.FakeRenderer(), to_pdf=k.fake_pdf)
-    for n in range(10):
-        k.issue_past([k.record(date=f"2020-09-{n + 1:02d}", subject=f"truy vết tiếp xúc đợt {n + 1}")], home,
-                     renderer=k.FakeRenderer(), to_pdf=k.fake_pdf)
+    home = issue_seed_and_ten(work / "home")
     (work / "den.pdf").write_bytes(k.text_pdf("Cong van den 4199"))
     import_document(work / "den.pdf", "4199/BYT-VPB1", "05/8/2020", "Bộ Y tế", home, type_name="Công văn",
                     subject="về ứng dụng BlueZone", received="07/8/2020")
