@@ -2,6 +2,8 @@
 import bisect
 import re
 
+from whoosh.support.levenshtein import levenshtein
+
 from ..analysis import fold, has_marks, normalize
 from ..issuers import is_abbreviation
 from ..query import parse
@@ -323,22 +325,10 @@ def _has(conn, lex):
 def _nearest(text, rows):
     """One edit away first, then two; the most frequent first (Whoosh's corrector)."""
     for distance in (1, 2):
-        found = sorted((-df, word) for word, df in rows if word != text and _distance(text, word) <= distance)
+        found = sorted((-df, word) for word, df in rows if word != text and levenshtein(text, word, limit=2) <= distance)
         if found:
             return found[0][1]
     return None
-
-
-def _distance(a, b):
-    if abs(len(a) - len(b)) > 2:
-        return 3
-    previous = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        current = [i]
-        for j, y in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
-        previous = current
-    return previous[-1]
 
 
 # --- citations ----------------------------------------------------------------------
