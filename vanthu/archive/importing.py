@@ -203,10 +203,9 @@ def _refuse_duplicate(conn, document):
 
 
 def _file(archive, batch, document, data, kind, original_name, reading, risks=()):
-    _refuse_duplicate(archive.conn, document)
     series = numbering.Series.arrival(document.arrival_date.year, document.is_secret)
     document.arrival_number = ArrivalNumber(numbering.take(archive.conn, series))
-    # again, holding the arrival book: on a server another clerk may have filed it while we waited for the book
+    # only now, holding the arrival book: on a server another clerk may have filed it while we waited for the book
     _refuse_duplicate(archive.conn, document)
     archive.settle_after_wait()
     entry = catalog.Entry(document, series, "", f"{document.type_name} {document.subject}".strip())
